@@ -1,0 +1,627 @@
+/* portqry.c: PortQry's command line on Linux
+ *
+ * Copyright 2026 The Port Query authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "portqry"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pq-error.h"
+#include "pq-ports.h"
+#include "pq-report.h"
+#include "pq-scanner.h"
+#include "pq-services.h"
+#include "pq-target.h"
+
+typedef struct
+{
+  char            *name;
+  char            *protocol;
+  char            *endpoints;     /* -e: one port, or PortQryUI's list */
+  char            *ordered;       /* -o */
+  char            *range;         /* -r */
+  char            *log_file;
+  char            *services_file;
+  char            *community;
+  gboolean         overwrite;
+  gboolean         no_reverse;
+  gboolean         quiet;
+  gboolean         json;
+  gboolean         verbose;
+  gboolean         help;
+  gboolean         version;
+  PqAddressChoice  choice;
+  PqScanOptions    scan;
+} Args;
+
+typedef struct
+{
+  Args         *args;
+  GMainLoop    *loop;
+  GCancellable *cancellable;
+  PqReport     *report;
+  GString      *text;          /* everything printed, for -l */
+  GHashTable   *index;         /* port << 1 | udp → position */
+  GPtrArray    *slots;         /* results by position, to print in order */
+  guint         next_to_print;
+  GError       *error;
+} Run;
+
+static void
+args_clear (Args *args)
+{
+  g_free (args->name);
+  g_free (args->protocol);
+  g_free (args->endpoints);
+  g_free (args->ordered);
+  g_free (args->range);
+  g_free (args->log_file);
+  g_free (args->services_file);
+  g_free (args->community);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Args, args_clear)
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, _(
+"Usage: portqry -n name [-p tcp|udp|both] [-e port | -o list | -r start:end]\n"
+"               [-l logfile [-y]] [-sp port] [-sl] [-nr] [-q] [-cn !community!]\n"
+"               [-4 | -6 | --all-addresses] [--json] [-v]\n"
+"\n"
+"Queries TCP and UDP ports of a host and reports each as LISTENING,\n"
+"NOT LISTENING, FILTERED or LISTENING or FILTERED, as Microsoft PortQry does.\n"
+"Options are accepted with - or /, in any case (-n, /N).\n"
+"\n"
+"  -n, --name NAME        host to query: name, IPv4 or IPv6 address,\n"
+"                         [IPv6] or fe80::1%%eth0 (required)\n"
+"  -p, --protocol P       tcp (default), udp or both\n"
+"  -e, --endpoint PORT    one port (default 80); a list such as 80,443,1024-1350\n"
+"                         is accepted too, as PortQryUI passes it\n"
+"  -o, --ports LIST       ports in the order given: 25,110,143\n"
+"  -r, --range S:E        a range of ports: 1:1024\n"
+"  -l, --log FILE         also write the output to FILE\n"
+"  -y, --overwrite        overwrite the log file without asking\n"
+"  -sp, --source-port N   send from this local port (error if it is in use)\n"
+"  -sl, --slow-link       wait twice as long for UDP replies\n"
+"  -nr, --no-reverse      do not look up the name of an IP address\n"
+"  -q, --quiet            print nothing but errors; the exit code tells\n"
+"  -cn, --community !C!   SNMP community (default public)\n"
+"  -4, -6                 query the first IPv4 or IPv6 address of the name\n"
+"  -a, --all-addresses    query every address the name resolves to\n"
+"  -v, --verbose          show the evidence behind each state\n"
+"      --json             write the results as JSON on standard output\n"
+"      --timeout MS       wait for each TCP connection attempt (default %u)\n"
+"      --tries N          TCP connection attempts (default %u)\n"
+"      --udp-wait MS      wait for a reply to each UDP datagram (default %u)\n"
+"      --udp-tries N      UDP datagrams per port (default %u)\n"
+"      --parallel N       ports in flight at once (default %u, fewer if the\n"
+"                         open-file limit is lower)\n"
+"      --no-probes        skip the protocol-specific queries\n"
+"      --services FILE    services file naming the ports (default /etc/services)\n"
+"  -h, --help             show this help\n"
+"      --version          show the version\n"
+"\n"
+"Exit codes: 0 LISTENING, 1 NOT LISTENING, 2 FILTERED or LISTENING or FILTERED.\n"
+"For several ports: 1 if any is not listening, else 2 if any is filtered, else 0.\n"
+"3: the command line is wrong; 4: the query could not run (name not found,\n"
+"source port in use, cancelled).\n"),
+           PQ_DEFAULT_TCP_TIMEOUT_MS, PQ_DEFAULT_TCP_TRIES, PQ_DEFAULT_UDP_WAIT_MS,
+           PQ_DEFAULT_UDP_TRIES, PQ_DEFAULT_WINDOW);
+}
+
+/* ------------------------------------------------------------------ */
+/* Arguments                                                           */
+
+typedef enum { OPT_FLAG, OPT_STRING, OPT_UINT } OptKind;
+
+typedef struct
+{
+  const char *short_name;   /* PortQry's, without the dash; NULL for none */
+  const char *long_name;    /* GNU's, without the dashes */
+  OptKind     kind;
+  gsize       offset;
+  guint       max;          /* for OPT_UINT */
+} Opt;
+
+#define ARG(field) G_STRUCT_OFFSET (Args, field)
+
+static const Opt options[] = {
+  { "n", "name", OPT_STRING, ARG (name), 0 },
+  { "p", "protocol", OPT_STRING, ARG (protocol), 0 },
+  { "e", "endpoint", OPT_STRING, ARG (endpoints), 0 },
+  { "o", "ports", OPT_STRING, ARG (ordered), 0 },
+  { "r", "range", OPT_STRING, ARG (range), 0 },
+  { "l", "log", OPT_STRING, ARG (log_file), 0 },
+  { "y", "overwrite", OPT_FLAG, ARG (overwrite), 0 },
+  { "sl", "slow-link", OPT_FLAG, ARG (scan.slow_link), 0 },
+  { "nr", "no-reverse", OPT_FLAG, ARG (no_reverse), 0 },
+  { "sp", "source-port", OPT_UINT, ARG (scan.source_port), 65535 },
+  { "q", "quiet", OPT_FLAG, ARG (quiet), 0 },
+  { "cn", "community", OPT_STRING, ARG (community), 0 },
+  { "v", "verbose", OPT_FLAG, ARG (verbose), 0 },
+  { "h", "help", OPT_FLAG, ARG (help), 0 },
+  { "?", NULL, OPT_FLAG, ARG (help), 0 },
+  { NULL, "json", OPT_FLAG, ARG (json), 0 },
+  { NULL, "version", OPT_FLAG, ARG (version), 0 },
+  { NULL, "services", OPT_STRING, ARG (services_file), 0 },
+  { NULL, "timeout", OPT_UINT, ARG (scan.tcp_timeout_ms), PQ_MAX_TIMEOUT_MS },
+  { NULL, "tries", OPT_UINT, ARG (scan.tcp_tries), PQ_MAX_TRIES },
+  { NULL, "udp-wait", OPT_UINT, ARG (scan.udp_wait_ms), PQ_MAX_TIMEOUT_MS },
+  { NULL, "udp-tries", OPT_UINT, ARG (scan.udp_tries), PQ_MAX_TRIES },
+  { NULL, "parallel", OPT_UINT, ARG (scan.window), PQ_MAX_WINDOW },
+};
+
+static const Opt *
+find_option (const char *arg,
+             const char **inline_value)
+{
+  const char *name;
+
+  *inline_value = NULL;
+  if (g_str_has_prefix (arg, "--"))
+    {
+      g_autofree char *key = g_strdup (arg + 2);
+      char *eq = strchr (key, '=');
+
+      if (eq != NULL)
+        {
+          *eq = '\0';
+          *inline_value = strchr (arg, '=') + 1;
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+        if (options[i].long_name && g_ascii_strcasecmp (options[i].long_name, key) == 0)
+          return &options[i];
+      return NULL;
+    }
+  if (arg[0] != '-' && arg[0] != '/')
+    return NULL;
+
+  name = arg + 1;
+  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+    if (options[i].short_name && g_ascii_strcasecmp (options[i].short_name, name) == 0)
+      return &options[i];
+  return NULL;
+}
+
+static gboolean
+set_option (Args        *args,
+            const Opt   *opt,
+            const char  *arg,
+            const char  *value,
+            GError     **error)
+{
+  gpointer field = G_STRUCT_MEMBER_P (args, opt->offset);
+  guint64 n;
+
+  switch (opt->kind)
+    {
+    case OPT_FLAG:
+      *(gboolean *) field = TRUE;
+      return TRUE;
+    case OPT_STRING:
+      g_free (*(char **) field);
+      *(char **) field = g_strdup (value);
+      return TRUE;
+    case OPT_UINT:
+    default:
+      if (!g_ascii_string_to_unsigned (value, 10, 1, opt->max, &n, NULL))
+        {
+          g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
+                       _("%s takes a whole number from 1 to %u, not “%s”."), arg, opt->max, value);
+          return FALSE;
+        }
+      if (opt->offset == ARG (scan.source_port))
+        *(guint16 *) field = (guint16) n;
+      else
+        *(guint *) field = (guint) n;
+      return TRUE;
+    }
+}
+
+static gboolean
+parse_args (Args    *args,
+            int      argc,
+            char   **argv,
+            GError **error)
+{
+  pq_scan_options_init (&args->scan);
+  args->choice = PQ_ADDRESS_FIRST;
+
+  for (int i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+      const char *value = NULL;
+      const Opt *opt;
+
+      if (strcmp (arg, "-4") == 0 || strcmp (arg, "/4") == 0)
+        { args->choice = PQ_ADDRESS_IPV4; continue; }
+      if (strcmp (arg, "-6") == 0 || strcmp (arg, "/6") == 0)
+        { args->choice = PQ_ADDRESS_IPV6; continue; }
+      if (g_ascii_strcasecmp (arg, "-a") == 0 || g_ascii_strcasecmp (arg, "--all-addresses") == 0)
+        { args->choice = PQ_ADDRESS_ALL; continue; }
+      if (g_ascii_strcasecmp (arg, "--no-probes") == 0)
+        { args->scan.probes = FALSE; continue; }
+
+      opt = find_option (arg, &value);
+      if (opt == NULL)
+        {
+          g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
+                       _("Unknown option “%s”."), arg);
+          return FALSE;
+        }
+      if (opt->kind != OPT_FLAG && value == NULL)
+        {
+          if (i + 1 >= argc)
+            {
+              g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
+                           _("%s needs a value after it."), arg);
+              return FALSE;
+            }
+          value = argv[++i];
+        }
+      if (!set_option (args, opt, arg, value, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* PortQry wants the community as !name!; a bare name is taken as it is. */
+static char *
+unwrap_community (const char *text)
+{
+  gsize len = strlen (text);
+
+  if (len >= 2 && text[0] == '!' && text[len - 1] == '!')
+    return g_strndup (text + 1, len - 2);
+  return g_strdup (text);
+}
+
+static GArray *
+ports_from_args (Args    *args,
+                 GError **error)
+{
+  guint given = (args->endpoints != NULL) + (args->ordered != NULL) + (args->range != NULL);
+
+  if (given > 1)
+    {
+      g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
+                   _("Use only one of -e, -o and -r: -e 53 for one port, -o 25,110,143 for a list, -r 1:1024 for a range."));
+      return NULL;
+    }
+  if (args->range != NULL)
+    return pq_ports_parse_range (args->range, error);
+  if (args->ordered != NULL)
+    return pq_ports_parse (args->ordered, error);
+  return pq_ports_parse (args->endpoints ? args->endpoints : "80", error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Output                                                              */
+
+static void
+emit (Run        *run,
+      const char *format,
+      ...) G_GNUC_PRINTF (2, 3);
+
+static void
+emit (Run        *run,
+      const char *format,
+      ...)
+{
+  g_autofree char *line = NULL;
+  va_list ap;
+
+  va_start (ap, format);
+  line = g_strdup_vprintf (format, ap);
+  va_end (ap);
+
+  g_string_append (run->text, line);
+  if (!run->args->quiet && !run->args->json)
+    {
+      fputs (line, stdout);
+      fflush (stdout);
+    }
+}
+
+static void
+emit_result (Run      *run,
+             PqResult *result)
+{
+  g_autofree char *line = pq_text_result_line (result);
+
+  emit (run, "%s\n", line);
+  if (run->args->verbose)
+    {
+      g_autofree char *evidence = pq_text_sanitize (pq_result_get_evidence (result));
+      emit (run, "    %s\n", evidence);
+    }
+}
+
+static void
+on_result (PqScanner *scanner,
+           PqResult  *result,
+           Run       *run)
+{
+  gpointer key = GUINT_TO_POINTER (((guint) pq_result_get_port (result) << 1) |
+                                   (pq_result_get_protocol (result) == PQ_PROTOCOL_UDP));
+  guint pos = GPOINTER_TO_UINT (g_hash_table_lookup (run->index, key));
+
+  g_ptr_array_index (run->slots, pos) = g_object_ref (result);
+
+  /* Results arrive as they are decided; print them in the order asked. */
+  while (run->next_to_print < run->slots->len &&
+         g_ptr_array_index (run->slots, run->next_to_print) != NULL)
+    {
+      PqResult *r = g_ptr_array_index (run->slots, run->next_to_print++);
+
+      pq_report_add_result (run->report, r);
+      emit_result (run, r);
+    }
+}
+
+static void
+scan_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  Run *run = data;
+
+  pq_scanner_scan_finish (PQ_SCANNER (object), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static gboolean
+on_sigint (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+prepare_slots (Run         *run,
+               GArray      *ports,
+               PqProtocols  protocols)
+{
+  g_hash_table_remove_all (run->index);
+  g_ptr_array_set_size (run->slots, 0);
+  run->next_to_print = 0;
+
+  for (guint i = 0; i < ports->len; i++)
+    for (guint udp = 0; udp < 2; udp++)
+      {
+        guint key = ((guint) g_array_index (ports, guint16, i) << 1) | udp;
+
+        if (!(protocols & (udp ? PQ_PROTOCOLS_UDP : PQ_PROTOCOLS_TCP)))
+          continue;
+        g_hash_table_insert (run->index, GUINT_TO_POINTER (key), GUINT_TO_POINTER (run->slots->len));
+        g_ptr_array_add (run->slots, NULL);
+      }
+}
+
+static void
+print_resolution (Run          *run,
+                  PqTarget     *target,
+                  GInetAddress *address,
+                  char        **reverse_name)
+{
+  GPtrArray *all = pq_target_get_addresses (target);
+  guint32 scope = pq_target_get_scope_id (target);
+  g_autofree char *addr = pq_address_to_string (address, scope);
+
+  emit (run, "\nQuerying target system called:\n\n %s\n\n", pq_target_get_input (target));
+
+  if (!pq_target_is_literal (target))
+    {
+      emit (run, "Attempting to resolve name to IP address...\n\n");
+      emit (run, "Name resolved to %s\n\n", addr);
+      if (all->len > 1)
+        {
+          g_autoptr(GString) others = g_string_new (NULL);
+
+          for (guint i = 0; i < all->len; i++)
+            {
+              g_autofree char *a = pq_address_to_string (g_ptr_array_index (all, i), scope);
+
+              if (g_inet_address_equal (g_ptr_array_index (all, i), address))
+                continue;
+              g_string_append_printf (others, "%s%s", others->len ? ", " : "", a);
+            }
+          emit (run, _("The name has other addresses too: %s (-4, -6 or --all-addresses to choose)\n\n"),
+                others->str);
+        }
+      return;
+    }
+
+  if (run->args->no_reverse)
+    return;
+
+  emit (run, "Attempting to resolve IP address to a name...\n\n");
+  *reverse_name = pq_target_reverse_lookup (address, NULL, NULL);
+  if (*reverse_name != NULL)
+    {
+      g_autofree char *clean = pq_text_sanitize (*reverse_name);
+      emit (run, "IP address resolved to %s\n\n", clean);
+    }
+  else
+    emit (run, "Failed to resolve IP address to name\n\n");
+}
+
+static gboolean
+write_log (Run     *run,
+           int      argc,
+           char   **argv,
+           GError **error)
+{
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%a %b %d %H:%M:%S %Y");
+  g_autofree char *command = g_strjoinv (" ", argv);
+
+  if (g_file_test (run->args->log_file, G_FILE_TEST_EXISTS) && !run->args->overwrite && !run->args->quiet)
+    {
+      g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
+                   _("The log file %s already exists. Add -y to overwrite it, or choose another name."),
+                   run->args->log_file);
+      return FALSE;
+    }
+
+  g_string_append_printf (log, "PortQry (Port Query for Linux) version %s Log File\n\n", PACKAGE_VERSION);
+  g_string_append_printf (log, "System Date: %s\n\n", date);
+  g_string_append_printf (log, "Command run:\n %s\n\n", command);
+  g_string_append_printf (log, "Local computer name:\n\n %s\n", g_get_host_name ());
+  g_string_append (log, run->text->str);
+  g_string_append (log, "\n\n========= end of log file =========\n");
+  /* Written whole or not at all: no half-written log after a failure. */
+  return g_file_set_contents (run->args->log_file, log->str, (gssize) log->len, error);
+}
+
+static int
+fail (PqExitCode   code,
+      const char  *message)
+{
+  g_printerr ("portqry: %s\n", message);
+  if (code == PQ_EXIT_USAGE)
+    g_printerr (_("Type portqry --help for the options.\n"));
+  return code;
+}
+
+static int
+run_query (Args  *args,
+           int    argc,
+           char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ports = NULL;
+  g_autoptr(PqServices) services = NULL;
+  g_autoptr(PqTarget) target = NULL;
+  g_autoptr(PqScanner) scanner = NULL;
+  g_autoptr(GPtrArray) addresses = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(PqReport) report = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GHashTable) index = g_hash_table_new (NULL, NULL);
+  g_autoptr(GPtrArray) slots = g_ptr_array_new_with_free_func (g_object_unref);
+  PqProtocols protocols = PQ_PROTOCOLS_TCP;
+  Run run = { args, loop, cancellable, NULL, text, index, slots, 0, NULL };
+  PqExitCode code;
+  guint sigint_id;
+
+  if (args->name == NULL)
+    return fail (PQ_EXIT_USAGE, _("Say which host to query with -n, for example: portqry -n server.example.com -e 53"));
+  if ((args->protocol && !pq_protocols_parse (args->protocol, &protocols, &error)) ||
+      (ports = ports_from_args (args, &error)) == NULL ||
+      !pq_scan_options_validate (&args->scan, &error) ||
+      (target = pq_target_new_parse (args->name, &error)) == NULL)
+    return fail (PQ_EXIT_USAGE, error->message);
+
+  if (args->services_file != NULL)
+    {
+      services = pq_services_new_from_file (args->services_file, &error);
+      if (services == NULL)
+        return fail (PQ_EXIT_USAGE, error->message);
+    }
+  else
+    services = pq_services_new_default ();
+
+  if (!pq_target_resolve (target, NULL, &error) ||
+      (addresses = pq_target_choose (target, args->choice, &error)) == NULL)
+    {
+      emit (&run, "\nQuerying target system called:\n\n %s\n\n", pq_target_get_input (target));
+      emit (&run, "Attempting to resolve name to IP address...\n\n");
+      return fail (PQ_EXIT_ERROR, error->message);
+    }
+
+  scanner = pq_scanner_new (services, &args->scan);
+  if (!pq_scanner_check_source_port (scanner,
+                                     g_inet_address_get_family (g_ptr_array_index (addresses, 0)),
+                                     protocols, &error))
+    return fail (PQ_EXIT_ERROR, error->message);
+
+  report = pq_report_new (target, ports, protocols, &args->scan, services);
+  run.report = report;
+  g_signal_connect (scanner, "result", G_CALLBACK (on_result), &run);
+  sigint_id = g_unix_signal_add (SIGINT, on_sigint, cancellable);
+
+  for (guint i = 0; i < addresses->len && run.error == NULL; i++)
+    {
+      GInetAddress *address = g_ptr_array_index (addresses, i);
+      g_autofree char *reverse_name = NULL;
+
+      print_resolution (&run, target, address, &reverse_name);
+      pq_report_add_queried (report, address, reverse_name);
+      emit (&run, "querying...\n\n");
+
+      prepare_slots (&run, ports, protocols);
+      pq_scanner_scan_async (scanner, address, pq_target_get_scope_id (target), ports, protocols,
+                             cancellable, scan_done_cb, &run);
+      g_main_loop_run (loop);
+    }
+  g_source_remove (sigint_id);
+
+  pq_report_finish (report, run.error != NULL);
+  if (args->json)
+    {
+      g_autofree char *json = pq_report_to_json (report);
+      fputs (json, stdout);
+    }
+  if (args->log_file != NULL && !write_log (&run, argc, argv, &error))
+    g_printerr ("portqry: %s\n", error->message);
+
+  if (run.error != NULL)
+    {
+      g_autoptr(GError) scan_error = run.error;
+      return fail (PQ_EXIT_ERROR, g_error_matches (scan_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                                    ? _("Query cancelled.") : scan_error->message);
+    }
+
+  code = pq_report_get_exit_code (report);
+  return code;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_auto(Args) args = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  signal (SIGPIPE, SIG_IGN);
+
+  if (!parse_args (&args, argc, argv, &error))
+    return fail (PQ_EXIT_USAGE, error->message);
+  if (args.help || argc == 1)
+    {
+      print_usage (args.help ? stdout : stderr);
+      return args.help ? 0 : PQ_EXIT_USAGE;
+    }
+  if (args.version)
+    {
+      printf ("portqry %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (args.community != NULL)
+    {
+      g_autofree char *community = unwrap_community (args.community);
+      g_free (args.community);
+      args.community = g_steal_pointer (&community);
+    }
+
+  return run_query (&args, argc, argv);
+}

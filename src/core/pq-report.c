@@ -1,0 +1,493 @@
+/* pq-report.c
+ *
+ * Copyright 2026 The Port Query authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "pq-ports.h"
+#include "pq-report.h"
+
+struct _PqReport
+{
+  GObject        parent_instance;
+
+  PqTarget      *target;
+  GArray        *ports;
+  PqProtocols    protocols;
+  PqScanOptions  options;
+  char          *services_source;
+  GPtrArray     *queried;         /* address strings */
+  GPtrArray     *reverse_names;   /* same index; NULL where none */
+  GDateTime     *started;
+  GDateTime     *finished;
+  gboolean       cancelled;
+  GListStore    *results;
+};
+
+G_DEFINE_FINAL_TYPE (PqReport, pq_report, G_TYPE_OBJECT)
+
+static void
+pq_report_finalize (GObject *object)
+{
+  PqReport *self = PQ_REPORT (object);
+
+  g_clear_object (&self->target);
+  g_clear_pointer (&self->ports, g_array_unref);
+  g_clear_pointer (&self->services_source, g_free);
+  g_clear_pointer (&self->queried, g_ptr_array_unref);
+  g_clear_pointer (&self->reverse_names, g_ptr_array_unref);
+  g_clear_pointer (&self->started, g_date_time_unref);
+  g_clear_pointer (&self->finished, g_date_time_unref);
+  g_clear_object (&self->results);
+
+  G_OBJECT_CLASS (pq_report_parent_class)->finalize (object);
+}
+
+static void
+pq_report_class_init (PqReportClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pq_report_finalize;
+}
+
+static void
+pq_report_init (PqReport *self)
+{
+  self->queried = g_ptr_array_new_with_free_func (g_free);
+  self->reverse_names = g_ptr_array_new_with_free_func (g_free);
+  self->results = g_list_store_new (PQ_TYPE_RESULT);
+  self->started = g_date_time_new_now_utc ();
+}
+
+PqReport *
+pq_report_new (PqTarget            *target,
+               GArray              *ports,
+               PqProtocols          protocols,
+               const PqScanOptions *options,
+               PqServices          *services)
+{
+  PqReport *self = g_object_new (PQ_TYPE_REPORT, NULL);
+
+  self->target = g_object_ref (target);
+  self->ports = g_array_ref (ports);
+  self->protocols = protocols;
+  self->options = *options;
+  self->services_source = g_strdup (pq_services_get_source (services));
+  return self;
+}
+
+void
+pq_report_add_queried (PqReport     *self,
+                       GInetAddress *address,
+                       const char   *reverse_name)
+{
+  g_return_if_fail (PQ_IS_REPORT (self));
+  g_ptr_array_add (self->queried,
+                   pq_address_to_string (address, pq_target_get_scope_id (self->target)));
+  g_ptr_array_add (self->reverse_names, g_strdup (reverse_name));
+}
+
+void
+pq_report_add_result (PqReport *self,
+                      PqResult *result)
+{
+  g_return_if_fail (PQ_IS_REPORT (self));
+  g_list_store_append (self->results, result);
+}
+
+void
+pq_report_finish (PqReport *self,
+                  gboolean  cancelled)
+{
+  g_return_if_fail (PQ_IS_REPORT (self));
+  g_clear_pointer (&self->finished, g_date_time_unref);
+  self->finished = g_date_time_new_now_utc ();
+  self->cancelled = cancelled;
+}
+
+GListModel *
+pq_report_get_results (PqReport *self)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self), NULL);
+  return G_LIST_MODEL (self->results);
+}
+
+/**
+ * pq_exit_code_for_results:
+ *
+ * PortQry's codes for one port (0 listening, 1 not listening, 2 listening
+ * or filtered, and filtered); for several, 1 if any is not listening, else
+ * 2 if any is filtered, else 0.
+ */
+PqExitCode
+pq_exit_code_for_results (GListModel *results)
+{
+  guint n = g_list_model_get_n_items (results);
+  PqExitCode code = PQ_EXIT_LISTENING;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PqResult) r = g_list_model_get_item (results, i);
+
+      switch (pq_result_get_state (r))
+        {
+        case PQ_PORT_STATE_NOT_LISTENING:
+          return PQ_EXIT_NOT_LISTENING;
+        case PQ_PORT_STATE_FILTERED:
+        case PQ_PORT_STATE_LISTENING_OR_FILTERED:
+          code = PQ_EXIT_FILTERED;
+          break;
+        case PQ_PORT_STATE_LISTENING:
+        default:
+          break;
+        }
+    }
+  return code;
+}
+
+PqExitCode
+pq_report_get_exit_code (PqReport *self)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self), PQ_EXIT_ERROR);
+  return pq_exit_code_for_results (G_LIST_MODEL (self->results));
+}
+
+static void
+count_states (GListModel *results,
+              guint       counts[4])
+{
+  guint n = g_list_model_get_n_items (results);
+
+  memset (counts, 0, 4 * sizeof (guint));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PqResult) r = g_list_model_get_item (results, i);
+      counts[pq_result_get_state (r)]++;
+    }
+}
+
+/* "3 listening, 1 filtered, 2 not listening" */
+char *
+pq_report_summary (PqReport *self)
+{
+  guint c[4];
+  GString *s = g_string_new (NULL);
+  static const PqPortState order[] = {
+    PQ_PORT_STATE_LISTENING, PQ_PORT_STATE_NOT_LISTENING,
+    PQ_PORT_STATE_FILTERED, PQ_PORT_STATE_LISTENING_OR_FILTERED,
+  };
+
+  count_states (G_LIST_MODEL (self->results), c);
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      guint n = c[order[i]];
+
+      if (n == 0)
+        continue;
+      if (s->len > 0)
+        g_string_append (s, ", ");
+      switch (order[i])
+        {
+        case PQ_PORT_STATE_LISTENING:
+          g_string_append_printf (s, ngettext ("%u listening", "%u listening", n), n);
+          break;
+        case PQ_PORT_STATE_NOT_LISTENING:
+          g_string_append_printf (s, ngettext ("%u not listening", "%u not listening", n), n);
+          break;
+        case PQ_PORT_STATE_FILTERED:
+          g_string_append_printf (s, ngettext ("%u filtered", "%u filtered", n), n);
+          break;
+        case PQ_PORT_STATE_LISTENING_OR_FILTERED:
+        default:
+          g_string_append_printf (s, ngettext ("%u listening or filtered", "%u listening or filtered", n), n);
+          break;
+        }
+    }
+  if (s->len == 0)
+    g_string_append (s, _("no ports queried"));
+  return g_string_free (s, FALSE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Text                                                                */
+
+/**
+ * pq_text_sanitize:
+ *
+ * Network text may hold terminal escape sequences and other controls; they
+ * are shown as \xNN so nothing the host sends can drive the terminal.
+ */
+char *
+pq_text_sanitize (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
+  GString *out = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+        g_string_append_printf (out, "\\x%02x", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* PortQry's status line: "TCP port 53 (domain service): LISTENING" */
+char *
+pq_text_result_line (PqResult *result)
+{
+  g_autofree char *service = pq_text_sanitize (pq_result_get_service (result));
+
+  return g_strdup_printf ("%s port %u (%s service): %s",
+                          pq_protocol_to_string (pq_result_get_protocol (result)),
+                          pq_result_get_port (result),
+                          pq_result_get_service (result) ? service : "unknown",
+                          pq_port_state_to_string (pq_result_get_state (result)));
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                */
+
+void
+pq_json_append_string (GString    *out,
+                       const char *text)
+{
+  g_autofree char *valid = NULL;
+
+  if (text == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+
+  valid = g_utf8_make_valid (text, -1);
+  g_string_append_c (out, '"');
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '"')
+        g_string_append (out, "\\\"");
+      else if (c == '\\')
+        g_string_append (out, "\\\\");
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+json_key (GString    *out,
+          guint       indent,
+          const char *key,
+          gboolean    first)
+{
+  g_string_append_printf (out, "%s\n%*s\"%s\": ", first ? "" : ",", indent, "", key);
+}
+
+static void
+json_details (GString    *out,
+              GListModel *details,
+              guint       indent)
+{
+  guint n = details ? g_list_model_get_n_items (details) : 0;
+
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PqDetail) d = g_list_model_get_item (details, i);
+
+      g_string_append_printf (out, "%s\n%*s{", i ? "," : "", indent + 2, "");
+      json_key (out, indent + 4, "kind", TRUE);
+      pq_json_append_string (out, pq_detail_get_kind (d));
+      json_key (out, indent + 4, "label", FALSE);
+      pq_json_append_string (out, pq_detail_get_label (d));
+      json_key (out, indent + 4, "value", FALSE);
+      pq_json_append_string (out, pq_detail_get_value (d));
+      json_key (out, indent + 4, "children", FALSE);
+      json_details (out, pq_detail_get_children (d), indent + 4);
+      g_string_append_printf (out, "\n%*s}", indent + 2, "");
+    }
+  if (n > 0)
+    g_string_append_printf (out, "\n%*s", indent, "");
+  g_string_append_c (out, ']');
+}
+
+static void
+json_result (GString  *out,
+             PqResult *r)
+{
+  const guint in = 6;
+
+  g_string_append (out, "    {");
+  json_key (out, in, "address", TRUE);
+  pq_json_append_string (out, pq_result_get_address (r));
+  json_key (out, in, "port", FALSE);
+  g_string_append_printf (out, "%u", pq_result_get_port (r));
+  json_key (out, in, "protocol", FALSE);
+  pq_json_append_string (out, pq_result_get_protocol (r) == PQ_PROTOCOL_UDP ? "udp" : "tcp");
+  json_key (out, in, "service", FALSE);
+  pq_json_append_string (out, pq_result_get_service (r));
+  json_key (out, in, "state", FALSE);
+  pq_json_append_string (out, pq_port_state_to_string (pq_result_get_state (r)));
+  json_key (out, in, "reason", FALSE);
+  pq_json_append_string (out, pq_reason_to_nick (pq_result_get_reason (r)));
+  json_key (out, in, "evidence", FALSE);
+  pq_json_append_string (out, pq_result_get_evidence (r));
+  json_key (out, in, "tries", FALSE);
+  g_string_append_printf (out, "%u", pq_result_get_tries (r));
+  json_key (out, in, "elapsed_ms", FALSE);
+  g_string_append_printf (out, "%.3f", pq_result_get_elapsed_ms (r));
+  json_key (out, in, "local_address", FALSE);
+  pq_json_append_string (out, pq_result_get_local_address (r));
+  json_key (out, in, "reply_from", FALSE);
+  pq_json_append_string (out, pq_result_get_reply_from (r));
+  if (pq_result_get_icmp_type (r) >= 0)
+    {
+      json_key (out, in, "icmp_type", FALSE);
+      g_string_append_printf (out, "%d", pq_result_get_icmp_type (r));
+      json_key (out, in, "icmp_code", FALSE);
+      g_string_append_printf (out, "%d", pq_result_get_icmp_code (r));
+    }
+  json_key (out, in, "bytes_received", FALSE);
+  g_string_append_printf (out, "%u", pq_result_get_bytes_received (r));
+  json_key (out, in, "probe", FALSE);
+  pq_json_append_string (out, pq_probe_kind_to_nick (pq_result_get_probe (r)));
+  json_key (out, in, "details", FALSE);
+  json_details (out, pq_result_get_details (r), in);
+  g_string_append (out, "\n    }");
+}
+
+static void
+json_time (GString   *out,
+           GDateTime *time)
+{
+  g_autofree char *s = time ? g_date_time_format_iso8601 (time) : NULL;
+  pq_json_append_string (out, s);
+}
+
+static void
+json_settings (GString   *out,
+               PqReport  *self)
+{
+  const PqScanOptions *o = &self->options;
+  g_autofree char *ports = pq_ports_to_string (self->ports);
+  const char *protocols = self->protocols == PQ_PROTOCOLS_BOTH ? "both"
+                          : self->protocols == PQ_PROTOCOLS_UDP ? "udp" : "tcp";
+
+  g_string_append (out, "{");
+  json_key (out, 4, "ports", TRUE);
+  pq_json_append_string (out, ports);
+  json_key (out, 4, "protocol", FALSE);
+  pq_json_append_string (out, protocols);
+  g_string_append_printf (out,
+                          ",\n    \"tcp_timeout_ms\": %u,\n    \"tcp_tries\": %u,"
+                          "\n    \"udp_wait_ms\": %u,\n    \"udp_tries\": %u,"
+                          "\n    \"slow_link\": %s,\n    \"ports_in_flight\": %u,"
+                          "\n    \"source_port\": %u,\n    \"protocol_probes\": %s",
+                          o->tcp_timeout_ms, o->tcp_tries, o->udp_wait_ms, o->udp_tries,
+                          o->slow_link ? "true" : "false", o->window, o->source_port,
+                          o->probes ? "true" : "false");
+  json_key (out, 4, "services_file", FALSE);
+  pq_json_append_string (out, self->services_source);
+  g_string_append (out, "\n  }");
+}
+
+static void
+json_target (GString  *out,
+             PqReport *self)
+{
+  GPtrArray *all = pq_target_get_addresses (self->target);
+
+  g_string_append (out, "{");
+  json_key (out, 4, "input", TRUE);
+  pq_json_append_string (out, pq_target_get_input (self->target));
+  json_key (out, 4, "host", FALSE);
+  pq_json_append_string (out, pq_target_get_host (self->target));
+  json_key (out, 4, "addresses", FALSE);
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < all->len; i++)
+    {
+      g_autofree char *a = pq_address_to_string (g_ptr_array_index (all, i),
+                                                 pq_target_get_scope_id (self->target));
+      if (i > 0)
+        g_string_append (out, ", ");
+      pq_json_append_string (out, a);
+    }
+  g_string_append (out, "]");
+  json_key (out, 4, "queried", FALSE);
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < self->queried->len; i++)
+    {
+      g_string_append_printf (out, "%s{\"address\": ", i ? ", " : "");
+      pq_json_append_string (out, g_ptr_array_index (self->queried, i));
+      g_string_append (out, ", \"reverse_name\": ");
+      pq_json_append_string (out, g_ptr_array_index (self->reverse_names, i));
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "]\n  }");
+}
+
+/**
+ * pq_report_to_json:
+ *
+ * Returns: (transfer full): the report as a JSON document, the same
+ *   structure for portqry --json and the application's saved reports
+ */
+char *
+pq_report_to_json (PqReport *self)
+{
+  GString *out = g_string_new ("{");
+  g_autofree char *summary = pq_report_summary (self);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->results));
+  guint c[4];
+
+  count_states (G_LIST_MODEL (self->results), c);
+  json_key (out, 2, "format", TRUE);
+  g_string_append (out, "\"io.github.portquery.report/1\"");
+  json_key (out, 2, "generator", FALSE);
+  pq_json_append_string (out, "portqry " PACKAGE_VERSION);
+  json_key (out, 2, "started", FALSE);
+  json_time (out, self->started);
+  json_key (out, 2, "finished", FALSE);
+  json_time (out, self->finished);
+  json_key (out, 2, "cancelled", FALSE);
+  g_string_append (out, self->cancelled ? "true" : "false");
+  json_key (out, 2, "target", FALSE);
+  json_target (out, self);
+  json_key (out, 2, "settings", FALSE);
+  json_settings (out, self);
+  json_key (out, 2, "summary", FALSE);
+  g_string_append_printf (out,
+                          "{\"listening\": %u, \"not_listening\": %u, \"filtered\": %u, "
+                          "\"listening_or_filtered\": %u, \"text\": ",
+                          c[PQ_PORT_STATE_LISTENING], c[PQ_PORT_STATE_NOT_LISTENING],
+                          c[PQ_PORT_STATE_FILTERED], c[PQ_PORT_STATE_LISTENING_OR_FILTERED]);
+  pq_json_append_string (out, summary);
+  g_string_append_c (out, '}');
+  json_key (out, 2, "exit_code", FALSE);
+  g_string_append_printf (out, "%d", pq_report_get_exit_code (self));
+  json_key (out, 2, "results", FALSE);
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PqResult) r = g_list_model_get_item (G_LIST_MODEL (self->results), i);
+
+      g_string_append (out, i ? ",\n" : "\n");
+      json_result (out, r);
+    }
+  g_string_append (out, n ? "\n  ]\n}\n" : "]\n}\n");
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,52 @@
+/* pq-report.h: one query's results with what was asked, and the writers
+ *
+ * Copyright 2026 The Port Query authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pq-result.h"
+#include "pq-scanner.h"
+#include "pq-target.h"
+
+G_BEGIN_DECLS
+
+/* Exit codes of portqry, as PortQry's with one for errors added. */
+typedef enum
+{
+  PQ_EXIT_LISTENING     = 0,
+  PQ_EXIT_NOT_LISTENING = 1,
+  PQ_EXIT_FILTERED      = 2,   /* FILTERED or LISTENING or FILTERED */
+  PQ_EXIT_USAGE         = 3,   /* bad arguments */
+  PQ_EXIT_ERROR         = 4,   /* name not found, source port in use, ... */
+} PqExitCode;
+
+#define PQ_TYPE_REPORT (pq_report_get_type ())
+G_DECLARE_FINAL_TYPE (PqReport, pq_report, PQ, REPORT, GObject)
+
+PqReport    *pq_report_new               (PqTarget             *target,
+                                          GArray               *ports,
+                                          PqProtocols           protocols,
+                                          const PqScanOptions  *options,
+                                          PqServices           *services);
+void         pq_report_add_queried       (PqReport             *self,
+                                          GInetAddress         *address,
+                                          const char           *reverse_name);
+void         pq_report_add_result        (PqReport             *self,
+                                          PqResult             *result);
+void         pq_report_finish            (PqReport             *self,
+                                          gboolean              cancelled);
+GListModel  *pq_report_get_results       (PqReport             *self);
+PqExitCode   pq_report_get_exit_code     (PqReport             *self);
+char        *pq_report_summary           (PqReport             *self);
+char        *pq_report_to_json           (PqReport             *self);
+
+PqExitCode   pq_exit_code_for_results    (GListModel           *results);
+char        *pq_text_sanitize            (const char           *text);
+char        *pq_text_result_line         (PqResult             *result);
+void         pq_json_append_string       (GString              *out,
+                                          const char           *text);
+
+G_END_DECLS

@@ -1,0 +1,79 @@
+/* pq-types.h: enumerations shared by the core, the command line and the application
+ *
+ * Copyright 2026 The Port Query authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PQ_PROTOCOL_TCP,
+  PQ_PROTOCOL_UDP,
+} PqProtocol;
+
+/* What the user asked for: one of the protocols or both. */
+typedef enum
+{
+  PQ_PROTOCOLS_TCP  = 1 << 0,
+  PQ_PROTOCOLS_UDP  = 1 << 1,
+  PQ_PROTOCOLS_BOTH = PQ_PROTOCOLS_TCP | PQ_PROTOCOLS_UDP,
+} PqProtocols;
+
+/* PortQry's four words; nmap's open, closed, filtered and open|filtered. */
+typedef enum
+{
+  PQ_PORT_STATE_LISTENING,
+  PQ_PORT_STATE_NOT_LISTENING,
+  PQ_PORT_STATE_FILTERED,
+  PQ_PORT_STATE_LISTENING_OR_FILTERED,
+} PqPortState;
+
+/* Why a state was decided: the observation behind it (nmap's "reason"). */
+typedef enum
+{
+  PQ_REASON_NONE,
+  PQ_REASON_SYN_ACK,            /* TCP handshake completed */
+  PQ_REASON_RESET,              /* TCP reset (ECONNREFUSED on connect) */
+  PQ_REASON_NO_RESPONSE,        /* silence after every try */
+  PQ_REASON_UDP_RESPONSE,       /* a datagram came back */
+  PQ_REASON_PORT_UNREACH,       /* ICMP port unreachable from the target */
+  PQ_REASON_PORT_UNREACH_OTHER, /* ICMP port unreachable from another host */
+  PQ_REASON_HOST_UNREACH,
+  PQ_REASON_NET_UNREACH,
+  PQ_REASON_PROTO_UNREACH,
+  PQ_REASON_ADMIN_PROHIBITED,
+  PQ_REASON_TIME_EXCEEDED,
+  PQ_REASON_ICMP_OTHER,
+  PQ_REASON_LOCAL_FIREWALL,     /* this computer's own firewall refused to send */
+  PQ_REASON_SELF_CONNECT,       /* the kernel connected the socket to itself */
+  PQ_REASON_LOCAL_ERROR,        /* the probe could not be sent from here */
+} PqReason;
+
+/* The protocol-specific query sent after the plain port test, chosen by
+ * the service name the services file gives the port (as PortQry does). */
+typedef enum
+{
+  PQ_PROBE_NONE,
+  PQ_PROBE_DNS,
+  PQ_PROBE_NETBIOS_NS,
+  PQ_PROBE_LDAP,
+  PQ_PROBE_RPC_EPMAP,
+  PQ_PROBE_SNMP,
+  PQ_PROBE_SQL_BROWSER,
+  PQ_PROBE_SMTP,
+  PQ_PROBE_POP3,
+  PQ_PROBE_IMAP,
+  PQ_PROBE_FTP,
+  PQ_PROBE_HTTP,
+} PqProbeKind;
+
+const char *pq_probe_kind_to_nick     (PqProbeKind  kind);
+const char *pq_protocol_to_string     (PqProtocol   protocol);
+const char *pq_port_state_to_string   (PqPortState  state);
+const char *pq_reason_to_nick         (PqReason     reason);
+
+G_END_DECLS
