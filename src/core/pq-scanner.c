@@ -650,16 +650,25 @@ probe_defer_if_short (Probe *probe,
   return TRUE;
 }
 
+static int
+probe_connect (Probe *probe)
+{
+  Engine *engine = probe->engine;
+  struct sockaddr_storage to = engine->target;
+
+  set_port (&to, probe->spec.port);
+  if (connect (g_socket_get_fd (probe->socket), (struct sockaddr *) &to, engine->target_len) != 0)
+    return errno;
+  return 0;
+}
+
 static void
 tcp_try (Probe *probe)
 {
-  Engine *engine = probe->engine;
   int err = probe_open_socket (probe);
 
-  if (err == 0 &&
-      connect (g_socket_get_fd (probe->socket), (struct sockaddr *) &engine->target, engine->target_len) != 0 &&
-      errno != EINPROGRESS)
-    err = errno;
+  if (err == 0)
+    err = probe_connect (probe);
 
   if (err == 0 || err == EINPROGRESS)
     {
@@ -674,16 +683,14 @@ tcp_try (Probe *probe)
 static void
 udp_try (Probe *probe)
 {
-  Engine *engine = probe->engine;
   int err = 0;
 
   if (probe->socket == NULL)
     {
       err = probe_open_socket (probe);
       /* A connected socket gets only the target's replies, and its errors. */
-      if (err == 0 &&
-          connect (g_socket_get_fd (probe->socket), (struct sockaddr *) &engine->target, engine->target_len) != 0)
-        err = errno;
+      if (err == 0)
+        err = probe_connect (probe);
       if (err != 0)
         {
           if (!probe_defer_if_short (probe, err))
