@@ -22,6 +22,8 @@ G_BEGIN_DECLS
 #define PQ_MAX_WINDOW             4096
 #define PQ_MAX_TIMEOUT_MS         60000
 #define PQ_MAX_TRIES              10
+/* nmap's --min-rtt-timeout: an adapted TCP wait is never shorter. */
+#define PQ_MIN_ADAPTIVE_WAIT_MS   100
 
 typedef struct
 {
@@ -33,6 +35,7 @@ typedef struct
   guint    window;          /* ports in flight at once */
   guint16  source_port;     /* -sp; 0 for any */
   gboolean probes;          /* protocol-specific queries after the plain test */
+  gboolean adaptive;        /* shorten TCP waits to the measured round trip */
 } PqScanOptions;
 
 void      pq_scan_options_init          (PqScanOptions        *options);

@@ -1,0 +1,36 @@
+#!/bin/bash
+# install-deps.sh: install what Port Query needs to build, run and test on
+# Debian 12 (bookworm). Run as root (or with sudo). Safe to run again.
+set -euo pipefail
+
+packages=(
+  # build
+  meson ninja-build pkg-config gcc clang gettext
+  libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
+  # data-file checks
+  desktop-file-utils appstream
+  # integration tests: namespaces, firewall rules, small peers
+  iproute2 nftables iptables socat python3 procps
+  # window tests and screenshots
+  xvfb xauth imagemagick dbus
+  # Flatpak manifest check (a real build needs the GNOME SDK, see README)
+  flatpak-builder
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: everything is installed"
+  exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
