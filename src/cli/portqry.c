@@ -102,7 +102,9 @@ print_usage (FILE *out)
 "  -a, --all-addresses    query every address the name resolves to\n"
 "  -v, --verbose          show the evidence behind each state\n"
 "      --json             write the results as JSON on standard output\n"
-"      --timeout MS       wait for each TCP connection attempt (default %u)\n"
+"      --timeout MS       wait for each TCP connection attempt (default %u; once\n"
+"                         the host has answered, its round trip, at least 100)\n"
+"      --fixed-timeout    always wait the full --timeout\n"
 "      --tries N          TCP connection attempts (default %u)\n"
 "      --udp-wait MS      wait for a reply to each UDP datagram (default %u)\n"
 "      --udp-tries N      UDP datagrams per port (default %u)\n"
@@ -253,6 +255,8 @@ parse_args (Args    *args,
         { args->choice = PQ_ADDRESS_ALL; continue; }
       if (g_ascii_strcasecmp (arg, "--no-probes") == 0)
         { args->scan.probes = FALSE; continue; }
+      if (g_ascii_strcasecmp (arg, "--fixed-timeout") == 0)
+        { args->scan.adaptive = FALSE; continue; }
 
       opt = find_option (arg, &value);
       if (opt == NULL)

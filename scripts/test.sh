@@ -1,0 +1,55 @@
+#!/bin/bash
+# test.sh: install what is needed, build, and run every test.
+#   ./scripts/test.sh            (as root: the network-namespace tests need it)
+# Two builds: build-test (warnings are errors) runs every suite; build-asan
+# runs the unit suite again under AddressSanitizer and UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+
+setup() {  # setup DIR OPTIONS...: configure once, reconfigure after that
+  local dir=$1; shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson setup --reconfigure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@" >/dev/null
+  fi
+}
+
+setup build-test -Dwerror=true
+meson compile -C build-test
+
+status=0
+# The window tests need a display and a session bus; xvfb-run and
+# dbus-run-session give them one without touching the user's session.
+GTK_A11Y=none xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- \
+  meson test -C build-test --print-errorlogs --num-processes 2 || status=$?
+
+setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dapp=false -Dintegration_tests=false
+meson compile -C build-asan
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+  meson test -C build-asan --suite unit --print-errorlogs --num-processes 2 || status=$?
+
+# One plain closing line over both runs: "N passed, N failed, N skipped".
+python3 - build-test/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY'
+import json, sys
+passed = failed = skipped = 0
+for path in sys.argv[1:]:
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        continue
+    for line in lines:
+        if not line.strip():
+            continue
+        r = json.loads(line).get("result")
+        if r in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif r == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status
