@@ -549,6 +549,8 @@ run_query (Args  *args,
     }
 
   scanner = pq_scanner_new (services, &args->scan);
+  pq_scanner_set_community (scanner, args->community);
+  pq_scanner_set_host_name (scanner, pq_target_get_host (target));
   if (!pq_scanner_check_source_port (scanner,
                                      g_inet_address_get_family (g_ptr_array_index (addresses, 0)),
                                      protocols, &error))

@@ -129,8 +129,10 @@ pq_rules_decide (PqProtocol       protocol,
     case PQ_REASON_SELF_CONNECT:
       return PQ_PORT_STATE_NOT_LISTENING;
     case PQ_REASON_NO_RESPONSE:
-      return protocol == PQ_PROTOCOL_UDP ? PQ_PORT_STATE_LISTENING_OR_FILTERED
-                                         : PQ_PORT_STATE_FILTERED;
+      /* PortQry: silence to the empty datagram is ambiguous; silence to the
+       * service's own query as well means nothing is answering. */
+      return protocol == PQ_PROTOCOL_UDP && o->query == NULL ? PQ_PORT_STATE_LISTENING_OR_FILTERED
+                                                             : PQ_PORT_STATE_FILTERED;
     case PQ_REASON_NONE:
     case PQ_REASON_PORT_UNREACH_OTHER:
     case PQ_REASON_HOST_UNREACH:
@@ -238,6 +240,10 @@ pq_rules_describe (PqProtocol       protocol,
         return g_strdup_printf (ngettext ("No answer to %u connection attempt of %u ms.",
                                           "No answer to %u connection attempts of %u ms each.", tries),
                                 tries, wait_ms);
+      if (o->query != NULL)
+        return g_strdup_printf (ngettext ("No reply to %u %s query after waiting %u ms.",
+                                          "No reply to %u %s queries after waiting %u ms for each.", tries),
+                                tries, o->query, wait_ms);
       return g_strdup_printf (ngettext ("No reply to %u datagram after waiting %u ms: a UDP service may ignore an empty datagram, or a firewall may drop it.",
                                         "No reply to %u datagrams after waiting %u ms for each: a UDP service may ignore an empty datagram, or a firewall may drop it.", tries),
                               tries, wait_ms);

@@ -32,6 +32,7 @@ typedef struct
   gboolean      icmp_from_target;   /* the offender is the address queried */
   gboolean      self_connect;       /* local address and port equal the target's */
   gboolean      immediate;          /* failed before anything was sent */
+  const char   *query;              /* the protocol query sent, e.g. "DNS"; NULL for none */
 } PqOutcome;
 
 PqPortState  pq_rules_decide     (PqProtocol       protocol,

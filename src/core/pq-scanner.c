@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "pq-error.h"
+#include "protocols/pq-probe.h"
 #include "pq-rules.h"
 #include "pq-scanner.h"
 #include "pq-target.h"
@@ -45,6 +46,10 @@
 /* Scans of fewer ports than this per lane use one thread. */
 #define LANE_MIN_PORTS 1024
 #define MAX_LANES 4
+/* A protocol conversation waits this long for each reply, and ends after
+ * PROBE_TOTAL_MS whatever the peer does (one that never stops sending). */
+#define PROBE_WAIT_MS 3000
+#define PROBE_TOTAL_MS 20000
 
 struct _PqScanner
 {
@@ -52,6 +57,8 @@ struct _PqScanner
 
   PqServices    *services;
   PqScanOptions  options;
+  char          *community;
+  char          *host_name;
 };
 
 G_DEFINE_FINAL_TYPE (PqScanner, pq_scanner, G_TYPE_OBJECT)
@@ -79,6 +86,8 @@ typedef struct
   GInetAddress  *address;
   guint32        scope_id;
   char          *address_str;
+  char          *host;             /* the target as typed, for HTTP's Host header */
+  char          *community;        /* SNMP */
   GArray        *specs;
   GMainContext  *caller_context;
   GTask         *outer;            /* touched in the caller's context only */
@@ -91,6 +100,32 @@ typedef struct
 } Job;
 
 typedef struct _Engine Engine;
+
+typedef struct
+{
+  PqOutcome outcome;
+  char     *icmp_from;
+  guint     bytes;
+} Observation;
+
+/* A protocol conversation (pq-probe.h) on a probe's socket. */
+typedef struct
+{
+  const PqProbeCodec *codec;
+  gpointer            state;
+  PqProbeFindings     findings;
+  GByteArray         *in;         /* TCP: received, not yet consumed */
+  GByteArray         *out;        /* TCP: still to be written */
+  GByteArray         *request;    /* UDP: the last request, sent again on a retry */
+  guint               steps;
+  gsize               received;
+  gboolean            active;     /* TCP: the codec has the connection */
+  gboolean            answered;
+  const char         *stopped;    /* why it ended early, for the evidence */
+  Observation         held;       /* TCP: the plain test's observation */
+  gint64              decided_us; /* TCP: when the handshake completed */
+  gint64              end_us;     /* TCP: the conversation's time limit */
+} Talk;
 
 /* One port being queried. Probes live in a fixed array of slots; a slot's
  * generation changes on reuse, so stale events and timers are ignored. */
@@ -108,6 +143,7 @@ typedef struct
   gint64    started_us;
   gint64    try_started_us;
   gint64    deadline_us;    /* 0 when no try is waiting */
+  Talk     *talk;           /* NULL unless a protocol probe runs */
 } Probe;
 
 typedef struct
@@ -226,6 +262,8 @@ job_free (Job *job)
   g_clear_object (&job->services);
   g_clear_object (&job->address);
   g_clear_pointer (&job->address_str, g_free);
+  g_clear_pointer (&job->host, g_free);
+  g_clear_pointer (&job->community, g_free);
   g_clear_pointer (&job->specs, g_array_unref);
   g_clear_pointer (&job->caller_context, g_main_context_unref);
   g_clear_pointer (&job->pending, g_ptr_array_unref);
@@ -342,13 +380,6 @@ same_host (const struct sockaddr         *a,
   return memcmp (&((const struct sockaddr_in6 *) a)->sin6_addr,
                  &((const struct sockaddr_in6 *) b)->sin6_addr, sizeof (struct in6_addr)) == 0;
 }
-
-typedef struct
-{
-  PqOutcome outcome;
-  char     *icmp_from;
-  guint     bytes;
-} Observation;
 
 /* Reads the ICMP message behind a socket error from the error queue. */
 static void
@@ -506,6 +537,8 @@ timers_next (Engine *engine)
 /* Probes                                                              */
 
 static void probe_try (Probe *probe);
+static void probe_wait (Probe *probe, guint32 events);
+static void talk_free (Talk *talk);
 
 static GSocketFamily
 engine_family (Engine *engine)
@@ -529,10 +562,57 @@ probe_release (Probe *probe)
   Engine *engine = probe->engine;
 
   probe_close (probe);
+  g_clear_pointer (&probe->talk, talk_free);
   probe->in_use = FALSE;
   probe->gen++;
   engine->active--;
   g_array_append_val (engine->free_slots, probe->slot);
+}
+
+static void
+talk_free (Talk *talk)
+{
+  if (talk->codec->clear != NULL)
+    talk->codec->clear (talk->state);
+  g_free (talk->state);
+  pq_probe_findings_clear (&talk->findings);
+  g_clear_pointer (&talk->in, g_byte_array_unref);
+  g_clear_pointer (&talk->out, g_byte_array_unref);
+  g_clear_pointer (&talk->request, g_byte_array_unref);
+  g_free (talk->held.icmp_from);
+  g_free (talk);
+}
+
+/* Starts the codec for the port's service, if it has one and probes are on. */
+static Talk *
+talk_new (Probe *probe)
+{
+  Job *job = probe->engine->job;
+  const PqProbeCodec *codec;
+  PqProbeParams params = {
+    .protocol = probe->spec.protocol,
+    .port = probe->spec.port,
+    .host = job->host,
+    .community = job->community ? job->community : "public",
+    .seed = g_random_int (),
+  };
+  Talk *talk;
+
+  if (!job->options.probes)
+    return NULL;
+  codec = pq_probe_codec_for (pq_services_probe_for (job->services, probe->spec.port, probe->spec.protocol),
+                              probe->spec.protocol);
+  if (codec == NULL)
+    return NULL;
+
+  talk = g_new0 (Talk, 1);
+  talk->codec = codec;
+  talk->state = g_malloc0 (MAX (codec->state_size, 1));
+  pq_probe_findings_init (&talk->findings);
+  talk->in = g_byte_array_new ();
+  talk->out = g_byte_array_new ();
+  codec->init (talk->state, &params);
+  return talk;
 }
 
 static guint
@@ -606,6 +686,28 @@ engine_learn_rtt (Engine *engine,
     }
 }
 
+/* The plain test's evidence, then what the protocol query found. */
+static char *
+talk_evidence (Talk       *talk,
+               char       *evidence,
+               PqReason    reason)
+{
+  GString *s = g_string_new (evidence);
+
+  g_free (evidence);
+  if (talk->findings.summary->len > 0)
+    g_string_append_printf (s, " %s", talk->findings.summary->str);
+  else if (talk->answered)
+    g_string_append_printf (s, _(" The reply was not a %s answer."), talk->codec->name);
+  else if (reason == PQ_REASON_SYN_ACK)
+    g_string_append_printf (s, _(" The %s query got no answer: %s."), talk->codec->name,
+                            talk->stopped ? talk->stopped : _("no reply"));
+  if (!talk->answered && talk->codec->silence_hint != NULL &&
+      (reason == PQ_REASON_NO_RESPONSE || reason == PQ_REASON_SYN_ACK))
+    g_string_append_printf (s, " %s", _(talk->codec->silence_hint));
+  return g_string_free (s, FALSE);
+}
+
 /* Decides the port, hands the result over and frees the slot. */
 static void
 probe_finish (Probe       *probe,
@@ -613,7 +715,7 @@ probe_finish (Probe       *probe,
 {
   Engine *engine = probe->engine;
   Job *job = engine->job;
-  gint64 now = g_get_monotonic_time ();
+  gint64 now = probe->talk && probe->talk->decided_us ? probe->talk->decided_us : g_get_monotonic_time ();
   gint64 since = obs->outcome.kind == PQ_OUTCOME_TIMEOUT ? probe->started_us : probe->try_started_us;
   double elapsed_ms = (double) (now - since) / 1000.0;
   g_autofree char *evidence = NULL;
@@ -622,10 +724,14 @@ probe_finish (Probe       *probe,
   PqPortState state;
   PqReason reason;
 
+  if (probe->talk != NULL)
+    obs->outcome.query = probe->talk->codec->name;
   state = pq_rules_decide (probe->spec.protocol, &obs->outcome, &reason);
   evidence = pq_rules_describe (probe->spec.protocol, &obs->outcome, reason, job->address_str,
                                 obs->icmp_from, probe->try, probe->wait_ms, elapsed_ms,
                                 obs->bytes);
+  if (probe->talk != NULL)
+    evidence = talk_evidence (probe->talk, g_steal_pointer (&evidence), reason);
 
   pq_result_set_state (result, state, reason);
   pq_result_set_service (result,
@@ -642,6 +748,9 @@ probe_finish (Probe       *probe,
   if (probe->spec.protocol == PQ_PROTOCOL_TCP &&
       (reason == PQ_REASON_SYN_ACK || reason == PQ_REASON_RESET))
     engine_learn_rtt (engine, now - probe->try_started_us);
+  if (probe->talk != NULL)
+    for (guint i = 0; i < probe->talk->findings.details->len; i++)
+      pq_result_add_detail (result, g_ptr_array_index (probe->talk->findings.details, i));
 
   job_push (job, result);
   g_free (obs->icmp_from);
@@ -663,6 +772,217 @@ probe_finish_error (Probe    *probe,
   probe_finish (probe, &obs);
 }
 
+/* ------------------------------------------------------------------ */
+/* Protocol conversations on a probe's socket                          */
+
+static void
+talk_end (Probe      *probe,
+          const char *stopped)
+{
+  Talk *talk = probe->talk;
+  Observation obs = talk->held;
+
+  talk->held.icmp_from = NULL;
+  talk->active = FALSE;
+  if (talk->stopped == NULL)
+    talk->stopped = stopped;
+  probe_finish (probe, &obs);
+}
+
+/* Returns: FALSE if the conversation ended (the probe is gone) */
+static gboolean
+talk_flush (Probe *probe)
+{
+  Talk *talk = probe->talk;
+
+  while (talk->out->len > 0)
+    {
+      gssize n = send (probe->fd, talk->out->data, talk->out->len, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        break;
+      if (n < 0)
+        {
+          talk_end (probe, g_strerror (errno));
+          return FALSE;
+        }
+      g_byte_array_remove_range (talk->out, 0, (guint) n);
+    }
+  return TRUE;
+}
+
+/* Waits for the reply (and for room to write what is left), within the
+ * conversation's time limit. */
+static void
+talk_arm (Probe *probe)
+{
+  Talk *talk = probe->talk;
+  Engine *engine = probe->engine;
+  struct epoll_event ev = { .events = EPOLLIN | (talk->out->len > 0 ? EPOLLOUT : 0),
+                            .data.u64 = ((guint64) probe->gen << 32) | probe->slot };
+  guint wait = engine->job->options.slow_link ? 2 * PROBE_WAIT_MS : PROBE_WAIT_MS;
+
+  epoll_ctl (engine->epfd, EPOLL_CTL_MOD, probe->fd, &ev);
+  probe->deadline_us = MIN (g_get_monotonic_time () + (gint64) wait * 1000, talk->end_us);
+  timers_push (engine, (Timer) { probe->deadline_us, probe->slot, probe->gen });
+}
+
+static gboolean
+talk_count_step (Probe *probe)
+{
+  Talk *talk = probe->talk;
+  guint max = talk->codec->max_steps ? MIN (talk->codec->max_steps, PQ_PROBE_MAX_STEPS) : PQ_PROBE_MAX_STEPS;
+
+  return ++talk->steps <= max;
+}
+
+/* TCP: lets the codec read what has arrived and say what comes next. */
+static void
+talk_step (Probe    *probe,
+           gboolean  with_input)
+{
+  Talk *talk = probe->talk;
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  gsize consumed = 0;
+  PqStep step;
+
+  step = talk->codec->step (talk->state,
+                            with_input ? talk->in->data : NULL, with_input ? talk->in->len : 0,
+                            &consumed, out, &talk->findings);
+  if (with_input)
+    g_byte_array_remove_range (talk->in, 0, (guint) MIN (consumed, talk->in->len));
+
+  switch (step)
+    {
+    case PQ_STEP_SEND:
+      if (!talk_count_step (probe))
+        {
+          talk_end (probe, _("it kept the conversation going past the limit"));
+          return;
+        }
+      g_byte_array_append (talk->out, out->data, out->len);
+      if (talk_flush (probe))
+        talk_arm (probe);
+      return;
+    case PQ_STEP_READ:
+      talk_arm (probe);
+      return;
+    case PQ_STEP_MALFORMED:
+      talk->answered = TRUE;
+      talk_end (probe, NULL);
+      return;
+    case PQ_STEP_DONE:
+    default:
+      talk_end (probe, NULL);
+      return;
+    }
+}
+
+static void
+talk_io (Probe    *probe,
+         guint32   events)
+{
+  Talk *talk = probe->talk;
+  gssize n;
+
+  if ((events & EPOLLOUT) && !talk_flush (probe))
+    return;
+  if (!(events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+    {
+      talk_arm (probe);
+      return;
+    }
+  if (talk->received >= PQ_PROBE_MAX_BYTES)
+    {
+      talk_end (probe, _("it sent more than the probe reads"));
+      return;
+    }
+
+  n = recv (probe->fd, probe->engine->buffer,
+            MIN (MAX_DATAGRAM, PQ_PROBE_MAX_BYTES - talk->received), MSG_DONTWAIT);
+  if (n > 0)
+    {
+      talk->received += (gsize) n;
+      talk->answered = TRUE;
+      g_byte_array_append (talk->in, (guint8 *) probe->engine->buffer, (guint) n);
+      talk_step (probe, TRUE);
+    }
+  else if (n == 0)
+    talk_end (probe, _("the server closed the connection"));
+  else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+    talk_end (probe, g_strerror (errno));
+}
+
+/* TCP: the handshake is done; hand the connection to the codec. */
+static gboolean
+talk_begin_tcp (Probe       *probe,
+                Observation *obs)
+{
+  Talk *talk;
+
+  if (obs->outcome.self_connect || (probe->talk = talk_new (probe)) == NULL)
+    return FALSE;
+
+  talk = probe->talk;
+  talk->held = *obs;
+  talk->active = TRUE;
+  talk->decided_us = g_get_monotonic_time ();
+  talk->end_us = talk->decided_us + (gint64) PROBE_TOTAL_MS * 1000;
+  talk_step (probe, FALSE);
+  return TRUE;
+}
+
+/* UDP: the request that replaces PortQry's empty datagram. */
+static void
+talk_begin_udp (Probe *probe)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  gsize consumed = 0;
+  Talk *talk = talk_new (probe);
+
+  if (talk == NULL)
+    return;
+  if (talk->codec->step (talk->state, NULL, 0, &consumed, out, &talk->findings) != PQ_STEP_SEND)
+    {
+      talk_free (talk);
+      return;
+    }
+  talk->request = g_steal_pointer (&out);
+  talk->steps = 1;
+  probe->talk = talk;
+}
+
+/* UDP: one datagram came back. */
+static void
+talk_datagram (Probe        *probe,
+               const guint8 *data,
+               gsize         len)
+{
+  Talk *talk = probe->talk;
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  Observation obs = { .outcome = { .kind = PQ_OUTCOME_REPLY } };
+  gsize consumed = 0;
+  PqStep step;
+
+  talk->answered = TRUE;
+  talk->received += len;
+  step = talk->codec->step (talk->state, data, len, &consumed, out, &talk->findings);
+
+  if (step == PQ_STEP_READ)
+    return;
+  if (step == PQ_STEP_SEND && talk_count_step (probe))
+    {
+      g_byte_array_unref (talk->request);
+      talk->request = g_steal_pointer (&out);
+      probe->try = 1;
+      probe_try (probe);
+      return;
+    }
+
+  obs.bytes = (guint) talk->received;
+  probe_finish (probe, &obs);
+}
+
 static void
 probe_timeout (Probe *probe)
 {
@@ -671,11 +991,21 @@ probe_timeout (Probe *probe)
                                                          : probe->engine->job->options.udp_tries;
 
   probe->deadline_us = 0;
+  if (probe->talk != NULL && probe->talk->active)
+    {
+      talk_end (probe, _("no reply in time"));
+      return;
+    }
   if (probe->try < tries)
     {
       probe->try++;
       probe_try (probe);
       return;
+    }
+  if (probe->talk != NULL && probe->talk->answered)
+    {
+      obs.outcome.kind = PQ_OUTCOME_REPLY;
+      obs.bytes = (guint) probe->talk->received;
     }
   probe_finish (probe, &obs);
 }
@@ -711,7 +1041,8 @@ tcp_ready (Probe *probe)
       ((struct sockaddr_in *) &local)->sin_port == g_htons (probe->spec.port))
     obs.outcome.self_connect = TRUE;
 
-  probe_finish (probe, &obs);
+  if (!talk_begin_tcp (probe, &obs))
+    probe_finish (probe, &obs);
 }
 
 static void
@@ -728,6 +1059,11 @@ udp_ready (Probe *probe)
     }
 
   n = recv (probe->fd, probe->engine->buffer, MAX_DATAGRAM, MSG_DONTWAIT);
+  if (n >= 0 && probe->talk != NULL)
+    {
+      talk_datagram (probe, (guint8 *) probe->engine->buffer, (gsize) n);
+      return;
+    }
   if (n >= 0)
     {
       obs.outcome.kind = PQ_OUTCOME_REPLY;
@@ -851,10 +1187,15 @@ udp_try (Probe *probe)
             probe_finish_error (probe, err, TRUE);
           return;
         }
+      talk_begin_udp (probe);
     }
 
-  /* PortQry's first step sends an empty datagram; protocol probes follow. */
-  if (send (probe->fd, "", 0, 0) < 0)
+  /* PortQry sends an empty datagram, then the service's own query. A
+   * port with a protocol probe gets the query at once: it tells the
+   * same about ICMP, and a reply settles "LISTENING or FILTERED". */
+  if ((probe->talk != NULL
+       ? send (probe->fd, probe->talk->request->data, probe->talk->request->len, 0)
+       : send (probe->fd, "", 0, 0)) < 0)
     {
       err = errno;
       if (err != EAGAIN && err != ENOBUFS)
@@ -991,7 +1332,9 @@ engine_source_dispatch (GSource     *source,
 
       if (!p->in_use || p->gen != (guint) (events[i].data.u64 >> 32))
         continue;
-      if (p->spec.protocol == PQ_PROTOCOL_TCP)
+      if (p->talk != NULL && p->talk->active)
+        talk_io (p, events[i].events);
+      else if (p->spec.protocol == PQ_PROTOCOL_TCP)
         tcp_ready (p);
       else
         udp_ready (p);
@@ -1187,6 +1530,8 @@ pq_scanner_finalize (GObject *object)
   PqScanner *self = PQ_SCANNER (object);
 
   g_clear_object (&self->services);
+  g_clear_pointer (&self->community, g_free);
+  g_clear_pointer (&self->host_name, g_free);
 
   G_OBJECT_CLASS (pq_scanner_parent_class)->finalize (object);
 }
@@ -1247,6 +1592,26 @@ pq_scanner_get_services (PqScanner *self)
 {
   g_return_val_if_fail (PQ_IS_SCANNER (self), NULL);
   return self->services;
+}
+
+/* The SNMP community (PortQry's -cn); NULL for "public". */
+void
+pq_scanner_set_community (PqScanner  *self,
+                          const char *community)
+{
+  g_return_if_fail (PQ_IS_SCANNER (self));
+  g_free (self->community);
+  self->community = g_strdup (community);
+}
+
+/* The name the user typed, for protocols that send it (HTTP's Host). */
+void
+pq_scanner_set_host_name (PqScanner  *self,
+                          const char *host_name)
+{
+  g_return_if_fail (PQ_IS_SCANNER (self));
+  g_free (self->host_name);
+  self->host_name = g_strdup (host_name);
 }
 
 guint
@@ -1394,6 +1759,8 @@ pq_scanner_scan_async (PqScanner           *self,
   job->address = g_object_ref (address);
   job->scope_id = scope_id;
   job->address_str = pq_address_to_string (address, scope_id);
+  job->host = g_strdup (self->host_name ? self->host_name : job->address_str);
+  job->community = g_strdup (self->community);
   job->specs = build_specs (ports, protocols);
   job->caller_context = g_main_context_ref_thread_default ();
   job->pending = g_ptr_array_new_with_free_func (g_object_unref);

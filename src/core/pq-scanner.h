@@ -50,6 +50,10 @@ PqScanner           *pq_scanner_new                 (PqServices           *servi
 const PqScanOptions *pq_scanner_get_options         (PqScanner            *self);
 PqServices          *pq_scanner_get_services        (PqScanner            *self);
 guint                pq_scanner_get_effective_window (PqScanner           *self);
+void                 pq_scanner_set_community       (PqScanner            *self,
+                                                     const char           *community);
+void                 pq_scanner_set_host_name       (PqScanner            *self,
+                                                     const char           *host_name);
 gboolean             pq_scanner_check_source_port   (PqScanner            *self,
                                                      GSocketFamily         family,
                                                      PqProtocols           protocols,

@@ -1,0 +1,99 @@
+/* pq-probe.c: the codec registry and helpers every codec uses
+ *
+ * Copyright 2026 The Port Query authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "pq-banner.h"
+#include "pq-probe.h"
+
+/* The codec for a service's probe kind, chosen by service name from the
+ * services file as PortQry does; NULL where the protocol has none. */
+const PqProbeCodec *
+pq_probe_codec_for (PqProbeKind kind,
+                    PqProtocol  protocol)
+{
+  gboolean tcp = protocol == PQ_PROTOCOL_TCP;
+
+  switch (kind)
+    {
+    case PQ_PROBE_SMTP:
+      return tcp ? &pq_smtp_codec : NULL;
+    case PQ_PROBE_POP3:
+      return tcp ? &pq_pop3_codec : NULL;
+    case PQ_PROBE_IMAP:
+      return tcp ? &pq_imap_codec : NULL;
+    case PQ_PROBE_FTP:
+      return tcp ? &pq_ftp_codec : NULL;
+    case PQ_PROBE_HTTP:
+      return tcp ? &pq_http_codec : NULL;
+    case PQ_PROBE_NONE:
+    case PQ_PROBE_DNS:
+    case PQ_PROBE_NETBIOS_NS:
+    case PQ_PROBE_LDAP:
+    case PQ_PROBE_RPC_EPMAP:
+    case PQ_PROBE_SNMP:
+    case PQ_PROBE_SQL_BROWSER:
+    default:
+      return NULL;
+    }
+}
+
+void
+pq_probe_findings_init (PqProbeFindings *findings)
+{
+  findings->details = g_ptr_array_new_with_free_func (g_object_unref);
+  findings->summary = g_string_new (NULL);
+}
+
+void
+pq_probe_findings_clear (PqProbeFindings *findings)
+{
+  g_clear_pointer (&findings->details, g_ptr_array_unref);
+  if (findings->summary != NULL)
+    g_string_free (findings->summary, TRUE);
+  findings->summary = NULL;
+}
+
+/* Takes ownership of @detail. */
+void
+pq_probe_findings_add (PqProbeFindings *findings,
+                       PqDetail        *detail)
+{
+  g_ptr_array_add (findings->details, detail);
+}
+
+/**
+ * pq_probe_printable:
+ *
+ * Network bytes as text that is safe to keep and show: valid UTF-8, with
+ * control characters (terminal escapes, NULs, line breaks) as \xNN, and
+ * trailing line ends dropped.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+pq_probe_printable (const guint8 *data,
+                    gsize         len)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+
+  while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+    len--;
+  valid = g_utf8_make_valid ((const char *) data, (gssize) len);
+  out = g_string_sized_new (len);
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+        g_string_append_printf (out, "\\x%02x", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,83 @@
+/* pq-probe.h: the interface every protocol codec implements
+ *
+ * A codec is pure: it builds requests and reads replies from byte buffers
+ * and never touches a socket, so it can be fuzzed and tested on captured
+ * bytes. The scan engine owns the socket and drives the conversation:
+ *
+ *   step (state, NULL, 0, ...)        first call: SEND a request, or READ
+ *                                     when the server speaks first (banners)
+ *   step (state, buffer, len, ...)    after bytes arrived: TCP passes every
+ *                                     byte not yet consumed (the codec says
+ *                                     READ until a whole message is there);
+ *                                     UDP passes one datagram per call
+ *
+ * and stops at DONE or MALFORMED, when the time or size limits run out, or
+ * when the peer closes. Whatever was added to the findings by then is kept.
+ *
+ * Copyright 2026 The Port Query authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pq-detail.h"
+#include "pq-types.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PQ_STEP_SEND,       /* send the bytes in @out, then wait for the reply */
+  PQ_STEP_READ,       /* wait for more bytes (stream protocols) */
+  PQ_STEP_DONE,       /* the conversation is over; the findings are complete */
+  PQ_STEP_MALFORMED,  /* the peer answered, but not in this protocol */
+} PqStep;
+
+typedef struct
+{
+  PqProtocol   protocol;      /* TCP or UDP: some protocols frame differently */
+  guint16      port;
+  const char  *host;          /* the target as typed, for HTTP's Host header */
+  const char  *community;     /* SNMP community; "public" when none was given */
+  guint32      seed;          /* for transaction and message ids */
+} PqProbeParams;
+
+typedef struct
+{
+  GPtrArray   *details;       /* PqDetail: what the application shows as rows */
+  GString     *summary;       /* one line for the evidence: "DNS answered NOERROR, 1 answer" */
+} PqProbeFindings;
+
+typedef struct
+{
+  const char  *name;          /* shown in evidence: "LDAP", "DNS", ... */
+  gsize        state_size;    /* bytes of state the engine allocates, zeroed */
+  void       (*init)  (gpointer              state,
+                       const PqProbeParams  *params);
+  /* @consumed: (out): bytes of @in the codec is done with (TCP) */
+  PqStep     (*step)  (gpointer              state,
+                       const guint8         *in,
+                       gsize                 in_len,
+                       gsize                *consumed,
+                       GByteArray           *out,
+                       PqProbeFindings      *findings);
+  void       (*clear) (gpointer              state);   /* may be NULL */
+  guint        max_steps;     /* bound on requests sent (loops such as ept_lookup) */
+  const char  *silence_hint;  /* N_() text added when nothing answers: "Wrong community?" */
+} PqProbeCodec;
+
+/* Limits the engine enforces on every conversation. */
+#define PQ_PROBE_MAX_BYTES      (1024 * 1024)   /* received in all */
+#define PQ_PROBE_MAX_STEPS      256
+
+const PqProbeCodec *pq_probe_codec_for         (PqProbeKind       kind,
+                                                PqProtocol        protocol);
+void                pq_probe_findings_init     (PqProbeFindings  *findings);
+void                pq_probe_findings_clear    (PqProbeFindings  *findings);
+void                pq_probe_findings_add      (PqProbeFindings  *findings,
+                                                PqDetail         *detail);
+char               *pq_probe_printable         (const guint8     *data,
+                                                gsize             len);
+
+G_END_DECLS
