@@ -11,6 +11,14 @@ packages=(
   desktop-file-utils appstream
   # integration tests: namespaces, firewall rules, small peers
   iproute2 nftables iptables socat python3 procps
+  # real protocol servers for the probe tests (no service starts on install
+  # on these machines; the tests start them in namespaces)
+  dnsmasq-base dnsutils slapd ldap-utils snmpd snmp nbtscan
+  samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-vfs-modules
+  smbclient winbind python3-samba
+  vsftpd dovecot-pop3d dovecot-imapd opensmtpd lighttpd
+  # fuzzing (libFuzzer) and sanitizers with clang
+  libclang-rt-14-dev
   # window tests and screenshots
   xvfb xauth imagemagick dbus
   # Flatpak manifest check (a real build needs the GNOME SDK, see README)

@@ -372,12 +372,16 @@ static gboolean
 same_host (const struct sockaddr         *a,
            const struct sockaddr_storage *b)
 {
-  if (a->sa_family != b->ss_family)
+  /* Copied out: the error queue's sockaddr is not aligned for the casts. */
+  struct sockaddr_storage sa;
+
+  memcpy (&sa, a, a->sa_family == AF_INET6 ? sizeof (struct sockaddr_in6) : sizeof (struct sockaddr_in));
+  if (sa.ss_family != b->ss_family)
     return FALSE;
-  if (a->sa_family == AF_INET)
-    return ((const struct sockaddr_in *) a)->sin_addr.s_addr ==
+  if (sa.ss_family == AF_INET)
+    return ((const struct sockaddr_in *) &sa)->sin_addr.s_addr ==
            ((const struct sockaddr_in *) b)->sin_addr.s_addr;
-  return memcmp (&((const struct sockaddr_in6 *) a)->sin6_addr,
+  return memcmp (&((const struct sockaddr_in6 *) &sa)->sin6_addr,
                  &((const struct sockaddr_in6 *) b)->sin6_addr, sizeof (struct in6_addr)) == 0;
 }
 
@@ -409,7 +413,7 @@ read_error_queue (int          fd,
           if (!((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
                 (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)))
             continue;
-          ee = (struct sock_extended_err *) CMSG_DATA (c);
+          ee = (struct sock_extended_err *) (void *) CMSG_DATA (c);
           if (obs->outcome.have_icmp ||
               (ee->ee_origin != SO_EE_ORIGIN_ICMP && ee->ee_origin != SO_EE_ORIGIN_ICMP6))
             continue;
