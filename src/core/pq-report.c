@@ -10,6 +10,7 @@
 
 #include "pq-ports.h"
 #include "pq-report.h"
+#include "protocols/pq-probe.h"
 
 struct _PqReport
 {
@@ -223,19 +224,7 @@ pq_report_summary (PqReport *self)
 char *
 pq_text_sanitize (const char *text)
 {
-  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
-  GString *out = g_string_sized_new (strlen (valid));
-
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
-        g_string_append_printf (out, "\\x%02x", c);
-      else
-        g_string_append_len (out, p, g_utf8_next_char (p) - p);
-    }
-  return g_string_free (out, FALSE);
+  return pq_probe_printable ((const guint8 *) (text ? text : ""), text ? strlen (text) : 0);
 }
 
 /* PortQry's status line: "TCP port 53 (domain service): LISTENING" */

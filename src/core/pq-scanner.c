@@ -46,9 +46,10 @@
 /* Scans of fewer ports than this per lane use one thread. */
 #define LANE_MIN_PORTS 1024
 #define MAX_LANES 4
-/* A protocol conversation waits this long for each reply, and ends after
+/* A protocol conversation waits this long for each reply (FTP servers
+ * answer a refused login only after a delay of 2 to 3 s), and ends after
  * PROBE_TOTAL_MS whatever the peer does (one that never stops sending). */
-#define PROBE_WAIT_MS 3000
+#define PROBE_WAIT_MS 5000
 #define PROBE_TOTAL_MS 20000
 
 struct _PqScanner
