@@ -682,8 +682,9 @@ engine_learn_rtt (Engine *engine,
       Probe *p = &engine->probes[i];
       gint64 deadline = p->try_started_us + (gint64) wait_ms * 1000;
 
+      /* Only connection attempts; a protocol conversation keeps its wait. */
       if (!p->in_use || p->spec.protocol != PQ_PROTOCOL_TCP || p->deadline_us == 0 ||
-          deadline >= p->deadline_us)
+          (p->talk != NULL && p->talk->active) || deadline >= p->deadline_us)
         continue;
       p->deadline_us = deadline;
       p->wait_ms = wait_ms;

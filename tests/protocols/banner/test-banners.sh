@@ -115,7 +115,10 @@ index-file.names = ( "index.html" )
 CONF
 start lighttpd /usr/sbin/lighttpd -D -f "$RIG/lighttpd.conf"
 
-for p in 21 2121 25 110 143 80; do wait_port $p; done
+# Hostile peers on 2601-2604 (see hostile-peer.py).
+start hostile /usr/bin/python3 "$(dirname "$0")/hostile-peer.py" $SRV 2601
+
+for p in 21 2121 25 110 143 80 2601 2602 2603 2604; do wait_port $p; done
 
 fails=0; checks=0
 check() { # check DESCRIPTION PATTERN TEXT
@@ -126,6 +129,7 @@ check() { # check DESCRIPTION PATTERN TEXT
 
 svc="$RIG/services"
 printf 'ftp 21/tcp\nftp 2121/tcp\nsmtp 25/tcp\npop3 110/tcp\nimap2 143/tcp imap\nhttp 80/tcp www\n' > "$svc"
+printf 'smtp 2601/tcp\nsmtp 2602/tcp\nsmtp 2603/tcp\nsmtp 2604/tcp\n' >> "$svc"
 q() { ip netns exec "$C" "$PORTQRY" -n $SRV -nr --services "$svc" "$@"; }
 
 out=$(q -e 21 -v); rc=$?
@@ -158,6 +162,20 @@ python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$json" || { echo "not ok 
 # With --no-probes only the plain test runs.
 out=$(q -e 80 --no-probes)
 if grep -q "Status:" <<<"$out"; then echo "not ok - --no-probes still probed"; fails=$((fails + 1)); else echo "ok - --no-probes"; fi
+
+# Hostile peers: each query ends, bounded in time, with a clear result.
+start_s=$(date +%s)
+out=$(q -o 2601,2602,2603,2604 -v); rc=$?
+took=$(( $(date +%s) - start_s ))
+checks=$((checks + 1))
+# The silent one is given the full 5 s wait for a greeting, no more than the 20 s limit.
+if [ $took -ge 4 ] && [ $took -le 30 ]; then echo "ok - hostile peers answered in ${took}s"
+else echo "not ok - hostile peers took ${took}s (expected 4 to 30)"; fails=$((fails + 1)); fi
+check "endless continuation lines end at the line limit" "TCP port 2601 (smtp service): LISTENING" "$out"
+check "endless bytes end at a line cut" "TCP port 2602 (smtp service): LISTENING" "$out"
+check "silent peer: no greeting, said so" "The SMTP query got no answer: no reply in time." "$out"
+check "escape sequences are neutralised" 'Greeting: 220 evil\x1b]0;pwned\x07\x1b[2J' "$out"
+if grep -q $'\x1b' <<<"$out"; then echo "not ok - a raw escape reached the terminal"; fails=$((fails + 1)); fi
 
 echo "$((checks + 1 - fails)) passed, $fails failed"
 [ $fails -eq 0 ]
