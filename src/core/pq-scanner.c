@@ -51,6 +51,10 @@
  * PROBE_TOTAL_MS whatever the peer does (one that never stops sending). */
 #define PROBE_WAIT_MS 5000
 #define PROBE_TOTAL_MS 20000
+/* Second looks at silent UDP ports: one per interval, at most so many. */
+#define PACED_INTERVAL_MS 1100
+#define PACED_MAX 32
+#define PACED_GIVE_UP 3
 
 struct _PqScanner
 {
@@ -76,6 +80,7 @@ typedef struct
 {
   guint16    port;
   PqProtocol protocol;
+  gboolean   paced;        /* a second look after a pause (ICMP rate limits) */
 } Spec;
 
 /* Shared by the caller's thread and the worker. */
@@ -167,6 +172,17 @@ struct _Engine
   GArray                  *timers;      /* Timer, a binary min-heap */
   guint                    active;
   GQueue                   deferred;    /* Spec*, waiting for a descriptor */
+
+  /* Hosts limit their ICMP errors (Linux: a burst of 6, then one a
+   * second), so once a host has sent port unreachables, a silent UDP port
+   * may be a closed one whose answer was held back: it is asked again,
+   * one port a second. Silence on three such second looks in a row means
+   * the silence is real, and pacing stops. */
+  GQueue                   paced;       /* Spec*, waiting for their turn */
+  gint64                   next_paced_us;
+  guint                    unreach_seen;
+  guint                    paced_left;
+  guint                    paced_silent_run;
   guint                    window;
   gboolean                 exhausted;   /* the job has no more ports to hand out */
   char                    *buffer;      /* for UDP replies */
@@ -714,6 +730,35 @@ talk_evidence (Talk       *talk,
   return g_string_free (s, FALSE);
 }
 
+/* Returns: TRUE if the port's silence is to be checked again later */
+static gboolean
+probe_pace_instead (Probe       *probe,
+                    Observation *obs)
+{
+  Engine *engine = probe->engine;
+  Spec *spec;
+
+  if (probe->spec.protocol != PQ_PROTOCOL_UDP)
+    return FALSE;
+  if (probe->spec.paced)
+    {
+      if (obs->outcome.kind == PQ_OUTCOME_TIMEOUT && ++engine->paced_silent_run >= PACED_GIVE_UP)
+        engine->paced_left = 0;
+      else if (obs->outcome.kind != PQ_OUTCOME_TIMEOUT)
+        engine->paced_silent_run = 0;
+      return FALSE;
+    }
+  if (obs->outcome.kind != PQ_OUTCOME_TIMEOUT || engine->unreach_seen == 0 || engine->paced_left == 0)
+    return FALSE;
+
+  engine->paced_left--;
+  spec = g_memdup2 (&probe->spec, sizeof *spec);
+  spec->paced = TRUE;
+  g_queue_push_tail (&engine->paced, spec);
+  probe_release (probe);
+  return TRUE;
+}
+
 /* Decides the port, hands the result over and frees the slot. */
 static void
 probe_finish (Probe       *probe,
@@ -730,6 +775,12 @@ probe_finish (Probe       *probe,
   PqPortState state;
   PqReason reason;
 
+  if (obs->outcome.have_icmp && obs->outcome.icmp_from_target &&
+      (obs->outcome.icmp6 ? obs->outcome.icmp_code == 4 : obs->outcome.icmp_code == 3))
+    engine->unreach_seen++;
+  if (probe_pace_instead (probe, obs))
+    return;
+
   if (probe->talk != NULL)
     obs->outcome.query = probe->talk->codec->name;
   state = pq_rules_decide (probe->spec.protocol, &obs->outcome, &reason);
@@ -738,6 +789,19 @@ probe_finish (Probe       *probe,
                                 obs->bytes);
   if (probe->talk != NULL)
     evidence = talk_evidence (probe->talk, g_steal_pointer (&evidence), reason);
+  if (probe->spec.protocol == PQ_PROTOCOL_UDP && reason == PQ_REASON_NO_RESPONSE && engine->unreach_seen > 0)
+    {
+      g_autofree char *note = probe->spec.paced
+        ? g_strdup (_("It was asked again after a pause, since the host limits how fast it reports closed ports, and stayed silent."))
+        : g_strdup_printf (ngettext ("The host limits how fast it reports closed ports (%u port was reported closed), so this silent port may be closed too.",
+                                     "The host limits how fast it reports closed ports (%u ports were reported closed), so this silent port may be closed too.",
+                                     engine->unreach_seen),
+                           engine->unreach_seen);
+      char *more = g_strconcat (evidence, " ", note, NULL);
+
+      g_free (evidence);
+      evidence = more;
+    }
 
   pq_result_set_state (result, state, reason);
   pq_result_set_service (result,
@@ -1248,6 +1312,24 @@ engine_start (Engine     *engine,
   probe_try (probe);
 }
 
+/* Starts the next second look at a silent UDP port when its turn has
+ * come: only after the first looks are done, one per interval. */
+static void
+engine_start_paced (Engine *engine)
+{
+  g_autofree Spec *spec = NULL;
+  gint64 now;
+
+  if (engine->paced.length == 0 || engine->active > 0)
+    return;
+  now = g_get_monotonic_time ();
+  if (now < engine->next_paced_us)
+    return;
+  spec = g_queue_pop_head (&engine->paced);
+  engine->next_paced_us = now + (gint64) PACED_INTERVAL_MS * 1000;
+  engine_start (engine, spec);
+}
+
 /* Keeps the window full. */
 static void
 engine_fill (Engine *engine)
@@ -1267,7 +1349,10 @@ engine_fill (Engine *engine)
           continue;
         }
       if (engine->exhausted)
-        break;
+        {
+          engine_start_paced (engine);
+          break;
+        }
       /* Lanes take ports from one counter, so a lane that meets only
        * closed ports does more of them than one that waits on filtered. */
       next = (guint) g_atomic_int_add (&engine->job->next_spec, 1);
@@ -1300,6 +1385,8 @@ engine_source_prepare (GSource *source,
   gint64 next = timers_next (engine);
   gint64 now;
 
+  if (engine->paced.length > 0 && engine->active == 0 && (next == 0 || engine->next_paced_us < next))
+    next = MAX (engine->next_paced_us, 1);
   if (next == 0)
     {
       *timeout = -1;
@@ -1317,6 +1404,9 @@ engine_source_check (GSource *source)
   gint64 next;
 
   if (g_source_query_unix_fd (source, es->tag) & G_IO_IN)
+    return TRUE;
+  if (es->engine->paced.length > 0 && es->engine->active == 0 &&
+      es->engine->next_paced_us <= g_get_monotonic_time ())
     return TRUE;
   next = timers_next (es->engine);
   return next != 0 && next <= g_get_monotonic_time ();
@@ -1377,6 +1467,7 @@ engine_init (Engine *engine,
   engine->job = job;
   engine->window = window;
   engine->tcp_wait_ms = job->options.tcp_timeout_ms;
+  engine->paced_left = PACED_MAX;
   engine->n_slots = engine->window;
   engine->probes = g_new0 (Probe, engine->n_slots);
   engine->free_slots = g_array_sized_new (FALSE, FALSE, sizeof (guint), engine->n_slots);
@@ -1412,6 +1503,7 @@ engine_clear (Engine *engine)
     if (engine->probes[i].in_use)
       probe_release (&engine->probes[i]);
   g_queue_clear_full (&engine->deferred, g_free);
+  g_queue_clear_full (&engine->paced, g_free);
   g_source_destroy (engine->source);
   g_source_unref (engine->source);
   g_main_context_unref (engine->context);
@@ -1468,7 +1560,8 @@ lane_run (gpointer data)
     {
       engine_fill (&engine);
       if (g_cancellable_is_cancelled (lane->cancellable) ||
-          (engine.exhausted && engine.active == 0 && engine.deferred.length == 0))
+          (engine.exhausted && engine.active == 0 && engine.deferred.length == 0 &&
+           engine.paced.length == 0))
         break;
       g_main_context_iteration (engine.context, TRUE);
     }
