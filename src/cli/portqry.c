@@ -33,6 +33,7 @@ typedef struct
   char            *log_file;
   char            *services_file;
   char            *community;
+  char            *export_file;
   gboolean         overwrite;
   gboolean         no_reverse;
   gboolean         quiet;
@@ -68,6 +69,7 @@ args_clear (Args *args)
   g_free (args->log_file);
   g_free (args->services_file);
   g_free (args->community);
+  g_free (args->export_file);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Args, args_clear)
@@ -102,6 +104,7 @@ print_usage (FILE *out)
 "  -a, --all-addresses    query every address the name resolves to\n"
 "  -v, --verbose          show the evidence behind each state\n"
 "      --json             write the results as JSON on standard output\n"
+"      --export FILE      also write a report: FILE.txt, .csv, .json or .html\n"
 "      --timeout MS       wait for each TCP connection attempt (default %u; once\n"
 "                         the host has answered, its round trip, at least 100)\n"
 "      --fixed-timeout    always wait the full --timeout\n"
@@ -158,6 +161,7 @@ static const Opt options[] = {
   { NULL, "json", OPT_FLAG, ARG (json), 0 },
   { NULL, "version", OPT_FLAG, ARG (version), 0 },
   { NULL, "services", OPT_STRING, ARG (services_file), 0 },
+  { NULL, "export", OPT_STRING, ARG (export_file), 0 },
   { NULL, "timeout", OPT_UINT, ARG (scan.tcp_timeout_ms), PQ_MAX_TIMEOUT_MS },
   { NULL, "tries", OPT_UINT, ARG (scan.tcp_tries), PQ_MAX_TRIES },
   { NULL, "udp-wait", OPT_UINT, ARG (scan.udp_wait_ms), PQ_MAX_TIMEOUT_MS },
@@ -515,6 +519,18 @@ write_log (Run     *run,
   return g_file_set_contents (run->args->log_file, log->str, (gssize) log->len, error);
 }
 
+static gboolean
+export_report (PqReport    *report,
+               const char  *path,
+               GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  PqReportFormat format;
+
+  return pq_report_format_for_path (path, &format, error) &&
+         pq_report_write_file (report, file, format, NULL, error);
+}
+
 static int
 fail (PqExitCode   code,
       const char  *message)
@@ -555,6 +571,13 @@ run_query (Args  *args,
       (target = pq_target_new_parse (args->name, &error)) == NULL)
     return fail (PQ_EXIT_USAGE, error->message);
 
+  if (args->export_file != NULL)
+    {
+      PqReportFormat format;
+
+      if (!pq_report_format_for_path (args->export_file, &format, &error))
+        return fail (PQ_EXIT_USAGE, error->message);
+    }
   if (args->services_file != NULL)
     {
       services = pq_services_new_from_file (args->services_file, &error);
@@ -581,6 +604,7 @@ run_query (Args  *args,
     return fail (PQ_EXIT_ERROR, error->message);
 
   report = pq_report_new (target, ports, protocols, &args->scan, services);
+  pq_report_set_no_reverse (report, args->no_reverse);
   run.report = report;
   g_signal_connect (scanner, "result", G_CALLBACK (on_result), &run);
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, cancellable);
@@ -608,6 +632,9 @@ run_query (Args  *args,
       fputs (json, stdout);
     }
   if (args->log_file != NULL && !write_log (&run, argc, argv, &error))
+    g_printerr ("portqry: %s\n", error->message);
+  g_clear_error (&error);
+  if (args->export_file != NULL && !export_report (report, args->export_file, &error))
     g_printerr ("portqry: %s\n", error->message);
 
   if (run.error != NULL)

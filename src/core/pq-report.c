@@ -26,6 +26,7 @@ struct _PqReport
   GDateTime     *started;
   GDateTime     *finished;
   gboolean       cancelled;
+  gboolean       no_reverse;      /* -nr: addresses were not looked up */
   GListStore    *results;
 };
 
@@ -107,6 +108,99 @@ pq_report_finish (PqReport *self,
   g_clear_pointer (&self->finished, g_date_time_unref);
   self->finished = g_date_time_new_now_utc ();
   self->cancelled = cancelled;
+}
+
+PqTarget *
+pq_report_get_target (PqReport *self)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self), NULL);
+  return self->target;
+}
+
+/* Returns: (transfer none) (element-type utf8): the addresses queried */
+GPtrArray *
+pq_report_get_queried (PqReport *self)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self), NULL);
+  return self->queried;
+}
+
+/* Returns: (nullable): the reverse-lookup name of the index-th address queried */
+const char *
+pq_report_get_reverse_name (PqReport *self,
+                            guint     index)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self), NULL);
+  g_return_val_if_fail (index < self->reverse_names->len, NULL);
+  return g_ptr_array_index (self->reverse_names, index);
+}
+
+GDateTime *
+pq_report_get_started (PqReport *self)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self), NULL);
+  return self->started;
+}
+
+/* Returns: (nullable): when the query ended; %NULL while it runs */
+GDateTime *
+pq_report_get_finished (PqReport *self)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self), NULL);
+  return self->finished;
+}
+
+/* Records that reverse lookups were turned off (-nr), so reports do not
+ * say a lookup failed. */
+void
+pq_report_set_no_reverse (PqReport *self,
+                          gboolean  no_reverse)
+{
+  g_return_if_fail (PQ_IS_REPORT (self));
+  self->no_reverse = no_reverse;
+}
+
+gboolean
+pq_report_get_no_reverse (PqReport *self)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self), FALSE);
+  return self->no_reverse;
+}
+
+gboolean
+pq_report_get_cancelled (PqReport *self)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self), FALSE);
+  return self->cancelled;
+}
+
+const PqScanOptions *
+pq_report_get_options (PqReport *self)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self), NULL);
+  return &self->options;
+}
+
+char *
+pq_report_get_ports_text (PqReport *self)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self), NULL);
+  return pq_ports_to_string (self->ports);
+}
+
+const char *
+pq_report_get_protocols_text (PqReport *self)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self), NULL);
+  return self->protocols == PQ_PROTOCOLS_BOTH ? "both"
+         : self->protocols == PQ_PROTOCOLS_UDP ? "udp" : "tcp";
+}
+
+const char *
+pq_report_get_services_source (PqReport *self)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self), NULL);
+  return self->services_source;
 }
 
 GListModel *
@@ -416,6 +510,8 @@ json_target (GString  *out,
       pq_json_append_string (out, a);
     }
   g_string_append (out, "]");
+  json_key (out, 4, "reverse_lookup", FALSE);
+  g_string_append (out, self->no_reverse ? "false" : "true");
   json_key (out, 4, "queried", FALSE);
   g_string_append_c (out, '[');
   for (guint i = 0; i < self->queried->len; i++)

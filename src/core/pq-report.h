@@ -43,6 +43,48 @@ PqExitCode   pq_report_get_exit_code     (PqReport             *self);
 char        *pq_report_summary           (PqReport             *self);
 char        *pq_report_to_json           (PqReport             *self);
 
+PqTarget            *pq_report_get_target          (PqReport   *self);
+GPtrArray           *pq_report_get_queried         (PqReport   *self);
+const char          *pq_report_get_reverse_name    (PqReport   *self,
+                                                    guint       index);
+GDateTime           *pq_report_get_started         (PqReport   *self);
+GDateTime           *pq_report_get_finished        (PqReport   *self);
+gboolean             pq_report_get_cancelled       (PqReport   *self);
+void                 pq_report_set_no_reverse      (PqReport   *self,
+                                                    gboolean    no_reverse);
+gboolean             pq_report_get_no_reverse      (PqReport   *self);
+const PqScanOptions *pq_report_get_options         (PqReport   *self);
+char                *pq_report_get_ports_text      (PqReport   *self);
+const char          *pq_report_get_protocols_text  (PqReport   *self);
+const char          *pq_report_get_services_source (PqReport   *self);
+
+/* Writers (pq-writers.c): the same report as text in PortQry's log layout,
+ * CSV, JSON or a self-contained HTML page. */
+typedef enum
+{
+  PQ_REPORT_FORMAT_TEXT,
+  PQ_REPORT_FORMAT_CSV,
+  PQ_REPORT_FORMAT_JSON,
+  PQ_REPORT_FORMAT_HTML,
+} PqReportFormat;
+
+char        *pq_report_to_text           (PqReport             *self);
+char        *pq_report_to_csv            (PqReport             *self);
+char        *pq_report_to_html           (PqReport             *self);
+char        *pq_report_to_format         (PqReport             *self,
+                                          PqReportFormat        format);
+gboolean     pq_report_format_for_path   (const char           *path,
+                                          PqReportFormat       *format,
+                                          GError              **error);
+gboolean     pq_report_write_file        (PqReport             *self,
+                                          GFile                *file,
+                                          PqReportFormat        format,
+                                          GCancellable         *cancellable,
+                                          GError              **error);
+char        *pq_csv_cell                 (const char           *text);
+void         pq_html_append_escaped      (GString              *out,
+                                          const char           *text);
+
 PqExitCode   pq_exit_code_for_results    (GListModel           *results);
 char        *pq_text_sanitize            (const char           *text);
 char        *pq_text_result_line         (PqResult             *result);
