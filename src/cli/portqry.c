@@ -343,37 +343,16 @@ emit (Run        *run,
     }
 }
 
-/* What a protocol probe found, under its port as PortQry prints it: one
- * "label: value" line per finding, the parts of a finding indented. */
-static void
-emit_details (Run        *run,
-              GListModel *details,
-              guint       depth)
-{
-  guint n = details ? g_list_model_get_n_items (details) : 0;
-
-  for (guint i = 0; i < n && depth < 8; i++)
-    {
-      g_autoptr(PqDetail) d = g_list_model_get_item (details, i);
-      g_autofree char *label = pq_text_sanitize (pq_detail_get_label (d));
-      g_autofree char *value = pq_text_sanitize (pq_detail_get_value (d));
-
-      if (*label != '\0' && *value != '\0')
-        emit (run, "%*s%s: %s\n", 4 + 2 * depth, "", label, value);
-      else
-        emit (run, "%*s%s\n", 4 + 2 * depth, "", *label != '\0' ? label : value);
-      emit_details (run, pq_detail_get_children (d), depth + 1);
-    }
-}
-
 static void
 emit_result (Run      *run,
              PqResult *result)
 {
   g_autofree char *line = pq_text_result_line (result);
 
-  emit (run, "%s\n", line);
-  emit_details (run, pq_result_get_details (result), 0);
+  g_autoptr(GString) details = g_string_new (NULL);
+
+  pq_text_append_details (details, pq_result_get_details (result), 0);
+  emit (run, "%s\n%s", line, details->str);
   if (run->args->verbose)
     {
       g_autofree char *evidence = pq_text_sanitize (pq_result_get_evidence (result));

@@ -81,6 +81,9 @@ gboolean     pq_report_write_file        (PqReport             *self,
                                           PqReportFormat        format,
                                           GCancellable         *cancellable,
                                           GError              **error);
+void         pq_text_append_details      (GString              *out,
+                                          GListModel           *details,
+                                          guint                 depth);
 char        *pq_csv_cell                 (const char           *text);
 void         pq_html_append_escaped      (GString              *out,
                                           const char           *text);

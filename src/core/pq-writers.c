@@ -45,10 +45,12 @@ settings_line (PqReport *self)
 /* ------------------------------------------------------------------ */
 /* Text                                                                */
 
-static void
-text_details (GString    *out,
-              GListModel *details,
-              guint       depth)
+/* A probe's findings as PortQry prints them under a port: one
+ * "label: value" line per finding, its parts indented below it. */
+void
+pq_text_append_details (GString    *out,
+                        GListModel *details,
+                        guint       depth)
 {
   guint n = details ? g_list_model_get_n_items (details) : 0;
 
@@ -62,7 +64,7 @@ text_details (GString    *out,
         g_string_append_printf (out, "%*s%s: %s\n", 4 + 2 * depth, "", label, value);
       else
         g_string_append_printf (out, "%*s%s\n", 4 + 2 * depth, "", *label ? label : value);
-      text_details (out, pq_detail_get_children (d), depth + 1);
+      pq_text_append_details (out, pq_detail_get_children (d), depth + 1);
     }
 }
 
@@ -122,7 +124,7 @@ pq_report_to_text (PqReport *self)
           line = pq_text_result_line (r);
           evidence = pq_text_sanitize (pq_result_get_evidence (r));
           g_string_append_printf (out, "%s\n", line);
-          text_details (out, pq_result_get_details (r), 0);
+          pq_text_append_details (out, pq_result_get_details (r), 0);
           g_string_append_printf (out, "    %s\n", evidence);
         }
       g_string_append_c (out, '\n');
