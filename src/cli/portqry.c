@@ -480,14 +480,7 @@ write_log (Run     *run,
   g_autofree char *date = g_date_time_format (now, "%a %b %d %H:%M:%S %Y");
   g_autofree char *command = g_strjoinv (" ", argv);
 
-  if (g_file_test (run->args->log_file, G_FILE_TEST_EXISTS) && !run->args->overwrite && !run->args->quiet)
-    {
-      g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
-                   _("The log file %s already exists. Add -y to overwrite it, or choose another name."),
-                   run->args->log_file);
-      return FALSE;
-    }
-
+  /* Whether it may be overwritten was checked before the query. */
   g_string_append_printf (log, "PortQry (Port Query for Linux) version %s Log File\n\n", PACKAGE_VERSION);
   g_string_append_printf (log, "System Date: %s\n\n", date);
   g_string_append_printf (log, "Command run:\n %s\n\n", command);
@@ -550,6 +543,13 @@ run_query (Args  *args,
       (target = pq_target_new_parse (args->name, &error)) == NULL)
     return fail (PQ_EXIT_USAGE, error->message);
 
+  if (args->log_file != NULL && g_file_test (args->log_file, G_FILE_TEST_EXISTS) &&
+      !args->overwrite && !args->quiet)
+    {
+      g_autofree char *message = g_strdup_printf (_("The log file %s already exists. Add -y to overwrite it, or choose another name."),
+                                                  args->log_file);
+      return fail (PQ_EXIT_USAGE, message);
+    }
   if (args->export_file != NULL)
     {
       PqReportFormat format;

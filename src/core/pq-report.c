@@ -337,6 +337,19 @@ pq_text_result_line (PqResult *result)
 /* ------------------------------------------------------------------ */
 /* JSON                                                                */
 
+/* A number with a dot whatever the locale: JSON and CSV readers want one. */
+void
+pq_append_decimal (GString *out,
+                   double   value,
+                   guint    digits)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char format[8];
+
+  g_snprintf (format, sizeof format, "%%.%uf", MIN (digits, 9));
+  g_string_append (out, g_ascii_formatd (buf, sizeof buf, format, value));
+}
+
 void
 pq_json_append_string (GString    *out,
                        const char *text)
@@ -363,7 +376,7 @@ pq_json_append_string (GString    *out,
         g_string_append (out, "\\n");
       else if (c == '\t')
         g_string_append (out, "\\t");
-      else if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029)
+      else if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029)
         g_string_append_printf (out, "\\u%04x", c);
       else
         g_string_append_len (out, p, g_utf8_next_char (p) - p);
@@ -432,7 +445,7 @@ json_result (GString  *out,
   json_key (out, in, "tries", FALSE);
   g_string_append_printf (out, "%u", pq_result_get_tries (r));
   json_key (out, in, "elapsed_ms", FALSE);
-  g_string_append_printf (out, "%.3f", pq_result_get_elapsed_ms (r));
+  pq_append_decimal (out, pq_result_get_elapsed_ms (r), 3);
   json_key (out, in, "local_address", FALSE);
   pq_json_append_string (out, pq_result_get_local_address (r));
   json_key (out, in, "reply_from", FALSE);

@@ -93,5 +93,8 @@ char        *pq_text_sanitize            (const char           *text);
 char        *pq_text_result_line         (PqResult             *result);
 void         pq_json_append_string       (GString              *out,
                                           const char           *text);
+void         pq_append_decimal           (GString              *out,
+                                          double                value,
+                                          guint                 digits);
 
 G_END_DECLS

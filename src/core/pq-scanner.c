@@ -1515,11 +1515,15 @@ engine_clear (Engine *engine)
   g_free (engine->buffer);
 }
 
-static gboolean
+/* Runs in the cancelling thread: wakes the lane's context so the lane
+ * sees the cancellation at once. (A GCancellableSource would do the same,
+ * but GLib 2.74 leaks it when it is dropped while "cancelled" is being
+ * emitted in another thread; g_cancellable_disconnect() waits for that.) */
+static void
 wake_cb (GCancellable *cancellable,
          gpointer      data)
 {
-  return G_SOURCE_REMOVE;
+  g_main_context_wakeup (data);
 }
 
 typedef struct
@@ -1537,7 +1541,7 @@ lane_run (gpointer data)
 {
   Lane *lane = data;
   Engine engine = { 0 };
-  g_autoptr(GSource) wake = NULL;
+  gulong wake_id = 0;
 
   engine_init (&engine, lane->job, lane->window);
   engine.cancellable = lane->cancellable;
@@ -1550,11 +1554,7 @@ lane_run (gpointer data)
   g_main_context_push_thread_default (engine.context);
 
   if (lane->cancellable != NULL)
-    {
-      wake = g_cancellable_source_new (lane->cancellable);
-      g_source_set_callback (wake, G_SOURCE_FUNC (wake_cb), NULL, NULL);
-      g_source_attach (wake, engine.context);
-    }
+    wake_id = g_cancellable_connect (lane->cancellable, G_CALLBACK (wake_cb), engine.context, NULL);
 
   for (;;)
     {
@@ -1566,8 +1566,7 @@ lane_run (gpointer data)
       g_main_context_iteration (engine.context, TRUE);
     }
 
-  if (wake != NULL)
-    g_source_destroy (wake);
+  g_cancellable_disconnect (lane->cancellable, wake_id);
   g_main_context_pop_thread_default (engine.context);
   engine_clear (&engine);
   return NULL;

@@ -157,6 +157,21 @@ invalid:
   return FALSE;
 }
 
+/* "192.0.2.1:80", "server:80" and "[2001:db8::1]:80" are a host with a
+ * port; an IPv6 address has at least two colons and no brackets around. */
+static gboolean
+looks_like_host_and_port (const char *host)
+{
+  const char *colon = strrchr (host, ':');
+  const char *close = strchr (host, ']');
+
+  if (colon == NULL || colon[1] == '\0' || strspn (colon + 1, "0123456789") != strlen (colon + 1))
+    return FALSE;
+  if (host[0] == '[')
+    return close != NULL && close + 1 == colon;
+  return strchr (host, ':') == colon;
+}
+
 /**
  * pq_target_new_parse:
  * @text: what the user typed: a name, an IPv4 or IPv6 address, an IPv6
@@ -201,6 +216,21 @@ pq_target_new_parse (const char  *text,
     {
       g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_TARGET,
                    _("“%s” contains spaces. Type one host: a name or an address without spaces."), host);
+      return NULL;
+    }
+
+  if (strstr (host, "://") != NULL || strchr (host, '/') != NULL)
+    {
+      g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_TARGET,
+                   _("“%s” looks like a web address. Type only the computer’s name or address, without http:// or a path."),
+                   host);
+      return NULL;
+    }
+  if (looks_like_host_and_port (host))
+    {
+      g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_TARGET,
+                   _("“%s” has a port after the host. Type only the host here, and the port separately (with -e on the command line)."),
+                   host);
       return NULL;
     }
 

@@ -226,10 +226,11 @@ pq_report_to_csv (PqReport *self)
       g_autoptr(PqResult) r = g_list_model_get_item (results, i);
       g_autofree char *port = g_strdup_printf ("%u", pq_result_get_port (r));
       g_autofree char *tries = g_strdup_printf ("%u", pq_result_get_tries (r));
-      g_autofree char *elapsed = g_strdup_printf ("%.3f", pq_result_get_elapsed_ms (r));
+      g_autoptr(GString) elapsed = g_string_new (NULL);
       g_autoptr(GString) details = g_string_new (NULL);
       const char *row[G_N_ELEMENTS (header)];
 
+      pq_append_decimal (elapsed, pq_result_get_elapsed_ms (r), 3);
       csv_details (details, pq_result_get_details (r), 0);
       row[0] = pq_target_get_input (pq_report_get_target (self));
       row[1] = pq_result_get_address (r);
@@ -240,7 +241,7 @@ pq_report_to_csv (PqReport *self)
       row[6] = pq_reason_to_nick (pq_result_get_reason (r));
       row[7] = pq_result_get_evidence (r);
       row[8] = tries;
-      row[9] = elapsed;
+      row[9] = elapsed->str;
       row[10] = pq_result_get_local_address (r);
       row[11] = pq_result_get_reply_from (r);
       row[12] = details->str;
@@ -421,7 +422,9 @@ pq_report_to_html (PqReport *self)
       html_details (out, pq_result_get_details (r), 0);
       g_string_append (out, "</td><td>");
       pq_html_append_escaped (out, pq_result_get_address (r));
-      g_string_append_printf (out, "</td><td>%.1f ms</td></tr>\n", pq_result_get_elapsed_ms (r));
+      g_string_append (out, "</td><td>");
+      pq_append_decimal (out, pq_result_get_elapsed_ms (r), 1);
+      g_string_append (out, " ms</td></tr>\n");
     }
   g_string_append (out, "</tbody></table>\n<h2>");
   pq_html_append_escaped (out, _("What the states mean"));
