@@ -343,9 +343,21 @@ emit (Run        *run,
     }
 }
 
+static void emit_result_text (Run *run, PqResult *result);
+
 static void
 emit_result (Run      *run,
              PqResult *result)
+{
+  /* Nothing shows the text and no log keeps it: skip the formatting. */
+  if ((run->args->quiet || run->args->json) && run->args->log_file == NULL)
+    return;
+  emit_result_text (run, result);
+}
+
+static void
+emit_result_text (Run      *run,
+                  PqResult *result)
 {
   g_autofree char *line = pq_text_result_line (result);
 

@@ -362,6 +362,21 @@ pq_json_append_string (GString    *out,
       return;
     }
 
+  /* Most strings are plain ASCII with nothing to escape: copy them whole. */
+  {
+    const char *p = text;
+
+    while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+      p++;
+    if (*p == '\0')
+      {
+        g_string_append_c (out, '"');
+        g_string_append_len (out, text, p - text);
+        g_string_append_c (out, '"');
+        return;
+      }
+  }
+
   valid = g_utf8_make_valid (text, -1);
   g_string_append_c (out, '"');
   for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
@@ -390,7 +405,14 @@ json_key (GString    *out,
           const char *key,
           gboolean    first)
 {
-  g_string_append_printf (out, "%s\n%*s\"%s\": ", first ? "" : ",", indent, "", key);
+  if (!first)
+    g_string_append_c (out, ',');
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < indent; i++)
+    g_string_append_c (out, ' ');
+  g_string_append_c (out, '"');
+  g_string_append (out, key);
+  g_string_append (out, "\": ");
 }
 
 static void
