@@ -412,6 +412,14 @@ on_sigint (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Slots of ports not decided yet hold NULL (a cancelled scan leaves some). */
+static void
+slot_free (gpointer result)
+{
+  if (result != NULL)
+    g_object_unref (result);
+}
+
 static void
 prepare_slots (Run         *run,
                GArray      *ports,
@@ -541,7 +549,7 @@ run_query (Args  *args,
   g_autoptr(PqReport) report = NULL;
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GHashTable) index = g_hash_table_new (NULL, NULL);
-  g_autoptr(GPtrArray) slots = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) slots = g_ptr_array_new_with_free_func (slot_free);
   PqProtocols protocols = PQ_PROTOCOLS_TCP;
   Run run = { args, loop, cancellable, NULL, text, index, slots, 0, NULL };
   PqExitCode code;
