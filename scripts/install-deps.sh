@@ -8,7 +8,7 @@ packages=(
   meson ninja-build pkg-config gcc clang gettext
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
   # data-file checks
-  desktop-file-utils appstream
+  desktop-file-utils appstream librsvg2-bin
   # integration tests: namespaces, firewall rules, small peers
   iproute2 nftables iptables socat python3 procps
   # real protocol servers for the probe tests (no service starts on install
