@@ -81,6 +81,59 @@ pq_report_new (PqTarget            *target,
   return self;
 }
 
+/**
+ * pq_report_new_loaded:
+ * @services_source: where the port names came from, as the report says
+ *
+ * For the report reader (pq-report-load.c): a report rebuilt from a file,
+ * whose services file is only named, not read.
+ */
+PqReport *
+pq_report_new_loaded (PqTarget            *target,
+                      GArray              *ports,
+                      PqProtocols          protocols,
+                      const PqScanOptions *options,
+                      const char          *services_source)
+{
+  PqReport *self = g_object_new (PQ_TYPE_REPORT, NULL);
+
+  self->target = g_object_ref (target);
+  self->ports = g_array_ref (ports);
+  self->protocols = protocols;
+  self->options = *options;
+  self->services_source = g_strdup (services_source);
+  return self;
+}
+
+/* For the report reader: the times the file gives instead of now. */
+void
+pq_report_set_times (PqReport  *self,
+                     GDateTime *started,
+                     GDateTime *finished,
+                     gboolean   cancelled)
+{
+  g_return_if_fail (PQ_IS_REPORT (self));
+  g_return_if_fail (started != NULL);
+  g_clear_pointer (&self->started, g_date_time_unref);
+  g_clear_pointer (&self->finished, g_date_time_unref);
+  self->started = g_date_time_ref (started);
+  self->finished = finished ? g_date_time_ref (finished) : NULL;
+  self->cancelled = cancelled;
+}
+
+/* For the report reader: an address as the report wrote it, scope and all,
+ * which may name an interface this computer does not have. */
+void
+pq_report_add_queried_text (PqReport   *self,
+                            const char *address,
+                            const char *reverse_name)
+{
+  g_return_if_fail (PQ_IS_REPORT (self));
+  g_return_if_fail (address != NULL);
+  g_ptr_array_add (self->queried, g_strdup (address));
+  g_ptr_array_add (self->reverse_names, g_strdup (reverse_name));
+}
+
 void
 pq_report_add_queried (PqReport     *self,
                        GInetAddress *address,
@@ -514,10 +567,11 @@ json_settings (GString   *out,
                           ",\n    \"tcp_timeout_ms\": %u,\n    \"tcp_tries\": %u,"
                           "\n    \"udp_wait_ms\": %u,\n    \"udp_tries\": %u,"
                           "\n    \"slow_link\": %s,\n    \"ports_in_flight\": %u,"
-                          "\n    \"source_port\": %u,\n    \"protocol_probes\": %s",
+                          "\n    \"source_port\": %u,\n    \"protocol_probes\": %s,"
+                          "\n    \"adaptive_tcp_wait\": %s",
                           o->tcp_timeout_ms, o->tcp_tries, o->udp_wait_ms, o->udp_tries,
                           o->slow_link ? "true" : "false", o->window, o->source_port,
-                          o->probes ? "true" : "false");
+                          o->probes ? "true" : "false", o->adaptive ? "true" : "false");
   json_key (out, 4, "services_file", FALSE);
   pq_json_append_string (out, self->services_source);
   g_string_append (out, "\n  }");

@@ -31,6 +31,18 @@ PqReport    *pq_report_new               (PqTarget             *target,
                                           PqProtocols           protocols,
                                           const PqScanOptions  *options,
                                           PqServices           *services);
+PqReport    *pq_report_new_loaded        (PqTarget             *target,
+                                          GArray               *ports,
+                                          PqProtocols           protocols,
+                                          const PqScanOptions  *options,
+                                          const char           *services_source);
+void         pq_report_set_times         (PqReport             *self,
+                                          GDateTime            *started,
+                                          GDateTime            *finished,
+                                          gboolean              cancelled);
+void         pq_report_add_queried_text  (PqReport             *self,
+                                          const char           *address,
+                                          const char           *reverse_name);
 void         pq_report_add_queried       (PqReport             *self,
                                           GInetAddress         *address,
                                           const char           *reverse_name);

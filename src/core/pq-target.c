@@ -269,6 +269,33 @@ pq_target_new_parse (const char  *text,
   return g_steal_pointer (&self);
 }
 
+/**
+ * pq_target_new_loaded:
+ * @addresses: (element-type GInetAddress): the addresses found
+ *
+ * For the report reader: a target as a saved report describes it, taken
+ * as it is (not parsed again: its interface may not exist here).
+ *
+ * Returns: (transfer full): the target, resolved
+ */
+PqTarget *
+pq_target_new_loaded (const char *input,
+                      const char *host,
+                      gboolean    literal,
+                      guint32     scope_id,
+                      GPtrArray  *addresses)
+{
+  PqTarget *self = g_object_new (PQ_TYPE_TARGET, NULL);
+
+  self->input = g_strdup (input);
+  self->host = g_strdup (host);
+  self->literal = literal;
+  self->scope_id = scope_id;
+  for (guint i = 0; i < addresses->len; i++)
+    g_ptr_array_add (self->addresses, g_object_ref (g_ptr_array_index (addresses, i)));
+  return self;
+}
+
 const char *
 pq_target_get_input (PqTarget *self)
 {

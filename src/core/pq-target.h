@@ -23,6 +23,11 @@ G_DECLARE_FINAL_TYPE (PqTarget, pq_target, PQ, TARGET, GObject)
 
 PqTarget     *pq_target_new_parse          (const char          *text,
                                             GError             **error);
+PqTarget     *pq_target_new_loaded         (const char          *input,
+                                            const char          *host,
+                                            gboolean             literal,
+                                            guint32              scope_id,
+                                            GPtrArray           *addresses);
 const char   *pq_target_get_input          (PqTarget            *self);
 const char   *pq_target_get_host           (PqTarget            *self);
 gboolean      pq_target_is_literal         (PqTarget            *self);
