@@ -653,9 +653,12 @@ main (int    argc,
 {
   g_auto(Args) args = { 0 };
   g_autoptr(GError) error = NULL;
+  const char *localedir = g_getenv ("PORTQUERY_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* PORTQUERY_LOCALEDIR lets the tests (and translators) use the catalogs
+   * of a build tree before they are installed. */
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   signal (SIGPIPE, SIG_IGN);
