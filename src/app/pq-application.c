@@ -1,0 +1,182 @@
+/* pq-application.c
+ *
+ * Copyright 2026 The Port Query authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pq-application.h"
+#ifdef PQ_HAVE_PREFERENCES_WINDOW
+#include "pq-preferences-window.h"
+#endif
+#include "pq-window.h"
+
+struct _PqApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (PqApplication, pq_application, ADW_TYPE_APPLICATION)
+
+/* The schema id stays the same in development builds (.Devel app id), so
+ * both share the user's settings. */
+#define SCHEMA_ID "io.github.portquery.PortQuery"
+/* Also for .Devel: the resources, style.css and help-overlay.ui live here. */
+#define RESOURCE_BASE "/io/github/portquery/PortQuery"
+
+static void
+pq_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (pq_window_new (PQ_APPLICATION (app)));
+  gtk_window_present (window);
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GList *windows = gtk_application_get_windows (app);
+
+  /* Closing the windows lets each save its size and stop its query. */
+  while (windows != NULL)
+    {
+      GList *next = windows->next;
+
+      gtk_window_close (GTK_WINDOW (windows->data));
+      windows = next;
+    }
+  g_application_quit (G_APPLICATION (app));
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+#ifdef PQ_HAVE_PREFERENCES_WINDOW
+  GtkWindow *prefs = pq_preferences_window_new (parent);
+
+  gtk_window_present (prefs);
+#else
+  (void) parent;
+#endif
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  static const char *developers[] = { "The Port Query authors", NULL };
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  GtkWidget *about = adw_about_window_new ();
+
+  /* AdwAboutWindow 1.2 has no new_from_appdata: fill it by hand. */
+  g_object_set (about,
+                "transient-for", parent,
+                "application-name", _("Port Query"),
+                "application-icon", APP_ID,
+                "version", PACKAGE_VERSION,
+                "developer-name", _("The Port Query authors"),
+                "developers", developers,
+                "comments", _("See whether the ports of a host are listening, not listening or filtered, and why."),
+                "website", "https://github.com/portquery/portquery",
+                "issue-url", "https://github.com/portquery/portquery/issues",
+                "license-type", GTK_LICENSE_GPL_3_0,
+                "copyright", "© 2026 The Port Query authors",
+                "translator-credits", _("translator-credits"),
+                NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "quit", .activate = quit_activated },
+  { .name = "preferences", .activate = preferences_activated },
+  { .name = "about", .activate = about_activated },
+};
+
+static const struct {
+  const char *action;
+  const char *accels[3];
+} app_accels[] = {
+  { "app.quit", { "<Control>q", NULL } },
+  { "app.preferences", { "<Control>comma", NULL } },
+  { "win.query", { "<Control>Return", "<Control>KP_Enter", NULL } },
+  { "win.stop", { "Escape", NULL } },
+  { "win.open", { "<Control>o", NULL } },
+  { "win.save", { "<Control>s", NULL } },
+  { "win.export", { "<Control>e", NULL } },
+  { "win.search", { "<Control>f", NULL } },
+};
+
+static void
+pq_application_startup (GApplication *app)
+{
+  G_APPLICATION_CLASS (pq_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
+                                   G_N_ELEMENTS (app_actions), app);
+  for (guint i = 0; i < G_N_ELEMENTS (app_accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), app_accels[i].action,
+                                           app_accels[i].accels);
+#ifndef PQ_HAVE_PREFERENCES_WINDOW
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app), "preferences")),
+                               FALSE);
+#endif
+}
+
+static void
+pq_application_finalize (GObject *object)
+{
+  PqApplication *self = PQ_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (pq_application_parent_class)->finalize (object);
+}
+
+static void
+pq_application_class_init (PqApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = pq_application_finalize;
+  app_class->activate = pq_application_activate;
+  app_class->startup = pq_application_startup;
+}
+
+static void
+pq_application_init (PqApplication *self)
+{
+  self->settings = g_settings_new (SCHEMA_ID);
+}
+
+PqApplication *
+pq_application_new (const char        *application_id,
+                    GApplicationFlags  flags)
+{
+  g_return_val_if_fail (application_id != NULL, NULL);
+
+  return g_object_new (PQ_TYPE_APPLICATION,
+                       "application-id", application_id,
+                       "flags", flags,
+                       "resource-base-path", RESOURCE_BASE,
+                       NULL);
+}
+
+GSettings *
+pq_application_get_settings (PqApplication *self)
+{
+  g_return_val_if_fail (PQ_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
