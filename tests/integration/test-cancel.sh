@@ -1,0 +1,75 @@
+#!/bin/bash
+# test-cancel.sh: Ctrl+C (SIGINT) during a long scan of ports behind DROP.
+# portqry must stop at once (under 1 s), print what it had decided, say the
+# query was cancelled, and exit with 4 (README: the query could not run).
+#   client 10.207.5.1 -- 10.207.5.2 server (nft: 30000-30999 DROP)
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+need_root
+
+C=gic$$c S=gic$$s
+add_ns "$C" "$S"
+link "$C" "gic$$-c" 10.207.5.1/24 "$S" "gic$$-s" 10.207.5.2/24
+ip netns exec "$S" nft -f - <<'EOF'
+table inet gicfw {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    tcp dport 30000-30999 drop
+    udp dport 30000-30999 drop
+  }
+}
+EOF
+
+# interrupted AFTER_S ARGS...: portqry in $C, SIGINT after AFTER_S seconds;
+# sets OUT ERR RC, and T to the seconds from the signal to its exit.
+interrupted() {
+  local after=$1 pid t0
+  shift
+  ip netns exec "$C" "$PORTQRY" "$@" > "$WORK/out" 2> "$WORK/err" &
+  pid=$!
+  sleep "$after"
+  t0=$(now)
+  kill -INT "$pid"
+  wait "$pid"
+  RC=$?
+  T=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.3f", a - b }')
+  OUT=$(cat "$WORK/out"); ERR=$(cat "$WORK/err"); JSON_FILE=$WORK/out
+  LAST="portqry $* (SIGINT after ${after}s)"
+}
+no_noise() { check "$LAST: no warnings on stderr" bash -c '! grep -Eq "CRITICAL|WARNING|assertion" <<< "$1"' _ "$ERR"; }
+
+# Two closed ports answer at once, then 1000 ports wait 3 x 1000 ms
+# (--fixed-timeout: the closed ports' round trip does not shorten them).
+interrupted 0.7 -n 10.207.5.2 -nr -o 80,81,30000-30999 -p tcp --fixed-timeout
+expect_rc 4
+expect_time_below 1
+expect_state TCP 80 "NOT LISTENING"
+expect_state TCP 81 "NOT LISTENING"
+no_line "TCP port 30000"
+expect_err "^portqry: Query cancelled\.$"
+no_noise
+
+# The documented defaults, TCP and UDP, nothing answering: no partial lines.
+interrupted 1.5 -n 10.207.5.2 -nr -r 30000:30999 -p both
+expect_rc 4
+expect_time_below 1
+no_line "port 30"
+expect_line "querying\.\.\."
+expect_err "^portqry: Query cancelled\.$"
+no_noise
+
+# JSON: still a valid document, marked cancelled, with the decided ports only.
+interrupted 0.7 -n 10.207.5.2 -nr -o 80,81,30000-30999 -p both --fixed-timeout --json
+expect_rc 4
+expect_time_below 1
+expect_valid_json
+expect_json 'd["cancelled"] is True and d["finished"] is not None'
+expect_json '[(x["port"], x["protocol"], x["state"]) for x in res] == [(80, "tcp", "NOT LISTENING"), (80, "udp", "NOT LISTENING"), (81, "tcp", "NOT LISTENING"), (81, "udp", "NOT LISTENING")]'
+no_noise
+
+# A log file of a cancelled query keeps what was printed.
+interrupted 0.7 -n 10.207.5.2 -nr -o 80,30000-30999 -p tcp --fixed-timeout -l "$WORK/cancel.log"
+expect_rc 4
+check "$LAST: the log has the decided port" grep -q "TCP port 80 .*NOT LISTENING" "$WORK/cancel.log"
+
+finish
