@@ -1,0 +1,41 @@
+/* fuzz-report-load.c: libFuzzer entry for the saved-report reader
+ *
+ * Any bytes go to pq_report_load_bytes(): it must load them or refuse them
+ * with an error, never crash, hang or leak. A report it loads must also be
+ * one the writers can export again.
+ *
+ * Copyright 2026 The Port Query authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "pq-error.h"
+#include "pq-report-load.h"
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (data, size);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PqReport) report = pq_report_load_bytes (bytes, &error);
+
+  if (report == NULL)
+    {
+      /* Refused: always with a message in the report domain. */
+      if (error == NULL || error->domain != PQ_ERROR || error->code != PQ_ERROR_REPORT)
+        abort ();
+      return 0;
+    }
+  if (error != NULL)
+    abort ();
+
+  for (guint format = PQ_REPORT_FORMAT_TEXT; format <= PQ_REPORT_FORMAT_HTML; format++)
+    g_free (pq_report_to_format (report, (PqReportFormat) format));
+  return 0;
+}
