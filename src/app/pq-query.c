@@ -69,6 +69,14 @@ job_free (gpointer data)
   g_free (job);
 }
 
+/* Slots of results not decided yet are NULL. */
+static void
+unref_nullable (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
+
 static void
 pq_query_dispose (GObject *object)
 {
@@ -125,7 +133,7 @@ pq_query_init (PqQuery *self)
   self->results = g_list_store_new (PQ_TYPE_RESULT);
   self->pending = g_ptr_array_new_with_free_func (g_object_unref);
   self->slot_index = g_hash_table_new (NULL, NULL);
-  self->slots = g_ptr_array_new_with_free_func ((GDestroyNotify) g_object_unref);
+  self->slots = g_ptr_array_new_with_free_func (unref_nullable);
   self->reverse_lookup = TRUE;
 }
 

@@ -85,12 +85,17 @@ state_label (PqPortState state)
 /* ------------------------------------------------------------------ */
 /* Cells                                                               */
 
+/* Returns: (transfer none): the result or finding of a row; the row
+ * keeps it alive while the cell is bound. */
 static GObject *
 row_item (GtkListItem *list_item)
 {
   GtkTreeListRow *row = gtk_list_item_get_item (list_item);
+  GObject *item = row ? gtk_tree_list_row_get_item (row) : NULL;
 
-  return row ? gtk_tree_list_row_get_item (row) : NULL;
+  if (item != NULL)
+    g_object_unref (item);
+  return item;
 }
 
 static GtkWidget *
@@ -591,7 +596,9 @@ pq_results_view_init (PqResultsView *self)
   row_sorter = gtk_tree_list_row_sorter_new (g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->tree_model)),
                                               GTK_SORTER (row_sorter));
-  gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
+  /* Not incremental: GTK 4.8 left rows added in one batch unsorted
+   * that way. Appended batches are cheap to merge anyway. */
+  gtk_sort_list_model_set_incremental (self->sort_model, FALSE);
   selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_single_selection_set_can_unselect (selection, TRUE);

@@ -429,39 +429,49 @@ read_address_choice (PqWindow *self)
   return PQ_ADDRESS_FIRST;
 }
 
-/* Adds what the form asks to @query; on bad input marks the field. */
+/* What the form asks: up to two port lists, each with its protocols
+ * (a service check may want TCP 135 but UDP 137). */
+typedef struct
+{
+  GArray      *ports[2];
+  PqProtocols  protocols[2];
+} FormPorts;
+
+static void
+form_ports_clear (FormPorts *form)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (form->ports); i++)
+    g_clear_pointer (&form->ports[i], g_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FormPorts, form_ports_clear)
+
+/* On bad input marks the field with the parser's message. */
 static gboolean
-add_ports_from_form (PqWindow *self,
-                     PqQuery  *query)
+read_form_ports (PqWindow  *self,
+                 FormPorts *form)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) ports = NULL;
   PqCheck *check = selected_check (self);
 
   if (gtk_check_button_get_active (self->check_radio) && check != NULL)
     {
-      g_autoptr(GArray) tcp = NULL;
-      g_autoptr(GArray) udp = NULL;
-
       if (*pq_check_get_tcp_ports (check) != '\0')
-        tcp = pq_ports_parse (pq_check_get_tcp_ports (check), NULL);
+        form->ports[0] = pq_ports_parse (pq_check_get_tcp_ports (check), NULL);
       if (*pq_check_get_udp_ports (check) != '\0')
-        udp = pq_ports_parse (pq_check_get_udp_ports (check), NULL);
-      if (tcp != NULL)
-        pq_query_add_ports (query, tcp, PQ_PROTOCOLS_TCP);
-      if (udp != NULL)
-        pq_query_add_ports (query, udp, PQ_PROTOCOLS_UDP);
-      return tcp != NULL || udp != NULL;
+        form->ports[1] = pq_ports_parse (pq_check_get_udp_ports (check), NULL);
+      form->protocols[0] = PQ_PROTOCOLS_TCP;
+      form->protocols[1] = PQ_PROTOCOLS_UDP;
+      return form->ports[0] != NULL || form->ports[1] != NULL;
     }
 
-  ports = pq_ports_parse (gtk_editable_get_text (GTK_EDITABLE (self->ports_entry)), &error);
-  if (ports == NULL)
+  form->ports[0] = pq_ports_parse (gtk_editable_get_text (GTK_EDITABLE (self->ports_entry)), &error);
+  if (form->ports[0] == NULL)
     {
       show_field_error (GTK_WIDGET (self->ports_entry), self->ports_error, error->message);
       return FALSE;
     }
-  pq_query_add_ports (query, ports,
-                      protocols_for_position (gtk_drop_down_get_selected (self->protocol_dropdown)));
+  form->protocols[0] = protocols_for_position (gtk_drop_down_get_selected (self->protocol_dropdown));
   return TRUE;
 }
 
@@ -548,6 +558,7 @@ query_activated (GSimpleAction *action,
   g_autoptr(PqTarget) target = NULL;
   g_autoptr(PqQuery) query = NULL;
   g_autofree char *community = g_settings_get_string (self->settings, "snmp-community");
+  g_auto(FormPorts) form = { { NULL, NULL }, { 0, 0 } };
   PqScanOptions options;
   gboolean ports_ok;
 
@@ -558,14 +569,13 @@ query_activated (GSimpleAction *action,
   if (target == NULL)
     show_field_error (GTK_WIDGET (self->target_entry), self->target_error, error->message);
 
-  read_scan_options (self, &options);
-  query = pq_query_new (target ? target : NULL, &options, read_address_choice (self));
-  ports_ok = add_ports_from_form (self, query);
+  ports_ok = read_form_ports (self, &form);
   if (target == NULL || !ports_ok)
     {
       gtk_widget_grab_focus (target == NULL ? GTK_WIDGET (self->target_entry) : GTK_WIDGET (self->ports_entry));
       return;
     }
+  read_scan_options (self, &options);
   g_clear_error (&error);
   if (!pq_scan_options_validate (&options, &error))
     {
@@ -573,6 +583,10 @@ query_activated (GSimpleAction *action,
       return;
     }
 
+  query = pq_query_new (target, &options, read_address_choice (self));
+  for (guint i = 0; i < G_N_ELEMENTS (form.ports); i++)
+    if (form.ports[i] != NULL)
+      pq_query_add_ports (query, form.ports[i], form.protocols[i]);
   remember_form (self, text);
   pq_query_set_reverse_lookup (query, g_settings_get_boolean (self->settings, "reverse-lookup"));
   pq_query_set_community (query, community);

@@ -1,0 +1,699 @@
+/* test-window.c: the real window against a test host in a network namespace
+ *
+ * Run by run-test-window.sh inside the client namespace of the rig
+ * (tests/lib/rig-up.sh): 10.200.77.2 answers on 53/tcp (dnsmasq), drops
+ * 8081 and resets everything else. Needs a display (scripts/test.sh runs
+ * the tests under xvfb-run).
+ *
+ * Copyright 2026 The Port Query authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "pq-application.h"
+#include "pq-error.h"
+#include "pq-ports.h"
+#include "pq-report.h"
+#include "pq-results-view.h"
+#include "pq-rules.h"
+#include "pq-target.h"
+#include "pq-window.h"
+
+#define SERVER "10.200.77.2"
+
+static PqApplication *app;
+static PqWindow *window;
+static char *tmpdir;
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Runs the main loop until @cond holds; fails after @seconds. */
+static void
+wait_for (Condition   cond,
+          gpointer    data,
+          guint       seconds,
+          const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
+
+  while (!cond (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("timed out after %u s waiting for %s", seconds, what);
+  g_source_remove (id);
+}
+
+static gboolean
+idle_cond (gpointer data)
+{
+  return !pq_window_get_busy (window);
+}
+
+static gboolean
+flag_cond (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  wait_for (flag_cond, &done, ms / 1000 + 5, "a pause");
+}
+
+static gpointer
+child (const char *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (window), PQ_TYPE_WINDOW, name);
+}
+
+static void
+set_text (const char *name,
+          const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (child (name)), text);
+}
+
+static const char *
+label_text (const char *name)
+{
+  return gtk_label_get_text (GTK_LABEL (child (name)));
+}
+
+static void
+query (const char *target,
+       const char *ports,
+       guint       protocol_position)
+{
+  set_text ("target_entry", target);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (child ("ports_radio")), TRUE);
+  set_text ("ports_entry", ports);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (child ("protocol_dropdown")), protocol_position);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "query", NULL);
+}
+
+static PqResult *
+find_result (GListModel *results,
+             guint16     port,
+             PqProtocol  protocol)
+{
+  guint n = g_list_model_get_n_items (results);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PqResult) result = g_list_model_get_item (results, i);
+
+      if (pq_result_get_port (result) == port && pq_result_get_protocol (result) == protocol)
+        return result;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  gboolean  done;
+  char     *error;
+} FileWait;
+
+static void
+on_file_done (PqWindow   *win,
+              GFile      *file,
+              const char *error,
+              FileWait   *wait)
+{
+  wait->done = TRUE;
+  wait->error = g_strdup (error);
+}
+
+/* Starts @op on the window as a file chooser would, waits for its end. */
+static void
+run_file_op (void     (*op) (PqWindow *, GFile *, int),
+             GFile     *file,
+             int        filter_format)
+{
+  FileWait wait = { FALSE, NULL };
+  gulong id = g_signal_connect (window, "file-done", G_CALLBACK (on_file_done), &wait);
+
+  op (window, file, filter_format);
+  wait_for (flag_cond, &wait.done, 20, "a file to be written or read");
+  g_signal_handler_disconnect (window, id);
+  if (wait.error != NULL)
+    g_error ("%s: %s", g_file_peek_path (file), wait.error);
+}
+
+static void
+export_op (PqWindow *win,
+           GFile    *file,
+           int       filter_format)
+{
+  pq_window_export_file (win, file, filter_format);
+}
+
+static void
+save_op (PqWindow *win,
+         GFile    *file,
+         int       filter_format)
+{
+  pq_window_save_file (win, file);
+}
+
+static void
+open_op (PqWindow *win,
+         GFile    *file,
+         int       filter_format)
+{
+  pq_window_open_file (win, file);
+}
+
+static char *
+export_to (const char *name,
+           int         filter_format,
+           const char *expect_name)
+{
+  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+  g_autofree char *expect = g_build_filename (tmpdir, expect_name ? expect_name : name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  run_file_op (export_op, file, filter_format);
+  g_file_get_contents (expect, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+/* Renders what the window shows into a PNG, as the compositor would see
+ * it: the content on the window's background colour. (A paintable of the
+ * toplevel itself draws nothing; its content does.) */
+static void
+save_screenshot (const char *path)
+{
+  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+  int width = gtk_widget_get_width (content);
+  int height = gtk_widget_get_height (content);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (content);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  GdkRGBA background = { 0.98f, 0.98f, 0.98f, 1.0f };
+
+  g_assert_cmpint (width, >, 0);
+  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s (%dx%d)", path, width, height);
+}
+
+static gboolean
+expand_result (GtkTreeListModel *tree,
+               PqResult         *result)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (tree));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (tree, i);
+
+      if (gtk_tree_list_row_get_item (row) == (gpointer) result)
+        {
+          gtk_tree_list_row_set_expanded (row, TRUE);
+          return gtk_tree_list_row_get_expanded (row);
+        }
+    }
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tests                                                               */
+
+static void
+test_invalid_input (void)
+{
+  g_autoptr(GError) expected = NULL;
+  g_autoptr(GArray) none = pq_ports_parse ("70000", &expected);
+
+  g_assert_null (none);
+  query (SERVER, "70000", 0);
+  g_assert_false (pq_window_get_busy (window));
+  g_assert_true (gtk_widget_get_visible (child ("ports_error")));
+  g_assert_true (gtk_widget_has_css_class (child ("ports_entry"), "error"));
+  /* The core's message, which says what to type instead. */
+  g_assert_cmpstr (label_text ("ports_error"), ==, expected->message);
+  g_assert_false (gtk_widget_get_visible (child ("target_error")));
+
+  /* Typing clears the mark. */
+  set_text ("ports_entry", "53");
+  g_assert_false (gtk_widget_get_visible (child ("ports_error")));
+  g_assert_false (gtk_widget_has_css_class (child ("ports_entry"), "error"));
+
+  g_clear_error (&expected);
+  g_assert_null (pq_target_new_parse ("bad host!", &expected));
+  query ("bad host!", "53", 0);
+  g_assert_false (pq_window_get_busy (window));
+  g_assert_true (gtk_widget_get_visible (child ("target_error")));
+  g_assert_true (gtk_widget_has_css_class (child ("target_entry"), "error"));
+  g_assert_cmpstr (label_text ("target_error"), ==, expected->message);
+}
+
+static void
+test_unresolvable (void)
+{
+  /* .invalid never resolves (RFC 6761): the reason shows inline, no dialog. */
+  query ("no-such-host.invalid", "53", 0);
+  wait_for (idle_cond, NULL, 30, "the name lookup to fail");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (child ("problem_revealer"))));
+  g_assert_true (strlen (label_text ("problem_label")) > 0);
+  g_assert_true (gtk_widget_get_visible (child ("target_error")));
+  g_assert_true (strstr (label_text ("target_error"), "no-such-host.invalid") != NULL);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app))->next);
+}
+
+/* A web server on 127.0.0.1:80 of the client namespace: the HTTP probe
+ * (port 80 is "http" in the services file) reads its status line and
+ * Server header. With hostile_server set, the header carries markup, a
+ * spreadsheet formula and terminal escapes. */
+static gboolean hostile_server;
+
+static gboolean
+http_run_cb (GThreadedSocketService *service,
+             GSocketConnection      *connection,
+             GObject                *source,
+             gpointer                data)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  char request[2048];
+  gsize have = 0;
+  g_autofree char *response = NULL;
+
+  while (have < sizeof request - 1)
+    {
+      gssize n = g_input_stream_read (in, request + have, sizeof request - 1 - have, NULL, NULL);
+
+      if (n <= 0)
+        break;
+      have += n;
+      request[have] = '\0';
+      if (strstr (request, "\r\n\r\n") != NULL)
+        break;
+    }
+  response = g_strdup_printf ("HTTP/1.0 200 OK\r\nServer: %s\r\nContent-Length: 0\r\n\r\n",
+                              hostile_server ? "<script>alert(1)</script> =cmd|' /C calc'!A0 \x1b[31mRED\x1b[0m"
+                                             : "PortQueryTest/1.0 (Debian)");
+  g_output_stream_write_all (out, response, strlen (response), NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+static void
+start_http_server (void)
+{
+  static GSocketService *service;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 80);
+  g_autoptr(GError) error = NULL;
+
+  if (service != NULL)
+    return;
+  service = g_threaded_socket_service_new (4);
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "run", G_CALLBACK (http_run_cb), NULL);
+  g_socket_service_start (service);
+}
+
+static char *
+screenshot_path (const char *name)
+{
+  const char *dir = g_getenv ("PQ_SCREENSHOT_DIR");
+
+  return g_build_filename (dir ? dir : ".", name, NULL);
+}
+
+static PqDetail *
+find_detail (GListModel *details,
+             const char *text)
+{
+  guint n = g_list_model_get_n_items (details);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PqDetail) detail = g_list_model_get_item (details, i);
+
+      if (g_strrstr (pq_detail_get_value (detail) ? pq_detail_get_value (detail) : "", text) != NULL)
+        return detail;
+    }
+  return NULL;
+}
+
+static void
+test_details (void)
+{
+  GListModel *results;
+  PqResult *web;
+  GtkTreeListModel *tree;
+  GListModel *shown;
+  guint n_before;
+  g_autofree char *shot = screenshot_path ("details.png");
+
+  start_http_server ();
+  hostile_server = FALSE;
+  query ("127.0.0.1", "80,81", 0);
+  wait_for (idle_cond, NULL, 30, "the loopback query to finish");
+
+  results = pq_window_get_results (window);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 2);
+  web = find_result (results, 80, PQ_PROTOCOL_TCP);
+  g_assert_nonnull (web);
+  g_assert_cmpint (pq_result_get_state (web), ==, PQ_PORT_STATE_LISTENING);
+  g_assert_cmpint (pq_result_get_state (find_result (results, 81, PQ_PROTOCOL_TCP)), ==, PQ_PORT_STATE_NOT_LISTENING);
+  g_assert_nonnull (find_detail (pq_result_get_details (web), "PortQueryTest/1.0"));
+
+  /* The findings expand in place, right under their port. */
+  tree = pq_results_view_get_tree_model (child ("results_view"));
+  n_before = g_list_model_get_n_items (G_LIST_MODEL (tree));
+  g_assert_cmpuint (n_before, ==, 2);
+  g_assert_true (expand_result (tree, web));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tree)), ==,
+                    n_before + g_list_model_get_n_items (pq_result_get_details (web)));
+  shown = pq_results_view_get_shown_rows (child ("results_view"));
+  spin (300);
+  {
+    g_autoptr(GtkTreeListRow) first = g_list_model_get_item (shown, 0);
+    g_autoptr(GtkTreeListRow) second = g_list_model_get_item (shown, 1);
+    g_autoptr(GtkTreeListRow) last = g_list_model_get_item (shown, g_list_model_get_n_items (shown) - 1);
+
+    g_assert_true (gtk_tree_list_row_get_item (first) == (gpointer) web);
+    g_assert_true (PQ_IS_DETAIL (gtk_tree_list_row_get_item (second)));
+    g_assert_true (PQ_IS_RESULT (gtk_tree_list_row_get_item (last)));
+    g_assert_cmpuint (pq_result_get_port (gtk_tree_list_row_get_item (last)), ==, 81);
+  }
+  save_screenshot (shot);
+}
+
+static void
+test_query (void)
+{
+  GListModel *results;
+  PqResult *dns, *dropped, *closed;
+  GtkTreeListModel *tree;
+  g_autofree char *shot = screenshot_path ("main-window.png");
+  g_autofree char *summary = NULL;
+
+  query (SERVER, "1,53,8081,8082", 2);
+  g_assert_true (pq_window_get_busy (window));
+  wait_for (idle_cond, NULL, 60, "the query to finish");
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (child ("problem_revealer"))));
+
+  results = pq_window_get_results (window);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 8);
+  dns = find_result (results, 53, PQ_PROTOCOL_TCP);
+  dropped = find_result (results, 8081, PQ_PROTOCOL_TCP);
+  closed = find_result (results, 1, PQ_PROTOCOL_TCP);
+  g_assert_nonnull (dns);
+  g_assert_nonnull (dropped);
+  g_assert_nonnull (closed);
+  g_assert_cmpint (pq_result_get_state (dns), ==, PQ_PORT_STATE_LISTENING);
+  g_assert_cmpint (pq_result_get_state (dropped), ==, PQ_PORT_STATE_FILTERED);
+  g_assert_cmpint (pq_result_get_state (closed), ==, PQ_PORT_STATE_NOT_LISTENING);
+  /* REJECT with admin-prohibited: filtered; ICMP port unreachable: not listening. */
+  g_assert_cmpint (pq_result_get_state (find_result (results, 8082, PQ_PROTOCOL_TCP)), ==, PQ_PORT_STATE_FILTERED);
+  g_assert_cmpint (pq_result_get_state (find_result (results, 1, PQ_PROTOCOL_UDP)), ==, PQ_PORT_STATE_NOT_LISTENING);
+
+  /* What a person reads at the bottom: counts, then one sentence per state. */
+  summary = pq_report_summary (pq_window_get_report (window));
+  g_assert_cmpstr (label_text ("summary_label"), ==, summary);
+  g_assert_nonnull (strstr (summary, "1 listening"));
+  g_assert_nonnull (strstr (summary, "not listening"));
+  g_assert_nonnull (strstr (summary, "filtered"));
+  g_assert_nonnull (strstr (label_text ("explain_label"), pq_state_explain (PQ_PORT_STATE_FILTERED)));
+  g_assert_nonnull (strstr (label_text ("explain_label"), pq_state_explain (PQ_PORT_STATE_LISTENING)));
+  g_assert_nonnull (strstr (label_text ("explain_label"), pq_state_explain (PQ_PORT_STATE_NOT_LISTENING)));
+  g_assert_cmpstr (label_text ("progress_label"), ==, "8 of 8 ports");
+
+  /* Only problems hides 53/tcp, and brings it back. */
+  tree = pq_results_view_get_tree_model (child ("results_view"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tree)), ==, 8);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child ("problems_toggle")), TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tree)), <, 8);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child ("problems_toggle")), FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tree)), ==, 8);
+
+  /* The search filters on what is shown, the state included. */
+  pq_results_view_set_search_text (child ("results_view"), "8081");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tree)), ==, 2);
+  pq_results_view_set_search_text (child ("results_view"), NULL);
+
+  spin (500);
+  save_screenshot (shot);
+}
+
+static void
+test_export (void)
+{
+  g_autofree char *text = export_to ("report.txt", -1, NULL);
+  g_autofree char *csv = export_to ("report.csv", -1, NULL);
+  g_autofree char *json = export_to ("report.json", -1, NULL);
+  g_autofree char *html = export_to ("report.html", -1, NULL);
+  g_autofree char *by_filter = export_to ("chosen-by-filter", PQ_REPORT_FORMAT_CSV, "chosen-by-filter.csv");
+
+  /* PortQry's lines in the text, one row per port elsewhere. */
+  g_assert_nonnull (strstr (text, "TCP port 53 (domain service): LISTENING"));
+  g_assert_nonnull (strstr (text, "TCP port 8081"));
+  g_assert_nonnull (strstr (text, "FILTERED"));
+  g_assert_nonnull (strstr (csv, "8081"));
+  g_assert_nonnull (strstr (csv, "NOT LISTENING"));
+  g_assert_nonnull (strstr (json, "\"io.github.portquery.report/1\""));
+  g_assert_nonnull (strstr (json, "\"" SERVER "\""));
+  g_assert_nonnull (strstr (html, "<html"));
+  g_assert_nonnull (strstr (html, "LISTENING"));
+  /* The filter chose the format and the extension. */
+  g_assert_cmpstr (by_filter, ==, csv);
+}
+
+static void
+test_save_and_open (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "saved.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GListModel) before = g_object_ref (pq_window_get_results (window));
+  g_autofree char *summary = g_strdup (label_text ("summary_label"));
+  GListModel *after;
+  guint n = g_list_model_get_n_items (before);
+
+  g_assert_cmpuint (n, ==, 8);
+  run_file_op (save_op, file, -1);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  /* A different window state first, so the open has something to change. */
+  set_text ("target_entry", "somewhere.else");
+  run_file_op (open_op, file, -1);
+  after = pq_window_get_results (window);
+  g_assert_true (after != before);
+  g_assert_cmpuint (g_list_model_get_n_items (after), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PqResult) old = g_list_model_get_item (before, i);
+      PqResult *loaded = find_result (after, pq_result_get_port (old), pq_result_get_protocol (old));
+
+      g_assert_nonnull (loaded);
+      g_assert_cmpint (pq_result_get_state (loaded), ==, pq_result_get_state (old));
+      g_assert_cmpstr (pq_result_get_evidence (loaded), ==, pq_result_get_evidence (old));
+    }
+  g_assert_cmpint (pq_result_get_state (find_result (after, 53, PQ_PROTOCOL_TCP)), ==, PQ_PORT_STATE_LISTENING);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child ("target_entry"))), ==, SERVER);
+  g_assert_cmpstr (label_text ("summary_label"), ==, summary);
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.portquery.PortQuery");
+  GListModel *results;
+  guint n;
+
+  /* Few ports in flight: the whole range would take far longer than
+   * the test waits, so Stop really lands in the middle. */
+  g_settings_set_uint (settings, "ports-in-flight", 2);
+  query (SERVER, "1-65535", 0);
+  results = pq_window_get_results (window);
+  while (g_list_model_get_n_items (results) < 20)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (pq_window_get_busy (window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "stop", NULL);
+  wait_for (idle_cond, NULL, 5, "the query to stop");
+  g_settings_reset (settings, "ports-in-flight");
+
+  n = g_list_model_get_n_items (results);
+  g_assert_cmpuint (n, >=, 20);
+  g_assert_cmpuint (n, <, 65535);
+  g_assert_nonnull (strstr (label_text ("summary_label"), "stopped"));
+  g_assert_true (pq_report_get_cancelled (pq_window_get_report (window)));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "query"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "stop"));
+}
+
+static void
+assert_escaped (const char *html,
+                const char *csv,
+                const char *text)
+{
+  g_assert_null (strstr (html, "<script>"));
+  g_assert_nonnull (strstr (html, "&lt;script&gt;"));
+  g_assert_null (strchr (html, '\x1b'));
+  /* No cell may start with =: after a separator, a quote or a line start. */
+  g_assert_null (strstr (csv, ",=cmd"));
+  g_assert_null (strstr (csv, "\"=cmd"));
+  g_assert_null (strstr (csv, "\n=cmd"));
+  g_assert_null (strchr (csv, '\x1b'));
+  g_assert_null (strchr (text, '\x1b'));
+  g_assert_null (strchr (text, '\x07'));
+}
+
+/* A server that answers with markup, a formula and escapes in its
+ * Server header: the finding is shown and exported harmless. */
+static void
+test_hostile_server (void)
+{
+  GListModel *results;
+  PqResult *web;
+  g_autofree char *html = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *text = NULL;
+
+  start_http_server ();
+  hostile_server = TRUE;
+  query ("127.0.0.1", "80", 0);
+  wait_for (idle_cond, NULL, 30, "the loopback query to finish");
+  hostile_server = FALSE;
+
+  results = pq_window_get_results (window);
+  web = find_result (results, 80, PQ_PROTOCOL_TCP);
+  g_assert_nonnull (web);
+  g_assert_nonnull (find_detail (pq_result_get_details (web), "alert(1)"));
+
+  html = export_to ("server.html", -1, NULL);
+  csv = export_to ("server.csv", -1, NULL);
+  text = export_to ("server.txt", -1, NULL);
+  assert_escaped (html, csv, text);
+  g_assert_nonnull (strstr (text, "alert(1)"));
+}
+
+static void
+test_hostile_values (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PqTarget) target = pq_target_new_parse (SERVER, &error);
+  g_autoptr(GArray) ports = pq_ports_parse ("80,81,82", &error);
+  g_autoptr(PqServices) services = pq_services_new_from_data ("", 0);
+  g_autoptr(PqReport) report = NULL;
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (SERVER);
+  static const char *evil[] = {
+    "<script>alert(1)</script>",
+    "=cmd|' /C calc'!A0",
+    "red \x1b[31mALERT\x1b[0m \x07" "bell",
+  };
+  PqScanOptions options;
+  g_autofree char *html = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  pq_scan_options_init (&options);
+  report = pq_report_new (target, ports, PQ_PROTOCOLS_TCP, &options, services);
+  pq_report_add_queried (report, address, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (evil); i++)
+    {
+      g_autoptr(PqResult) result = pq_result_new (SERVER, 80 + i, PQ_PROTOCOL_TCP);
+      g_autoptr(PqDetail) detail = pq_detail_new ("banner", evil[i], evil[i]);
+
+      pq_result_set_state (result, PQ_PORT_STATE_LISTENING, PQ_REASON_SYN_ACK);
+      pq_result_set_service (result, evil[i], PQ_PROBE_NONE);
+      pq_result_set_evidence (result, evil[i]);
+      pq_result_add_detail (result, detail);
+      pq_report_add_result (report, result);
+    }
+  pq_report_finish (report, FALSE);
+  pq_window_show_report (window, report);
+
+  html = export_to ("hostile.html", -1, NULL);
+  csv = export_to ("hostile.csv", -1, NULL);
+  text = export_to ("hostile.txt", -1, NULL);
+
+  assert_escaped (html, csv, text);
+  g_assert_nonnull (strstr (csv, "'=cmd"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  int status;
+
+  /* Never the user's checks or settings. */
+  tmpdir = g_dir_make_tmp ("pq-test-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_CONFIG_HOME", tmpdir, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  /* The session bus lives in another network namespace (abstract socket). */
+  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  /* Short waits: 8081 is dropped, so FILTERED after one 300 ms try. */
+  settings = g_settings_new ("io.github.portquery.PortQuery");
+  g_settings_set_uint (settings, "tcp-timeout", 300);
+  g_settings_set_uint (settings, "tcp-tries", 1);
+  g_settings_set_uint (settings, "udp-wait", 300);
+  g_settings_set_uint (settings, "udp-tries", 1);
+  g_settings_set_boolean (settings, "reverse-lookup", FALSE);
+
+  app = pq_application_new ("io.github.portquery.PortQuery.Test", G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  window = pq_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_test_add_func ("/app/window/invalid-input", test_invalid_input);
+  g_test_add_func ("/app/window/unresolvable", test_unresolvable);
+  g_test_add_func ("/app/window/details", test_details);
+  g_test_add_func ("/app/window/query", test_query);
+  g_test_add_func ("/app/window/export", test_export);
+  g_test_add_func ("/app/window/save-and-open", test_save_and_open);
+  g_test_add_func ("/app/window/cancel", test_cancel);
+  g_test_add_func ("/app/window/hostile-values", test_hostile_values);
+  g_test_add_func ("/app/window/hostile-server", test_hostile_server);
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+  return status;
+}
