@@ -95,6 +95,7 @@ typedef struct
   char          *host;             /* the target as typed, for HTTP's Host header */
   char          *community;        /* SNMP */
   GArray        *specs;
+  gboolean       has_udp;
   GMainContext  *caller_context;
   GTask         *outer;            /* touched in the caller's context only */
 
@@ -777,7 +778,14 @@ probe_finish (Probe       *probe,
 
   if (obs->outcome.have_icmp && obs->outcome.icmp_from_target &&
       (obs->outcome.icmp6 ? obs->outcome.icmp_code == 4 : obs->outcome.icmp_code == 3))
-    engine->unreach_seen++;
+    {
+      engine->unreach_seen++;
+      /* The host just spent an ICMP answer; a second look sent before it
+       * has earned the next one would meet silence and wrongly "stay
+       * silent". */
+      engine->next_paced_us = MAX (engine->next_paced_us,
+                                   g_get_monotonic_time () + (gint64) PACED_INTERVAL_MS * 1000);
+    }
   if (probe_pace_instead (probe, obs))
     return;
 
@@ -1572,14 +1580,20 @@ lane_run (gpointer data)
   return NULL;
 }
 
-/* A large scan is bound by the kernel's work per connection, so it runs
- * on one lane per core (at most MAX_LANES); a small one needs only one. */
+/* A large TCP scan is bound by the kernel's work per connection, so it
+ * runs on one lane per core (at most MAX_LANES); a small one needs only
+ * one. A scan with UDP ports keeps to one lane: their second looks are
+ * paced to the host's ICMP rate limit, which one engine can keep to and
+ * several, each pacing its own ports, would overrun (their looks then
+ * meet suppressed answers and closed ports stay "LISTENING or
+ * FILTERED"); UDP waits, not the kernel's work, bound such a scan anyway. */
 static guint
-count_lanes (guint total)
+count_lanes (Job *job)
 {
+  guint total = job->specs->len;
   guint cores = g_get_num_processors ();
 
-  if (total < 2 * LANE_MIN_PORTS || cores < 2)
+  if (job->has_udp || total < 2 * LANE_MIN_PORTS || cores < 2)
     return 1;
   return MIN (MIN (cores, MAX_LANES), total / LANE_MIN_PORTS);
 }
@@ -1591,7 +1605,7 @@ scan_thread (GTask        *task,
              GCancellable *cancellable)
 {
   Job *job = task_data;
-  guint n_lanes = count_lanes (job->specs->len);
+  guint n_lanes = count_lanes (job);
   guint window = MIN (job->options.window, pq_fd_budget ());
   Lane lanes[MAX_LANES] = { { 0 } };
   GThread *threads[MAX_LANES] = { NULL };
@@ -1860,6 +1874,7 @@ pq_scanner_scan_async (PqScanner           *self,
   job->host = g_strdup (self->host_name ? self->host_name : job->address_str);
   job->community = g_strdup (self->community);
   job->specs = build_specs (ports, protocols);
+  job->has_udp = (protocols & PQ_PROTOCOLS_UDP) != 0;
   job->caller_context = g_main_context_ref_thread_default ();
   job->pending = g_ptr_array_new_with_free_func (g_object_unref);
   job->outer = g_steal_pointer (&outer);
