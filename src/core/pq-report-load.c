@@ -32,7 +32,7 @@
 #define MAX_DETAIL_DEPTH  16
 
 /* Read in pieces so a special file (a pipe, /dev/zero) stops at the limit. */
-#define READ_CHUNK (64 * 1024)
+#define READ_CHUNK (1024 * 1024)
 
 static void G_GNUC_PRINTF (2, 3)
 set_report_error (GError     **error,
@@ -717,6 +717,13 @@ read_report (JsonObject  *root,
 /* ------------------------------------------------------------------ */
 /* Bytes and files                                                     */
 
+static void
+set_too_large (GError **error)
+{
+  set_report_error (error, _("the file is larger than %u MiB; saved reports are much smaller."),
+                    PQ_REPORT_MAX_FILE_SIZE / (1024 * 1024));
+}
+
 /* json-glib recurses once per [ or {: count them first, outside strings. */
 static gboolean
 check_nesting (const char  *data,
@@ -778,8 +785,7 @@ pq_report_load_bytes (GBytes  *bytes,
   data = g_bytes_get_data (bytes, &len);
   if (len > PQ_REPORT_MAX_FILE_SIZE)
     {
-      set_report_error (error, _("the file is larger than %u MiB; saved reports are much smaller."),
-                        PQ_REPORT_MAX_FILE_SIZE / (1024 * 1024));
+      set_too_large (error);
       return NULL;
     }
   if (len == 0)
@@ -819,10 +825,20 @@ read_limited (const char  *path,
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GByteArray) data = g_byte_array_new ();
+  g_autoptr(GFileInfo) info = NULL;
 
   stream = g_file_read (file, NULL, error);
   if (stream == NULL)
     return NULL;
+
+  /* A large regular file is refused without reading it. */
+  info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, NULL);
+  if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE) &&
+      g_file_info_get_size (info) > PQ_REPORT_MAX_FILE_SIZE)
+    {
+      set_too_large (error);
+      return NULL;
+    }
 
   for (;;)
     {

@@ -11,7 +11,9 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pq-error.h"
 #include "pq-ports.h"
@@ -363,6 +365,24 @@ test_file_errors (void)
   g_assert_null (report);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_clear_error (&error);
+
+  /* A large file is refused by its size. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("pq-report-load-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "huge.json", NULL);
+    FILE *file = fopen (path, "w");
+
+    g_assert_nonnull (file);
+    g_assert_cmpint (ftruncate (fileno (file), PQ_REPORT_MAX_FILE_SIZE + 1), ==, 0);
+    fclose (file);
+    report = pq_report_load_file (path, &error);
+    g_assert_null (report);
+    g_assert_error (error, PQ_ERROR, PQ_ERROR_REPORT);
+    g_assert_nonnull (strstr (error->message, "larger than 64 MiB"));
+    g_clear_error (&error);
+    g_unlink (path);
+    g_rmdir (dir);
+  }
 
   /* A device that never ends stops at the size limit. */
   if (g_file_test ("/dev/zero", G_FILE_TEST_EXISTS))
