@@ -8,9 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "pq-application.h"
-#ifdef PQ_HAVE_PREFERENCES_WINDOW
 #include "pq-preferences-window.h"
-#endif
 #include "pq-window.h"
 
 struct _PqApplication
@@ -63,13 +61,9 @@ preferences_activated (GSimpleAction *action,
                        gpointer       user_data)
 {
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
-#ifdef PQ_HAVE_PREFERENCES_WINDOW
   GtkWindow *prefs = pq_preferences_window_new (parent);
 
   gtk_window_present (prefs);
-#else
-  (void) parent;
-#endif
 }
 
 static void
@@ -129,10 +123,6 @@ pq_application_startup (GApplication *app)
   for (guint i = 0; i < G_N_ELEMENTS (app_accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), app_accels[i].action,
                                            app_accels[i].accels);
-#ifndef PQ_HAVE_PREFERENCES_WINDOW
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app), "preferences")),
-                               FALSE);
-#endif
 }
 
 static void

@@ -166,17 +166,30 @@ pq_check_get_protocols (PqCheck *self)
 
 /* Returns: what the check asks, as shown under the drop-down:
  * "TCP 53, 88 · UDP 53, 88" */
+static char *
+spaced_list (const char *ports)
+{
+  g_auto(GStrv) parts = g_strsplit (ports, ",", -1);
+
+  return g_strjoinv (", ", parts);
+}
+
 char *
 pq_check_dup_ports_text (PqCheck *self)
 {
+  g_autofree char *tcp = NULL;
+  g_autofree char *udp = NULL;
+
   g_return_val_if_fail (PQ_IS_CHECK (self), NULL);
 
-  if (*self->tcp_ports != '\0' && *self->udp_ports != '\0')
+  tcp = spaced_list (self->tcp_ports);
+  udp = spaced_list (self->udp_ports);
+  if (*tcp != '\0' && *udp != '\0')
     /* Translators: the ports of a service check, TCP then UDP */
-    return g_strdup_printf (_("TCP %s · UDP %s"), self->tcp_ports, self->udp_ports);
-  if (*self->tcp_ports != '\0')
-    return g_strdup_printf (_("TCP %s"), self->tcp_ports);
-  return g_strdup_printf (_("UDP %s"), self->udp_ports);
+    return g_strdup_printf (_("TCP %s · UDP %s"), tcp, udp);
+  if (*tcp != '\0')
+    return g_strdup_printf (_("TCP %s"), tcp);
+  return g_strdup_printf (_("UDP %s"), udp);
 }
 
 /* ------------------------------------------------------------------ */

@@ -9,9 +9,7 @@
 
 #include "pq-error.h"
 #include "pq-report-file.h"
-#ifdef PQ_HAVE_REPORT_LOAD
 #include "pq-report-load.h"
-#endif
 
 typedef struct
 {
@@ -96,12 +94,7 @@ load_thread (GTask        *task,
                                _("Only reports stored on this computer can be opened."));
       return;
     }
-#ifdef PQ_HAVE_REPORT_LOAD
   report = pq_report_load_file (path, &error);
-#else
-  g_set_error_literal (&error, PQ_ERROR, PQ_ERROR_REPORT,
-                       _("This version cannot open reports."));
-#endif
   if (report != NULL)
     g_task_return_pointer (task, report, g_object_unref);
   else

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "pq-application.h"
+#include "pq-checks.h"
 #include "pq-error.h"
 #include "pq-ports.h"
 #include "pq-report.h"
@@ -647,6 +648,146 @@ test_hostile_values (void)
   g_assert_nonnull (strstr (csv, "'=cmd"));
 }
 
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+  guint n = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return ADW_MESSAGE_DIALOG (toplevel);
+    }
+  return NULL;
+}
+
+static void
+select_check (const char *id)
+{
+  GListModel *checks = gtk_drop_down_get_model (GTK_DROP_DOWN (child ("check_dropdown")));
+  guint position;
+
+  g_assert_nonnull (pq_checks_find (checks, id, &position));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (child ("check_dropdown")), position);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (child ("check_radio")), TRUE);
+}
+
+static void
+test_checks (void)
+{
+  GListModel *results;
+  GListModel *checks = gtk_drop_down_get_model (GTK_DROP_DOWN (child ("check_dropdown")));
+  g_autofree char *ini = g_build_filename (tmpdir, "portquery", "checks.ini", NULL);
+  g_autofree char *contents = NULL;
+  AdwMessageDialog *dialog;
+  PqCheck *mine;
+  guint n_checks = g_list_model_get_n_items (checks);
+
+  /* PortQryUI's predefined services are there, with their ports shown. */
+  g_assert_nonnull (pq_checks_find (checks, "domains-trusts", NULL));
+  g_assert_nonnull (pq_checks_find (checks, "sql-server", NULL));
+  g_assert_nonnull (pq_checks_find (checks, "remote-desktop", NULL));
+  select_check ("dns");
+  g_assert_cmpstr (label_text ("check_ports_label"), ==, "TCP 53 · UDP 53");
+  g_assert_false (gtk_widget_get_sensitive (child ("ports_entry")));
+
+  /* A check asks each port over its own protocols. */
+  set_text ("target_entry", SERVER);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "query", NULL);
+  wait_for (idle_cond, NULL, 30, "the DNS check to finish");
+  results = pq_window_get_results (window);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 2);
+  g_assert_cmpint (pq_result_get_state (find_result (results, 53, PQ_PROTOCOL_TCP)), ==, PQ_PORT_STATE_LISTENING);
+  g_assert_nonnull (find_result (results, 53, PQ_PROTOCOL_UDP));
+
+  /* Save typed ports as a check of one's own, through the dialog. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (child ("ports_radio")), TRUE);
+  set_text ("ports_entry", "8080,8443");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (child ("protocol_dropdown")), 0);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "save-check", NULL);
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Proxy servers");
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpuint (g_list_model_get_n_items (checks), ==, n_checks + 1);
+  mine = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (child ("check_dropdown")));
+  g_assert_cmpstr (pq_check_get_name (mine), ==, "Proxy servers");
+  g_assert_cmpstr (pq_check_get_tcp_ports (mine), ==, "8080,8443");
+  g_assert_true (pq_check_get_user_defined (mine));
+  g_assert_true (g_file_get_contents (ini, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "Proxy servers"));
+  g_clear_pointer (&contents, g_free);
+
+  /* Kept for the next start: a fresh load finds it. */
+  {
+    g_autoptr(GListStore) reloaded = pq_checks_load (ini, NULL);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (reloaded)), ==, n_checks + 1);
+  }
+
+  /* Built-in checks cannot be deleted; one's own can. */
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "delete-check"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "delete-check", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (checks), ==, n_checks);
+  g_assert_true (g_file_get_contents (ini, &contents, NULL, NULL));
+  g_assert_null (strstr (contents, "Proxy servers"));
+  select_check ("dns");
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "delete-check"));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (child ("ports_radio")), TRUE);
+}
+
+static void
+test_keyboard_and_menus (void)
+{
+  static const struct { const char *action, *accel; } accels[] = {
+    { "win.query", "<Control>Return" }, { "win.stop", "Escape" },
+    { "win.save", "<Control>s" }, { "win.open", "<Control>o" },
+    { "win.export", "<Control>e" }, { "win.search", "<Control>f" },
+    { "app.preferences", "<Control>comma" }, { "app.quit", "<Control>q" },
+  };
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.portquery.PortQuery");
+  g_auto(GStrv) recent = g_settings_get_strv (settings, "recent-targets");
+  GListModel *toplevels = NULL;
+  gboolean found_prefs = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    {
+      g_auto(GStrv) set = gtk_application_get_accels_for_action (GTK_APPLICATION (app), accels[i].action);
+
+      g_assert_true (g_strv_contains ((const char * const *) set, accels[i].accel));
+    }
+  /* Ctrl+? comes with the shortcuts window from the resources. */
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "search", NULL);
+  g_assert_true (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (child ("search_bar"))));
+  gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (child ("search_bar")), FALSE);
+
+  /* The hosts queried, newest first, for the recent-hosts menu. */
+  g_assert_nonnull (recent[0]);
+  g_assert_true (g_strv_contains ((const char * const *) recent, SERVER));
+  g_assert_true (g_strv_contains ((const char * const *) recent, "127.0.0.1"));
+  g_assert_true (gtk_widget_get_sensitive (child ("recent_button")));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_PREFERENCES_WINDOW (toplevel))
+        {
+          found_prefs = TRUE;
+          gtk_window_destroy (GTK_WINDOW (toplevel));
+          break;
+        }
+    }
+  g_assert_true (found_prefs);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -689,6 +830,8 @@ main (int    argc,
   g_test_add_func ("/app/window/export", test_export);
   g_test_add_func ("/app/window/save-and-open", test_save_and_open);
   g_test_add_func ("/app/window/cancel", test_cancel);
+  g_test_add_func ("/app/window/checks", test_checks);
+  g_test_add_func ("/app/window/keyboard-and-menus", test_keyboard_and_menus);
   g_test_add_func ("/app/window/hostile-values", test_hostile_values);
   g_test_add_func ("/app/window/hostile-server", test_hostile_server);
   status = g_test_run ();
