@@ -78,6 +78,9 @@ static void
 print_usage (FILE *out)
 {
   fprintf (out, _(
+  /* Translators: keep the option names, tcp|udp|both and the states in
+     capitals (LISTENING, NOT LISTENING, FILTERED): they are what is typed and
+     printed. Keep the lines under 80 columns. */
 "Usage: portqry -n name [-p tcp|udp|both] [-e port | -o list | -r start:end]\n"
 "               [-l logfile [-y]] [-sp port] [-sl] [-nr] [-q] [-cn !community!]\n"
 "               [-4 | -6 | --all-addresses] [--json] [-v]\n"

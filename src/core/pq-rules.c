@@ -156,6 +156,8 @@ pq_icmp_describe (gboolean icmp6,
   if (!icmp6 && type == 3)
     switch (code)
       {
+      /* Translators: what an ICMP error says, put into the evidence
+         “%s %s (type %u code %u) from the target %s …” after “ICMP”. */
       case 0: return _("network unreachable");
       case 1: return _("host unreachable");
       case 2: return _("protocol unreachable");
@@ -197,8 +199,12 @@ describe_icmp (const PqOutcome *o,
   const char *proto = o->icmp6 ? "ICMPv6" : "ICMP";
 
   if (o->icmp_from_target)
+    /* Translators: “ICMP” or “ICMPv6”, what the ICMP error says (“port
+       unreachable”), its type and code, the target's address, milliseconds. */
     return g_strdup_printf (_("%s %s (type %u code %u) from the target %s after %.1f ms."),
                             proto, what, o->icmp_type, o->icmp_code, target, elapsed_ms);
+  /* Translators: as above, then the address of the router or firewall
+     that answered (or “another host”), then the target's address. */
   return g_strdup_printf (_("%s %s (type %u code %u) from %s, not from the target %s: a router or firewall on the way answered for it, after %.1f ms."),
                           proto, what, o->icmp_type, o->icmp_code,
                           icmp_from ? icmp_from : _("another host"), target, elapsed_ms);

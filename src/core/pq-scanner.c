@@ -723,6 +723,8 @@ talk_evidence (Talk       *talk,
   else if (talk->answered)
     g_string_append_printf (s, _(" The reply was not a %s answer."), talk->codec->name);
   else if (reason == PQ_REASON_SYN_ACK)
+    /* Translators: the protocol (“DNS”), then why the conversation ended,
+       for example “the server closed the connection” */
     g_string_append_printf (s, _(" The %s query got no answer: %s."), talk->codec->name,
                             talk->stopped ? talk->stopped : _("no reply"));
   if (!talk->answered && talk->codec->silence_hint != NULL &&

@@ -32,6 +32,7 @@ static char *
 settings_line (PqReport *self)
 {
   const PqScanOptions *o = pq_report_get_options (self);
+  /* Translators: the source port in the settings line, when none was chosen */
   g_autofree char *source = o->source_port ? g_strdup_printf ("%u", o->source_port) : g_strdup (_("any"));
 
   return g_strdup_printf (_("TCP: %u tries of %u ms%s; UDP: %u tries of %u ms%s; %u ports in flight; source port %s; protocol probes %s"),

@@ -199,6 +199,8 @@ ftp_step (Banner          *b,
       return PQ_STEP_SEND;
     }
 
+  /* Translators: the FTP server's answer to an anonymous login, put into
+     “ Anonymous login %s: %s” */
   verdict = g_str_has_prefix (last, "230") ? _("accepted") : _("refused");
   {
     g_autofree char *value = g_strdup_printf ("%s (%s)", verdict, last);
