@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-# check-translation.py PORTQRY LOCALEDIR: the German catalog built into
-# LOCALEDIR reaches the user: portqry's --help and an error message from the
-# core library come out in German, and a real scan keeps PortQry's English
-# status keywords (scripts parse them) while its evidence is in German.
+# check-translation.py PORTQRY LOCALEDIR DESKTOP METAINFO: the German catalog
+# built into LOCALEDIR reaches the user: portqry's --help and an error message
+# from the core library come out in German, a real scan keeps PortQry's English
+# status keywords (scripts parse them) while its evidence is in German, and the
+# built desktop file and metainfo carry the German name and summary.
 import gettext
 import os
 import re
@@ -10,7 +11,7 @@ import socket
 import subprocess
 import sys
 
-portqry, localedir = sys.argv[1], sys.argv[2]
+portqry, localedir, desktop_path, metainfo_path = sys.argv[1:5]
 mo_path = os.path.join(localedir, 'de', 'LC_MESSAGES', 'portquery.mo')
 with open(mo_path, 'rb') as f:
     catalog = gettext.GNUTranslations(f)
@@ -78,8 +79,25 @@ with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
     if result.returncode != 0:
         failures.append(f'portqry exited {result.returncode} for a listening port')
 
+# 4. What GNOME Shell and Software show: merged at build time from de.po.
+with open(desktop_path, encoding='utf-8') as f:
+    desktop = f.read()
+with open(metainfo_path, encoding='utf-8') as f:
+    metainfo = f.read()
+comment = re.search(r'^Comment=(.*)$', desktop, re.M).group(1)
+if comment not in messages:
+    failures.append(f'de.po has no translation of the desktop comment {comment!r}')
+elif f'Comment[de]={messages[comment]}' not in desktop:
+    failures.append('the desktop file has no German Comment[de]')
+summary = re.search(r'<summary>(.*?)</summary>', metainfo).group(1)
+if summary not in messages:
+    failures.append(f'de.po has no translation of the metainfo summary {summary!r}')
+elif f'<summary xml:lang="de">{messages[summary]}</summary>' not in metainfo:
+    failures.append('the metainfo has no German summary')
+
 for failure in failures:
     print('FAIL:', failure)
 if not failures:
-    print('portqry speaks German: --help, core errors and evidence; status keywords unchanged.')
+    print('German reaches the user: portqry --help, core errors, evidence (status keywords unchanged), '
+          'desktop file and metainfo.')
 sys.exit(1 if failures else 0)
