@@ -6,9 +6,9 @@
  *  - TCP listeners whose accept queue the test filled itself, so the
  *    kernel drops the scanner's SYNs and the connections stay pending.
  * No other port of the loopback interface, and no other address, is
- * queried. The scan is cancelled 50 ms after it starts; the callback must
- * come back at once with G_IO_ERROR_CANCELLED, and every descriptor the
- * engine opened must be closed again.
+ * queried. The scan is cancelled 50 ms after all its probes are in
+ * flight; the callback must come back at once with G_IO_ERROR_CANCELLED,
+ * and every descriptor the engine opened must be closed again.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -186,8 +186,9 @@ make_scanner (void)
   return pq_scanner_new (services, &options);
 }
 
-/* Scans @ports, cancels after CANCEL_AFTER_MS and waits for the callback
- * (and a little longer, to catch a second one). */
+/* Scans @ports, cancels CANCEL_AFTER_MS after every probe is in flight
+ * (on a loaded machine the worker may need longer than that to open them
+ * all) and waits for the callback, and a little longer to catch a second. */
 static void
 run_cancelled_scan (PqScanner   *scanner,
                     GArray      *ports,
@@ -196,6 +197,7 @@ run_cancelled_scan (PqScanner   *scanner,
 {
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   gint64 limit = g_get_monotonic_time () + SCAN_LIMIT_S * G_USEC_PER_SEC;
+  guint in_flight = count_open_fds () + ports->len;
   gint64 linger;
   gulong id;
 
@@ -205,6 +207,11 @@ run_cancelled_scan (PqScanner   *scanner,
   id = g_signal_connect (scanner, "result", G_CALLBACK (result_cb), run);
 
   pq_scanner_scan_async (scanner, loopback, 0, ports, protocols, run->cancellable, done_cb, run);
+  while (count_open_fds () < in_flight && run->callbacks == 0 && g_get_monotonic_time () < limit)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
   g_timeout_add (CANCEL_AFTER_MS, cancel_cb, run);
   while (run->callbacks == 0 && g_get_monotonic_time () < limit)
     g_main_context_iteration (NULL, TRUE);
