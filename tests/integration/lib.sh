@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh: shared by the integration tests (sourced, not run).
 #
 # Each test calls need_root, then builds its hosts: the shared rig

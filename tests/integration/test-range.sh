@@ -26,7 +26,8 @@ echo "# full TCP range: ${T}s"
 # --- ulimit -n 64 during a range scan ------------------------------------
 servers "$S" tcp,22,10.207.3.2 tcp,1500,10.207.3.2 udp,1501,10.207.3.2 tcp,2000,10.207.3.2
 ulimited() { # ARGS...: portqry in $C with at most 64 open files
-  local t0=$(now)
+  local t0
+  t0=$(now)
   ip netns exec "$C" bash -c 'ulimit -n 64 && exec "$@"' _ "$PORTQRY" "$@" > "$WORK/out" 2> "$WORK/err"
   RC=$?
   T=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.3f", a - b }')

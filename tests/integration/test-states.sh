@@ -76,7 +76,7 @@ expect_time_above 2.9; expect_time_below 5
 for proto in tcp udp; do
   P=${proto^^}
   pq "$NS_CLI" -n $SRV -e 8082 -p $proto -v
-  expect_state $P 8082 FILTERED; expect_rc 2
+  expect_state "$P" 8082 FILTERED; expect_rc 2
   expect_line "    ICMP communication administratively prohibited \(type 3 code 13\) from the target $SRV after [0-9.]+ ms\."
   pq "$NS_CLI" -n $SRV -e 8082 -p $proto --json
   expect_json 'r["state"] == "FILTERED" and r["reason"] == "admin-prohibited" and r["icmp_type"] == 3 and r["icmp_code"] == 13 and r["reply_from"] == "10.200.77.2"'
