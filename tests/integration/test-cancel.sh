@@ -67,6 +67,18 @@ expect_json 'd["cancelled"] is True and d["finished"] is not None'
 expect_json '[(x["port"], x["protocol"], x["state"]) for x in res] == [(80, "tcp", "NOT LISTENING"), (80, "udp", "NOT LISTENING"), (81, "tcp", "NOT LISTENING"), (81, "udp", "NOT LISTENING")]'
 no_noise
 
+# While silent UDP ports wait for their paced second looks (the server
+# namespace keeps Linux's default ICMP rate limit): the first ports the
+# host reported closed are printed, the rest is not.
+interrupted 4 -n 10.207.5.2 -nr -r 20001:20050 -p udp
+expect_rc 4
+expect_time_below 1
+expect_state UDP 20001 "NOT LISTENING"
+check "$LAST: the ports decided before the pause" test "$(grep -Ec '^UDP port 200[0-9][0-9] .*: NOT LISTENING$' <<< "$OUT")" -ge 6
+no_line "UDP port 20050"
+expect_err "^portqry: Query cancelled\.$"
+no_noise
+
 # A log file of a cancelled query keeps what was printed.
 interrupted 0.7 -n 10.207.5.2 -nr -o 80,30000-30999 -p tcp --fixed-timeout -l "$WORK/cancel.log"
 expect_rc 4
