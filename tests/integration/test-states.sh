@@ -104,6 +104,19 @@ pq "$NS_CLI" -n "[$SRV6]" -nr -e 8083 -p tcp -v
 expect_state TCP 8083 FILTERED; expect_rc 2
 expect_line "    ICMPv6 communication administratively prohibited \(type 1 code 1\) from the target $SRV6 after [0-9.]+ ms\."
 
+# Link-local: the interface after % reaches the socket (scope id).
+IF="$RIG_PREFIX-c"
+ip -n "$NS_SRV" addr add fe80::77:2/64 dev "$RIG_PREFIX-s" nodad
+ip -n "$NS_CLI" addr add fe80::77:1/64 dev "$IF" nodad
+for name in "fe80::77:2%$IF" "[fe80::77:2%$IF]"; do
+  pq "$NS_CLI" -n "$name" -nr -e 80 -p both -v
+  expect_state TCP 80 "NOT LISTENING"; expect_state UDP 80 "NOT LISTENING"; expect_rc 1
+  expect_line "    ICMPv6 port unreachable \(type 1 code 4\) from the target fe80::77:2%$IF after [0-9.]+ ms\."
+done
+pq "$NS_CLI" -n "fe80::77:2" -nr -e 80
+expect_rc 3
+expect_err "link-local address, which needs the network interface"
+
 # --- several ports: the combined exit code -----------------------------
 pq "$NS_CLI" -n $SRV -nr -o 53,8080 -p tcp
 expect_state TCP 53 LISTENING; expect_state TCP 8080 LISTENING; expect_rc 0
