@@ -17,7 +17,9 @@ struct _PqResultsView
 {
   GtkWidget            parent_instance;
 
-  GtkStack            *stack;
+  GtkWidget           *overlay;
+  GtkWidget           *empty_page;
+  GtkWidget           *no_match_page;
   GtkColumnView       *column_view;
   GtkColumnViewColumn *port_column;
   GtkColumnViewColumn *address_column;
@@ -109,16 +111,46 @@ new_cell_label (void)
   return label;
 }
 
-/* Network text may hold control characters: shown cleaned, never as markup. */
+/* Network text may hold control characters: shown cleaned, never as
+ * markup. A cut-off text shows whole in its tooltip (query_tooltip_cb). */
 static void
 set_label_clean (GtkLabel   *label,
-                 const char *text,
-                 gboolean    tooltip)
+                 const char *text)
 {
   g_autofree char *clean = pq_text_sanitize (text ? text : "");
 
   gtk_label_set_text (label, clean);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (label), tooltip && *clean ? clean : NULL);
+}
+
+/* One tooltip handler for the whole table: setting a tooltip on each
+ * cell asks the X server where the pointer is, every time a row is
+ * bound, which stalled the window for seconds when thousands of rows
+ * arrived. */
+static gboolean
+query_tooltip_cb (GtkWidget  *column_view,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  gpointer    data)
+{
+  GtkWidget *widget = keyboard ? gtk_root_get_focus (gtk_widget_get_root (column_view))
+                               : gtk_widget_pick (column_view, x, y, GTK_PICK_DEFAULT);
+
+  for (; widget != NULL && widget != column_view; widget = gtk_widget_get_parent (widget))
+    {
+      const char *text = g_object_get_data (G_OBJECT (widget), "pq-tooltip");
+
+      if (text == NULL && GTK_IS_LABEL (widget) &&
+          pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+        text = gtk_label_get_text (GTK_LABEL (widget));
+      if (text != NULL && *text != '\0')
+        {
+          gtk_tooltip_set_text (tooltip, text);
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 static void
@@ -157,20 +189,19 @@ bind_label_cb (GtkSignalListItemFactory *factory,
   if (!PQ_IS_RESULT (item))
     {
       gtk_label_set_text (label, "");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (label), NULL);
       return;
     }
   result = PQ_RESULT (item);
   switch ((Column) GPOINTER_TO_INT (data))
     {
     case COLUMN_ADDRESS:
-      set_label_clean (label, pq_result_get_address (result), TRUE);
+      set_label_clean (label, pq_result_get_address (result));
       break;
     case COLUMN_PROTOCOL:
       gtk_label_set_text (label, pq_result_get_protocol (result) == PQ_PROTOCOL_UDP ? "UDP" : "TCP");
       break;
     case COLUMN_SERVICE:
-      set_label_clean (label, pq_result_get_service (result), TRUE);
+      set_label_clean (label, pq_result_get_service (result));
       break;
     case COLUMN_TIME:
       time = format_time (pq_result_get_elapsed_ms (result));
@@ -211,13 +242,12 @@ bind_port_cb (GtkSignalListItemFactory *factory,
       g_autofree char *port = g_strdup_printf ("%u", pq_result_get_port (PQ_RESULT (item)));
 
       gtk_label_set_text (label, port);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (label), NULL);
       gtk_widget_add_css_class (GTK_WIDGET (label), "numeric");
       gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
     }
   else if (PQ_IS_DETAIL (item))
     {
-      set_label_clean (label, pq_detail_get_label (PQ_DETAIL (item)), TRUE);
+      set_label_clean (label, pq_detail_get_label (PQ_DETAIL (item)));
       gtk_widget_remove_css_class (GTK_WIDGET (label), "numeric");
       gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
     }
@@ -267,7 +297,7 @@ bind_status_cb (GtkSignalListItemFactory *factory,
   g_return_if_fail (state < G_N_ELEMENTS (state_looks));
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), state_looks[state].icon);
   gtk_label_set_text (GTK_LABEL (label), state_label (state));
-  gtk_widget_set_tooltip_text (box, pq_state_explain (state));
+  g_object_set_data (G_OBJECT (box), "pq-tooltip", (gpointer) pq_state_explain (state));
   gtk_widget_add_css_class (box, state_looks[state].css);
 }
 
@@ -292,7 +322,7 @@ setup_evidence_cb (GtkSignalListItemFactory *factory,
 
   gtk_widget_set_hexpand (label, TRUE);
   gtk_widget_add_css_class (copy, "flat");
-  gtk_widget_set_tooltip_text (copy, _("Copy the MAC address"));
+  g_object_set_data (G_OBJECT (copy), "pq-tooltip", (gpointer) _("Copy the MAC address"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (copy), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Copy the MAC address"), -1);
   g_signal_connect (copy, "clicked", G_CALLBACK (copy_clicked_cb), NULL);
@@ -314,14 +344,14 @@ bind_evidence_cb (GtkSignalListItemFactory *factory,
 
   if (PQ_IS_RESULT (item))
     {
-      set_label_clean (GTK_LABEL (label), pq_result_get_evidence (PQ_RESULT (item)), TRUE);
+      set_label_clean (GTK_LABEL (label), pq_result_get_evidence (PQ_RESULT (item)));
       gtk_widget_remove_css_class (label, "monospace");
     }
   else if (PQ_IS_DETAIL (item))
     {
       const char *value = pq_detail_get_value (PQ_DETAIL (item));
 
-      set_label_clean (GTK_LABEL (label), value, TRUE);
+      set_label_clean (GTK_LABEL (label), value);
       is_mac = g_strcmp0 (pq_detail_get_kind (PQ_DETAIL (item)), "mac") == 0 && value != NULL;
       if (is_mac)
         g_object_set_data_full (G_OBJECT (copy), "pq-value", g_strdup (value), g_free);
@@ -484,13 +514,11 @@ filter_func (gpointer item,
 static void
 update_page (PqResultsView *self)
 {
-  const char *page = "table";
+  gboolean empty = self->results == NULL || g_list_model_get_n_items (self->results) == 0;
+  gboolean no_match = !empty && g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0;
 
-  if (self->results == NULL || g_list_model_get_n_items (self->results) == 0)
-    page = "empty";
-  else if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0)
-    page = "no-match";
-  gtk_stack_set_visible_child_name (self->stack, page);
+  gtk_widget_set_visible (self->empty_page, empty);
+  gtk_widget_set_visible (self->no_match_page, no_match);
 }
 
 static GListModel *
@@ -542,7 +570,9 @@ pq_results_view_class_init (PqResultsViewClass *klass)
   object_class->finalize = pq_results_view_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/portquery/PortQuery/ui/pq-results-view.ui");
-  gtk_widget_class_bind_template_child (widget_class, PqResultsView, stack);
+  gtk_widget_class_bind_template_child (widget_class, PqResultsView, overlay);
+  gtk_widget_class_bind_template_child (widget_class, PqResultsView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, PqResultsView, no_match_page);
   gtk_widget_class_bind_template_child (widget_class, PqResultsView, column_view);
   gtk_widget_class_bind_template_child (widget_class, PqResultsView, port_column);
   gtk_widget_class_bind_template_child (widget_class, PqResultsView, address_column);
@@ -586,6 +616,8 @@ pq_results_view_init (PqResultsView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   setup_columns (self);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->column_view), TRUE);
+  g_signal_connect (self->column_view, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
 
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));

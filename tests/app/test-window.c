@@ -603,6 +603,55 @@ test_hostile_server (void)
   g_assert_nonnull (strstr (text, "alert(1)"));
 }
 
+typedef struct
+{
+  gint64 last;
+  gint64 worst;
+} Stall;
+
+static gboolean
+stall_tick_cb (gpointer data)
+{
+  Stall *stall = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (stall->last != 0)
+    stall->worst = MAX (stall->worst, now - stall->last);
+  stall->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Every port of the host: the rows arrive in batches, and the window
+ * keeps answering (no main-loop stall a person would notice). */
+static void
+test_large_scan (void)
+{
+  Stall stall = { 0, 0 };
+  guint tick;
+  GListModel *results;
+  gint64 start = g_get_monotonic_time ();
+  g_autofree char *summary = NULL;
+
+  query (SERVER, "1-65535", 0);
+  tick = g_timeout_add (10, stall_tick_cb, &stall);
+  wait_for (idle_cond, NULL, 110, "the scan of every port to finish");
+  g_source_remove (tick);
+
+  results = pq_window_get_results (window);
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 65535);
+  g_assert_cmpint (pq_result_get_state (find_result (results, 53, PQ_PROTOCOL_TCP)), ==, PQ_PORT_STATE_LISTENING);
+  g_assert_cmpint (pq_result_get_state (find_result (results, 8081, PQ_PROTOCOL_TCP)), ==, PQ_PORT_STATE_FILTERED);
+  g_assert_cmpstr (label_text ("progress_label"), ==, "65535 of 65535 ports");
+  summary = pq_report_summary (pq_window_get_report (window));
+  g_assert_cmpstr (label_text ("summary_label"), ==, summary);
+  g_test_message ("65,535 ports in %.1f s, longest main-loop stall %.0f ms",
+                  (g_get_monotonic_time () - start) / 1e6, stall.worst / 1e3);
+  /* Setting a tooltip per cell once stalled the window 1.6 to 3.3 s here
+   * (two CPUs shared with the scanner, software rendering); now about
+   * 0.5 s at worst. */
+  g_assert_cmpint (stall.worst, <, 1500 * 1000);
+}
+
 static void
 test_hostile_values (void)
 {
@@ -830,6 +879,7 @@ main (int    argc,
   g_test_add_func ("/app/window/export", test_export);
   g_test_add_func ("/app/window/save-and-open", test_save_and_open);
   g_test_add_func ("/app/window/cancel", test_cancel);
+  g_test_add_func ("/app/window/large-scan", test_large_scan);
   g_test_add_func ("/app/window/checks", test_checks);
   g_test_add_func ("/app/window/keyboard-and-menus", test_keyboard_and_menus);
   g_test_add_func ("/app/window/hostile-values", test_hostile_values);
