@@ -608,6 +608,19 @@ setup_columns (PqResultsView *self)
     }
 }
 
+/* Enter or a double click on a port opens or closes its findings, so
+ * they are reachable without aiming at the small arrow. */
+static void
+on_row_activate (GtkColumnView *column_view,
+                 guint          position,
+                 PqResultsView *self)
+{
+  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->sort_model), position);
+
+  if (row != NULL && gtk_tree_list_row_is_expandable (row))
+    gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
+}
+
 static void
 pq_results_view_init (PqResultsView *self)
 {
@@ -618,6 +631,7 @@ pq_results_view_init (PqResultsView *self)
   setup_columns (self);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self->column_view), TRUE);
   g_signal_connect (self->column_view, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
+  g_signal_connect (self->column_view, "activate", G_CALLBACK (on_row_activate), self);
 
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));

@@ -508,6 +508,13 @@ on_query_progress (PqQuery  *query,
   gtk_label_set_text (self->progress_label, text);
   gtk_progress_bar_set_fraction (self->progress_bar, total ? (double) done / total : 0.0);
   pq_results_view_set_show_address (self->results_view, pq_query_get_n_addresses (query) > 1);
+  /* The counts so far, so a long query already tells something. */
+  if (pq_query_get_report (query) != NULL && done > 0)
+    {
+      g_autofree char *summary = pq_report_summary (pq_query_get_report (query));
+
+      gtk_label_set_text (self->summary_label, summary);
+    }
 }
 
 static gboolean
@@ -516,6 +523,29 @@ is_target_error (const GError *error)
   return g_error_matches (error, PQ_ERROR, PQ_ERROR_NOT_FOUND) ||
          g_error_matches (error, PQ_ERROR, PQ_ERROR_NO_ADDRESS) ||
          g_error_matches (error, PQ_ERROR, PQ_ERROR_INVALID_TARGET);
+}
+
+/* The host as typed, with the name its address has when one was found:
+ * "10.0.0.5 (fileserver.example.com)". */
+static void
+show_target_subtitle (PqWindow *self)
+{
+  PqTarget *target;
+  const char *reverse;
+  g_autofree char *clean = NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (self->report == NULL || (target = pq_report_get_target (self->report)) == NULL)
+    return;
+  reverse = pq_report_get_queried (self->report)->len > 0 ? pq_report_get_reverse_name (self->report, 0) : NULL;
+  if (reverse == NULL)
+    {
+      adw_window_title_set_subtitle (self->window_title, pq_target_get_input (target));
+      return;
+    }
+  clean = pq_text_sanitize (reverse);
+  subtitle = g_strdup_printf ("%s (%s)", pq_target_get_input (target), clean);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
 static void
@@ -545,6 +575,7 @@ query_done_cb (GObject      *object,
         show_problem (self, error->message);
     }
   set_report (self, pq_query_get_report (query));
+  show_target_subtitle (self);
 }
 
 static void
@@ -794,14 +825,12 @@ pq_window_show_report (PqWindow *self,
   g_clear_object (&self->query);
   target = pq_report_get_target (report);
   if (target != NULL)
-    {
-      gtk_editable_set_text (GTK_EDITABLE (self->target_entry), pq_target_get_input (target));
-      adw_window_title_set_subtitle (self->window_title, pq_target_get_input (target));
-    }
+    gtk_editable_set_text (GTK_EDITABLE (self->target_entry), pq_target_get_input (target));
   hide_problem (self);
   pq_results_view_set_results (self->results_view, pq_report_get_results (report));
   pq_results_view_set_show_address (self->results_view, pq_report_get_queried (report)->len > 1);
   set_report (self, report);
+  show_target_subtitle (self);
 }
 
 static char *

@@ -416,6 +416,24 @@ test_details (void)
 }
 
 static void
+read_text_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  char **text = data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+pointer_cond (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+static void
 test_query (void)
 {
   GListModel *results;
@@ -454,6 +472,20 @@ test_query (void)
   g_assert_nonnull (strstr (label_text ("explain_label"), pq_state_explain (PQ_PORT_STATE_LISTENING)));
   g_assert_nonnull (strstr (label_text ("explain_label"), pq_state_explain (PQ_PORT_STATE_NOT_LISTENING)));
   g_assert_cmpstr (label_text ("progress_label"), ==, "8 of 8 ports");
+
+  /* Copy summary: the counts and PortQry's line for each port. */
+  {
+    g_autofree char *copied = NULL;
+    GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
+
+    g_action_group_activate_action (G_ACTION_GROUP (window), "copy-summary", NULL);
+    gdk_clipboard_read_text_async (clipboard, NULL, read_text_cb, &copied);
+    wait_for (pointer_cond, &copied, 10, "the clipboard");
+    g_assert_nonnull (strstr (copied, "Port Query: " SERVER));
+    g_assert_nonnull (strstr (copied, summary));
+    g_assert_nonnull (strstr (copied, "TCP port 53 (domain service): LISTENING"));
+    g_assert_nonnull (strstr (copied, "TCP port 8081"));
+  }
 
   /* Only problems hides 53/tcp, and brings it back. */
   tree = pq_results_view_get_tree_model (child ("results_view"));
