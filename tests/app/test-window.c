@@ -132,6 +132,7 @@ typedef struct
 {
   gboolean  done;
   char     *error;
+  char     *path;
 } FileWait;
 
 static void
@@ -142,6 +143,7 @@ on_file_done (PqWindow   *win,
 {
   wait->done = TRUE;
   wait->error = g_strdup (error);
+  wait->path = g_file_get_path (file);
 }
 
 /* Starts @op on the window as a file chooser would, waits for its end. */
@@ -150,7 +152,7 @@ run_file_op (void     (*op) (PqWindow *, GFile *, int),
              GFile     *file,
              int        filter_format)
 {
-  FileWait wait = { FALSE, NULL };
+  FileWait wait = { FALSE, NULL, NULL };
   gulong id = g_signal_connect (window, "file-done", G_CALLBACK (on_file_done), &wait);
 
   op (window, file, filter_format);
@@ -525,6 +527,48 @@ test_export (void)
   g_assert_nonnull (strstr (html, "LISTENING"));
   /* The filter chose the format and the extension. */
   g_assert_cmpstr (by_filter, ==, csv);
+}
+
+static GtkWidget *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return GTK_WIDGET (toplevel);
+    }
+  return NULL;
+}
+
+/* The Export menu item opens a chooser (GTK's own dialog here: no portal
+ * without a session bus) with one filter per format and a name made of
+ * the host and the date; what it does with the chosen file is
+ * pq_window_export_file(), tested above. */
+static void
+test_export_dialog (void)
+{
+  GtkWidget *dialog;
+  g_autoptr(GListModel) filters = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *expected_start = g_strdup_printf ("portquery-%s-", SERVER);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "export", NULL);
+  dialog = find_file_chooser ();
+  g_assert_nonnull (dialog);
+  filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (dialog));
+  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 4);
+  name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (dialog));
+  g_assert_true (g_str_has_prefix (name, expected_start));
+  g_assert_true (g_str_has_suffix (name, ".html"));
+
+  gtk_widget_activate (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL));
+  spin (100);
+  g_assert_null (find_file_chooser ());
+  g_assert_false (pq_window_get_busy (window));
 }
 
 static void
@@ -909,6 +953,7 @@ main (int    argc,
   g_test_add_func ("/app/window/details", test_details);
   g_test_add_func ("/app/window/query", test_query);
   g_test_add_func ("/app/window/export", test_export);
+  g_test_add_func ("/app/window/export-dialog", test_export_dialog);
   g_test_add_func ("/app/window/save-and-open", test_save_and_open);
   g_test_add_func ("/app/window/cancel", test_cancel);
   g_test_add_func ("/app/window/large-scan", test_large_scan);
