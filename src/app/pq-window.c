@@ -780,8 +780,12 @@ pq_window_export_file (PqWindow *self,
       for (guint i = 0; i < G_N_ELEMENTS (export_formats); i++)
         if (export_formats[i].format == format)
           with_extension = g_strdup_printf ("%s.%s", path, export_formats[i].extension);
-      g_set_object (&target, g_file_get_child (g_file_get_parent (file), with_extension));
-      g_object_unref (target);  /* get_child and get_parent each returned a reference */
+      {
+        g_autoptr(GFile) parent = g_file_get_parent (file);
+
+        g_clear_object (&target);
+        target = g_file_get_child (parent, with_extension);
+      }
     }
   write_report (self, target, format);
 }

@@ -475,6 +475,9 @@ test_query (void)
   g_assert_nonnull (strstr (label_text ("explain_label"), pq_state_explain (PQ_PORT_STATE_NOT_LISTENING)));
   g_assert_cmpstr (label_text ("progress_label"), ==, "8 of 8 ports");
 
+  spin (500);
+  save_screenshot (shot);
+
   /* Copy summary: the counts and PortQry's line for each port. */
   {
     g_autofree char *copied = NULL;
@@ -502,8 +505,6 @@ test_query (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tree)), ==, 2);
   pq_results_view_set_search_text (child ("results_view"), NULL);
 
-  spin (500);
-  save_screenshot (shot);
 }
 
 static void
@@ -544,6 +545,12 @@ find_file_chooser (void)
   return NULL;
 }
 
+static gboolean
+no_chooser_cond (gpointer data)
+{
+  return find_file_chooser () == NULL;
+}
+
 /* The Export menu item opens a chooser (GTK's own dialog here: no portal
  * without a session bus) with one filter per format and a name made of
  * the host and the date; what it does with the chosen file is
@@ -566,8 +573,7 @@ test_export_dialog (void)
   g_assert_true (g_str_has_suffix (name, ".html"));
 
   gtk_widget_activate (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL));
-  spin (100);
-  g_assert_null (find_file_chooser ());
+  wait_for (no_chooser_cond, NULL, 5, "the chooser to close");
   g_assert_false (pq_window_get_busy (window));
 }
 
