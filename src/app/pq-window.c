@@ -824,8 +824,13 @@ pq_window_show_report (PqWindow *self,
   g_return_if_fail (PQ_IS_WINDOW (self));
   g_return_if_fail (PQ_IS_REPORT (report));
 
+  /* A running query gives way: its end is no longer awaited. */
   if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+      gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+    }
   g_clear_object (&self->query);
   target = pq_report_get_target (report);
   if (target != NULL)
@@ -1229,6 +1234,8 @@ pq_window_init (PqWindow *self)
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  /* Typing while the table has the focus starts a search. */
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->results_view));
   g_settings_bind (self->settings, "problems-only", self->problems_toggle, "active", G_SETTINGS_BIND_DEFAULT);
   pq_results_view_set_problems_only (self->results_view, gtk_toggle_button_get_active (self->problems_toggle));
 

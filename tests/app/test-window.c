@@ -609,6 +609,23 @@ test_save_and_open (void)
   g_assert_cmpint (pq_result_get_state (find_result (after, 53, PQ_PROTOCOL_TCP)), ==, PQ_PORT_STATE_LISTENING);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child ("target_entry"))), ==, SERVER);
   g_assert_cmpstr (label_text ("summary_label"), ==, summary);
+
+  /* Opening a report while a query runs stops the query and shows the file. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.portquery.PortQuery");
+
+    g_settings_set_uint (settings, "ports-in-flight", 2);
+    query (SERVER, "1-65535", 0);
+    g_settings_reset (settings, "ports-in-flight");
+    g_assert_true (pq_window_get_busy (window));
+    run_file_op (open_op, file, -1);
+    g_assert_false (pq_window_get_busy (window));
+    g_assert_cmpuint (g_list_model_get_n_items (pq_window_get_results (window)), ==, n);
+    g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "query"));
+    spin (300);
+    g_assert_cmpuint (g_list_model_get_n_items (pq_window_get_results (window)), ==, n);
+    g_assert_cmpstr (label_text ("summary_label"), ==, summary);
+  }
 }
 
 static void
