@@ -435,6 +435,7 @@ read_record (Reader   *r,
   g_autofree char *data = NULL;
   g_autofree char *label = NULL;
   g_autofree char *value = NULL;
+  g_autofree char *tbuf = NULL;
   const char *tname;
   guint16 type, klass, rdlen;
   guint32 ttl;
@@ -466,14 +467,14 @@ read_record (Reader   *r,
   if (!show)
     return TRUE;
   tname = type_name (type);
+  if (tname == NULL)
+    tname = tbuf = g_strdup_printf ("TYPE%u", type);
   if (type == TYPE_OPT)
     label = g_strdup ("OPT");
-  else if (tname != NULL && klass == 1)
+  else if (klass == 1)
     label = g_strdup_printf ("%s %s", owner, tname);
-  else if (tname != NULL)
-    label = g_strdup_printf ("%s CLASS%u %s", owner, klass, tname);
   else
-    label = g_strdup_printf ("%s CLASS%u TYPE%u", owner, klass, type);
+    label = g_strdup_printf ("%s CLASS%u %s", owner, klass, tname);
   value = type == TYPE_OPT ? g_strdup_printf (_("EDNS, UDP size %u"), klass)
                            : g_strdup_printf (_("%s (TTL %u)"), data, ttl);
   pq_dns_detail_child (section, "dns-record", label, value);
@@ -581,7 +582,7 @@ parse_reply (Dns             *d,
     rcode = rcode_buf = g_strdup_printf ("RCODE%u", fl & 0xf);
   flags = flags_text (fl);
   query = g_strdup_printf ("%s %s", d->qname[0] ? d->qname : ".", type_name (d->qtype));
-  counts = g_strdup_printf (_("%u question, %u answer, %u authority, %u additional"), qd, an, ns, ar);
+  counts = g_strdup_printf (_("question %u, answer %u, authority %u, additional %u"), qd, an, ns, ar);
   add_detail (findings, "dns-query", _("Query"), query);
   add_detail (findings, "dns-rcode", _("Response code"), rcode);
   add_detail (findings, "dns-flags", _("Flags"), *flags ? flags : _("none"));
@@ -616,7 +617,7 @@ parse_reply (Dns             *d,
   g_free (r.first_answer);
   if (!ok)
     {
-      g_string_append_printf (findings->summary, _("; the reply was malformed: %s"), _(r.error));
+      g_string_append_printf (findings->summary, _("; the reply was malformed: %s."), _(r.error));
       add_detail (findings, "dns-malformed", _("Malformed"), _(r.error));
       return PQ_STEP_MALFORMED;
     }
@@ -664,5 +665,5 @@ dns_step (gpointer          state,
 
 const PqProbeCodec pq_dns_codec = {
   "DNS", sizeof (Dns), dns_init, dns_step, dns_clear, 1,
-  N_("No reply to a DNS query: no DNS server runs there, or a firewall drops the query."),
+  N_("No reply to a DNS query: no DNS server answers on this port, or a firewall drops the query."),
 };

@@ -215,6 +215,12 @@ parse_reply (const guint8    *msg,
       error = inner;
   }
   close_instance (&r, findings);
+  if (r.instances > MAX_INSTANCES)
+    {
+      g_autofree char *more = g_strdup_printf (_("%u more instances not shown"), r.instances - MAX_INSTANCES);
+
+      pq_probe_findings_add (findings, pq_detail_new ("sql-instance", "", more));
+    }
 
   g_string_printf (findings->summary,
                    g_dngettext (GETTEXT_PACKAGE, "SQL Server browser: %u instance", "SQL Server browser: %u instances",
