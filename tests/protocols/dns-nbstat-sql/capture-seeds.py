@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Captures real replies as fuzz seeds and unit-test data (run by hand in
-the rig's client namespace, see README of this directory):
-  ip netns exec $NS_CLI capture-seeds.py SEEDDIR
+"""Captures real replies as fuzz seeds and unit-test data, run by hand in
+the client namespace of a rig from tests/lib/rig-up.sh:
+  ip netns exec $NS_CLI capture-seeds.py seeds
+The sqlbrowser seeds come from peers.py's replies (no SQL Server here).
 Queries carry transaction id 42, the id the codecs use with seed 42 (the
 fuzz harness and the unit tests). Each seed file is the harness input:
 one byte for the chunk size, then the reply (TCP: with its length prefix)."""
