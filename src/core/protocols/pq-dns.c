@@ -244,7 +244,12 @@ dns_init (gpointer             state,
 
   d->tcp = params->protocol == PQ_PROTOCOL_TCP;
   d->id = (guint16) (params->seed ^ (params->seed >> 16));
-  address = g_inet_address_new_from_string (host);
+  {
+    /* fe80::1%eth0: the zone is not part of the address */
+    g_autofree char *literal = g_strndup (host, strcspn (host, "%"));
+
+    address = g_inet_address_new_from_string (literal);
+  }
   if (address != NULL)
     {
       d->qname = reverse_name (address);

@@ -201,7 +201,7 @@ test_dns_request (void)
     g_assert_cmpmem (ptr.request->data + 12, ptr.request->len - 12, name, sizeof name - 1);
   }
 
-  run_codec (&ptr6, &pq_dns_codec, PQ_PROTOCOL_UDP, "fd00:200:77::2", NULL, 0, 0);
+  run_codec (&ptr6, &pq_dns_codec, PQ_PROTOCOL_UDP, "fd00:200:77::2%veth0", NULL, 0, 0);
   g_assert_cmpuint (ptr6.request->len, ==, 12 + 32 * 2 + 9 + 1 + 4);
   g_assert_nonnull (memmem (ptr6.request->data, ptr6.request->len, "\0012\0010\0010", 6));
   g_assert_nonnull (memmem (ptr6.request->data, ptr6.request->len, "\003ip6\004arpa\0\0\014", 13));
