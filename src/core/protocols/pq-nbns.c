@@ -170,9 +170,12 @@ add_name (PqDetail     *table,
   value = meaning ? g_strdup_printf ("%s: %s", status, meaning) : g_strdup (status);
   pq_dns_detail_child (table, "netbios-name", label, value);
 
-  if (suffix == 0x00 && !group && names->computer == NULL)
+  /* Permanent names (Samba's __SAMBA__) are no computer or workgroup. */
+  if (suffix != 0x00 || (flags & NB_PRM))
+    return;
+  if (!group && names->computer == NULL)
     names->computer = g_strdup (name);
-  if (suffix == 0x00 && group && names->domain == NULL)
+  if (group && names->domain == NULL)
     names->domain = g_strdup (name);
 }
 

@@ -516,7 +516,7 @@ test_nbstat_captured (void)
   assert_has (dc.text, "TEST <1C>: GROUP, active: Domain Controllers");
   assert_has (dc.text, "TEST <1B>: UNIQUE, active: Domain Master Browser");
   assert_lacks (dc.text, "00:00:00:00:00:00");
-  assert_has (dc.summary, ", MAC address ");
+  assert_has (dc.summary, "NetBIOS: 8 names (computer DC1, workgroup or domain TEST), MAC address ");
 }
 
 /* A node status reply with @count names announced and @names present. */
@@ -564,6 +564,7 @@ test_nbstat_hostile (void)
   g_auto(Run) error = { 0, };
   g_auto(Run) wrongtype = { 0, };
   g_auto(Run) flags = { 0, };
+  g_auto(Run) permanent = { 0, };
   g_autoptr(GByteArray) m = NULL;
 
   m = nbstat_reply (255, NAME_A NAME_B, 36, 46, -1);
@@ -608,6 +609,13 @@ test_nbstat_hostile (void)
   m->data[12 + 34 + 1] = 0x20;   /* NB, not NBSTAT */
   run_nbstat (&wrongtype, m);
   assert_has (wrongtype.summary, "the answer is not a node status");
+  g_clear_pointer (&m, g_byte_array_unref);
+
+  /* A Samba AD DC just started lists only its permanent __SAMBA__ names. */
+  m = nbstat_reply (1, "__SAMBA__      \x00\x86\x00", 18, 46, -1);
+  run_nbstat (&permanent, m);
+  assert_has (permanent.text, "__SAMBA__ <00>: GROUP, active, permanent: Domain Name");
+  assert_has (permanent.summary, "NetBIOS: 1 name, MAC address 02:11:22:33:44:55.");
   g_clear_pointer (&m, g_byte_array_unref);
 
   m = nbstat_reply (1, "NAME           \x20\x1a\x00", 18, 46, -1);
