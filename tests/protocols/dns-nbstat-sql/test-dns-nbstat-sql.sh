@@ -133,10 +133,25 @@ json=$(q -n $SRV -e 137 -p udp --json)
 check "JSON carries the name table" '"kind": "netbios-name"' "$json"
 python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$json" && ok "JSON parses" || bad "JSON does not parse"
 
-# A dropped query: FILTERED, with the hint.
-out=$(q -n $SRV -e 8081 -p udp -v)
-check "NetBIOS silence: filtered" "UDP port 8081 (netbios-ns service): FILTERED" "$out"
-check "NetBIOS silence: hint" "No reply to a NetBIOS name query" "$out"
+# A dropped query (nft drops 8081): FILTERED, with the hint. The three
+# waits run side by side.
+waits=()
+hints=("netbios-ns:No reply to a NetBIOS name query" "domain:No reply to a DNS query"
+       "ms-sql-m:No reply to a SQL Server browser query")
+for pair in "${hints[@]}"; do
+  name=${pair%%:*}
+  echo "$name 8081/udp" > "$RIG/services-$name"
+  ip netns exec "$NS_CLI" "$PORTQRY" -nr --services "$RIG/services-$name" -n $SRV -e 8081 -p udp -v \
+    > "$RIG/silence-$name.out" 2>&1 &
+  waits+=($!)
+done
+wait "${waits[@]}"
+for pair in "${hints[@]}"; do
+  name=${pair%%:*}
+  out=$(cat "$RIG/silence-$name.out")
+  check "$name silence: filtered" "UDP port 8081 ($name service): FILTERED" "$out"
+  check "$name silence: hint" "${pair#*:}" "$out"
+done
 
 # ---------------------------------------------------------------- SQL
 out=$(q -n $SRV -e 1434 -p udp -v)
