@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "pq-banner.h"
+#include "pq-dns.h"
+#include "pq-nbns.h"
+#include "pq-sqlbrowser.h"
 #include "pq-probe.h"
 
 /* The codec for a service's probe kind, chosen by service name from the
@@ -30,13 +33,16 @@ pq_probe_codec_for (PqProbeKind kind,
       return tcp ? &pq_ftp_codec : NULL;
     case PQ_PROBE_HTTP:
       return tcp ? &pq_http_codec : NULL;
-    case PQ_PROBE_NONE:
     case PQ_PROBE_DNS:
+      return &pq_dns_codec;
     case PQ_PROBE_NETBIOS_NS:
+      return tcp ? NULL : &pq_nbstat_codec;
+    case PQ_PROBE_SQL_BROWSER:
+      return tcp ? NULL : &pq_sqlbrowser_codec;
+    case PQ_PROBE_NONE:
     case PQ_PROBE_LDAP:
     case PQ_PROBE_RPC_EPMAP:
     case PQ_PROBE_SNMP:
-    case PQ_PROBE_SQL_BROWSER:
     default:
       return NULL;
     }
