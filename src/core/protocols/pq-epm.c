@@ -797,7 +797,7 @@ fault (Epm             *e,
   g_autofree char *tail = NULL;
 
   pq_probe_findings_add (findings, pq_detail_new ("rpc-fault", _("Fault"), value));
-  if (e->endpoints > 0 || e->stage == STAGE_LOOKUP)
+  if (e->endpoints > 0)
     {
       tail = g_strdup_printf (_("Then the endpoint mapper answered with a fault: %s."), value);
       return finish (e, findings, tail);
