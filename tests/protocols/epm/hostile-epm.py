@@ -6,6 +6,7 @@
   BASE+3  a tower whose length runs past the end of the reply
   BASE+4  never says "no more": one entry and a fresh handle for every call
   BASE+5  sends without end: response fragments that never have the last flag
+  BASE+7  rejects the bind (bind_nak, reason 4: protocol version not supported)
   BASE+6  UDP: a connectionless endpoint mapper that follows the spec, answering
           ept_lookup with the entries of REPLAY (a capture from Samba, the AD DC)
           in groups of the size asked, "no more" with the last group
@@ -143,6 +144,13 @@ def endless(c):
         first = False
 
 
+def bind_nak(c):
+    cid = call_id(read_pdu(c))
+    body = struct.pack("<HB", 4, 1) + b"\x05\x00"
+    c.sendall(header(13, 3, 16 + len(body), cid) + body)
+    time.sleep(1)
+
+
 def udp_epm(port):
     """Connectionless ept_lookup (C706 chapter 12) over the captured entries."""
     data = open(replay, "rb").read()[1:]
@@ -212,5 +220,6 @@ talks = [truncated, past_end, huge_counts, tower_past_end, never_ends, endless]
 for i, f in enumerate(talks):
     threading.Thread(target=serve, args=(base + i, f), daemon=True).start()
 threading.Thread(target=udp_epm, args=(base + len(talks),), daemon=True).start()
+threading.Thread(target=serve, args=(base + len(talks) + 1, bind_nak), daemon=True).start()
 while True:
     time.sleep(3600)

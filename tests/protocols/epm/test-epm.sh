@@ -98,12 +98,12 @@ setsid ip netns exec "$NS_SRV" /usr/bin/python3 "$HERE/hostile-epm.py" 10.200.77
   "$HERE/seeds/epm/samba-ad-dc" > "$SCRATCH/hostile.out" 2>&1 < /dev/null &
 hostile=$!
 for i in $(seq 1 100); do
-  [ "$(ip netns exec "$NS_SRV" ss -Htln | grep -c ' 10.200.77.2:270')" -ge 6 ] &&
+  [ "$(ip netns exec "$NS_SRV" ss -Htln | grep -c ' 10.200.77.2:270')" -ge 7 ] &&
     ip netns exec "$NS_SRV" ss -Huln | grep -q ' 10.200.77.2:2707 ' && break
   sleep 0.05
 done
 svc=$SCRATCH/services
-for p in 2701 2702 2703 2704 2705 2706; do echo "epmap $p/tcp"; done > "$svc"
+for p in 2701 2702 2703 2704 2705 2706 2708; do echo "epmap $p/tcp"; done > "$svc"
 echo "epmap 2707/udp" >> "$svc"
 q() { ip netns exec "$NS_CLI" "$PORTQRY" -n 10.200.77.2 -nr -v --services "$svc" "$@"; }
 
@@ -114,7 +114,7 @@ check "UDP: bindings" "ncacn_ip_tcp:0.0.0.0[135]" "$out"
 
 # Hostile endpoint mappers: each ends, bounded in time, with a clear result.
 start_s=$(date +%s)
-out=$(q -o 2701,2702,2703,2704,2705,2706)
+out=$(q -o 2701,2702,2703,2704,2705,2706,2708)
 took=$(( $(date +%s) - start_s ))
 if [ $took -le 30 ]; then ok "hostile endpoint mappers answered in ${took}s"
 else not_ok "hostile endpoint mappers took ${took}s (at most 30)"; fi
@@ -125,7 +125,8 @@ check "tower past the end" "malformed: a tower's length runs past the end of the
 check "never says no more" "The endpoint mapper kept returning entries; stopped after 40 requests." "$out"
 check "never says no more: entries kept" "Total endpoints found: 40" "$out"
 check "sends without end" "the reply grows past the limit without its last fragment." "$out"
-for p in 2701 2702 2703 2704 2705 2706; do
+check "bind rejected" "Bind rejected: protocol version not supported (4)" "$out"
+for p in 2701 2702 2703 2704 2705 2706 2708; do
   check "hostile $p still LISTENING" "TCP port $p (epmap service): LISTENING" "$out"
 done
 
