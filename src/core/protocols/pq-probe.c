@@ -9,9 +9,10 @@
 
 #include "pq-banner.h"
 #include "pq-dns.h"
+#include "pq-epm.h"
 #include "pq-nbns.h"
-#include "pq-sqlbrowser.h"
 #include "pq-probe.h"
+#include "pq-sqlbrowser.h"
 
 /* The codec for a service's probe kind, chosen by service name from the
  * services file as PortQry does; NULL where the protocol has none. */
@@ -34,15 +35,16 @@ pq_probe_codec_for (PqProbeKind kind,
     case PQ_PROBE_HTTP:
       return tcp ? &pq_http_codec : NULL;
     case PQ_PROBE_DNS:
-      return &pq_dns_codec;
+      return &pq_dns_codec;             /* UDP, and TCP with its length prefix */
     case PQ_PROBE_NETBIOS_NS:
       return tcp ? NULL : &pq_nbstat_codec;
+    case PQ_PROBE_RPC_EPMAP:
+      return tcp ? &pq_epm_tcp_codec : &pq_epm_udp_codec;
     case PQ_PROBE_SQL_BROWSER:
       return tcp ? NULL : &pq_sqlbrowser_codec;
-    case PQ_PROBE_NONE:
     case PQ_PROBE_LDAP:
-    case PQ_PROBE_RPC_EPMAP:
     case PQ_PROBE_SNMP:
+    case PQ_PROBE_NONE:
     default:
       return NULL;
     }
