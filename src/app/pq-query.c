@@ -331,7 +331,7 @@ finish (PqQuery *self,
   if (self->report != NULL)
     {
       report_slots (self, TRUE);
-      pq_report_finish (self->report, error != NULL);
+      pq_report_finish (self->report, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
     }
   flush_pending (self);
   if (error != NULL)

@@ -627,7 +627,7 @@ run_query (Args  *args,
     }
   g_source_remove (sigint_id);
 
-  pq_report_finish (report, run.error != NULL);
+  pq_report_finish (report, g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
   if (args->json)
     {
       g_autofree char *json = pq_report_to_json (report);

@@ -77,6 +77,8 @@ pq_report_new (PqTarget            *target,
   self->ports = g_array_ref (ports);
   self->protocols = protocols;
   self->options = *options;
+  /* What the scan really keeps in flight: the open-file limit may lower it. */
+  self->options.window = MIN (options->window, pq_fd_budget ());
   self->services_source = g_strdup (pq_services_get_source (services));
   return self;
 }
@@ -300,6 +302,10 @@ PqExitCode
 pq_report_get_exit_code (PqReport *self)
 {
   g_return_val_if_fail (PQ_IS_REPORT (self), PQ_EXIT_ERROR);
+  /* A stopped query is not an answer about its ports: portqry exits with
+   * the error code then, and the report says the same. */
+  if (self->cancelled)
+    return PQ_EXIT_ERROR;
   return pq_exit_code_for_results (G_LIST_MODEL (self->results));
 }
 

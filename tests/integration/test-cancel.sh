@@ -63,7 +63,7 @@ interrupted 0.7 -n 10.207.5.2 -nr -o 80,81,30000-30999 -p both --fixed-timeout -
 expect_rc 4
 expect_time_below 1
 expect_valid_json
-expect_json 'd["cancelled"] is True and d["finished"] is not None'
+expect_json 'd["cancelled"] is True and d["finished"] is not None and d["exit_code"] == 4'
 expect_json '[(x["port"], x["protocol"], x["state"]) for x in res] == [(80, "tcp", "NOT LISTENING"), (80, "udp", "NOT LISTENING"), (81, "tcp", "NOT LISTENING"), (81, "udp", "NOT LISTENING")]'
 no_noise
 

@@ -38,6 +38,7 @@ ulimited -n 10.207.3.2 -nr -r 1:2000 -p both --udp-wait 500 --json
 expect_rc 1
 expect_valid_json
 expect_json 'len(res) == 4000'
+expect_json 'd["settings"]["ports_in_flight"] < 64'  # the open-file limit, not the 256 asked for
 expect_json 'sorted((x["port"], x["protocol"]) for x in res if x["state"] == "LISTENING") == [(22, "tcp"), (1500, "tcp"), (1501, "udp"), (2000, "tcp")]'
 expect_json 'all(x["state"] == "NOT LISTENING" for x in res if (x["port"], x["protocol"]) not in [(22, "tcp"), (1500, "tcp"), (1501, "udp"), (2000, "tcp")])'
 expect_json 'not any("open files" in x["evidence"] or x["reason"] == "local-error" for x in res)'
