@@ -823,7 +823,10 @@ probe_finish (Probe       *probe,
   if (obs->outcome.have_icmp)
     pq_result_set_reply (result, obs->icmp_from, obs->outcome.icmp_type, obs->outcome.icmp_code, 0);
   else if (reason == PQ_REASON_SYN_ACK || reason == PQ_REASON_RESET || reason == PQ_REASON_UDP_RESPONSE)
-    pq_result_set_reply (result, job->address_str, -1, -1, obs->bytes);
+    /* A TCP conversation holds the handshake's observation: count what
+     * the service sent after it as well. */
+    pq_result_set_reply (result, job->address_str, -1, -1,
+                         probe->talk != NULL ? MAX (obs->bytes, (guint) probe->talk->received) : obs->bytes);
 
   if (probe->spec.protocol == PQ_PROTOCOL_TCP &&
       (reason == PQ_REASON_SYN_ACK || reason == PQ_REASON_RESET))

@@ -87,6 +87,9 @@ check "AD DC: interface names" "Interface: netlogon (Netlogon) v1.0" "$(cat "$SC
 json=$(ip netns exec "$NS_CLI" "$PORTQRY" -n 10.200.78.2 -e 135 -nr --json)
 check "JSON carries the endpoints" '"kind": "rpc-endpoint"' "$json"
 /usr/bin/python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$json" && ok "JSON parses" || not_ok "JSON does not parse"
+# The endpoint table is kilobytes: the count of bytes received must say so.
+/usr/bin/python3 -c 'import json,sys; sys.exit(json.load(sys.stdin)["results"][0]["bytes_received"] < 1000)' <<<"$json" \
+  && ok "JSON counts the bytes of the conversation" || not_ok "JSON bytes_received misses the conversation"
 
 # UDP 135: Samba serves no ncadg_ip_udp, so the port is closed ...
 out=$(ip netns exec "$NS_CLI" "$PORTQRY" -n 10.200.77.2 -p udp -e 135 -nr)
