@@ -248,6 +248,18 @@ expand_result (GtkTreeListModel *tree,
   return FALSE;
 }
 
+static void
+collapse_all (GtkTreeListModel *tree)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (tree)); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (tree, i);
+
+      if (gtk_tree_list_row_get_depth (row) == 0)
+        gtk_tree_list_row_set_expanded (row, FALSE);
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Tests                                                               */
 
@@ -475,8 +487,18 @@ test_query (void)
   g_assert_nonnull (strstr (label_text ("explain_label"), pq_state_explain (PQ_PORT_STATE_NOT_LISTENING)));
   g_assert_cmpstr (label_text ("progress_label"), ==, "8 of 8 ports");
 
+  /* For the picture: the findings of the DNS server open. */
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr(PqResult) result = g_list_model_get_item (results, i);
+
+      if (pq_result_get_port (result) == 53 && pq_result_get_protocol (result) == PQ_PROTOCOL_TCP &&
+          g_list_model_get_n_items (pq_result_get_details (result)) > 0)
+        g_assert_true (expand_result (pq_results_view_get_tree_model (child ("results_view")), result));
+    }
   spin (500);
   save_screenshot (shot);
+  collapse_all (pq_results_view_get_tree_model (child ("results_view")));
 
   /* Copy summary: the counts and PortQry's line for each port. */
   {
@@ -751,6 +773,64 @@ test_large_scan (void)
   g_assert_cmpint (stall.worst, <, 1500 * 1000);
 }
 
+static GtkWidget *
+find_copy_button (GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (c) && gtk_widget_get_mapped (c) &&
+          g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (c)), "edit-copy-symbolic") == 0)
+        return c;
+      if ((found = find_copy_button (c)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A NetBIOS MAC address finding gets a button that copies it. */
+static void
+test_copy_mac (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PqTarget) target = pq_target_new_parse (SERVER, &error);
+  g_autoptr(GArray) ports = pq_ports_parse ("137", &error);
+  g_autoptr(PqServices) services = pq_services_new_from_data ("", 0);
+  g_autoptr(PqReport) report = NULL;
+  g_autoptr(PqResult) result = pq_result_new (SERVER, 137, PQ_PROTOCOL_UDP);
+  g_autoptr(PqDetail) mac = pq_detail_new ("mac", "MAC address", "00-15-5D-01-02-03");
+  g_autoptr(PqDetail) name = pq_detail_new ("netbios-name", "Name", "TESTSRV <00> UNIQUE");
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (SERVER);
+  g_autofree char *copied = NULL;
+  PqScanOptions options;
+  GtkWidget *button;
+
+  g_assert_no_error (error);
+  pq_scan_options_init (&options);
+  report = pq_report_new (target, ports, PQ_PROTOCOLS_UDP, &options, services);
+  pq_report_add_queried (report, address, NULL);
+  pq_result_set_state (result, PQ_PORT_STATE_LISTENING, PQ_REASON_UDP_RESPONSE);
+  pq_result_add_detail (result, name);
+  pq_result_add_detail (result, mac);
+  pq_report_add_result (report, result);
+  pq_report_finish (report, FALSE);
+  pq_window_show_report (window, report);
+
+  spin (200);
+  g_assert_null (find_copy_button (child ("results_view")));
+  g_assert_true (expand_result (pq_results_view_get_tree_model (child ("results_view")), result));
+  spin (300);
+  button = find_copy_button (child ("results_view"));
+  g_assert_nonnull (button);
+  /* A keyboard activation: GTK clicks at the end of a short animation. */
+  gtk_widget_activate (button);
+  spin (600);
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL, read_text_cb, &copied);
+  wait_for (pointer_cond, &copied, 10, "the clipboard");
+  g_assert_cmpstr (copied, ==, "00-15-5D-01-02-03");
+}
+
 static void
 test_hostile_values (void)
 {
@@ -968,7 +1048,7 @@ main (int    argc,
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
   window = pq_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 720);
   gtk_window_present (GTK_WINDOW (window));
 
   g_test_add_func ("/app/window/invalid-input", test_invalid_input);
@@ -982,6 +1062,7 @@ main (int    argc,
   g_test_add_func ("/app/window/large-scan", test_large_scan);
   g_test_add_func ("/app/window/checks", test_checks);
   g_test_add_func ("/app/window/keyboard-and-menus", test_keyboard_and_menus);
+  g_test_add_func ("/app/window/copy-mac", test_copy_mac);
   g_test_add_func ("/app/window/hostile-values", test_hostile_values);
   g_test_add_func ("/app/window/hostile-server", test_hostile_server);
   status = g_test_run ();
