@@ -578,6 +578,26 @@ query_done_cb (GObject      *object,
   show_target_subtitle (self);
 }
 
+/* Shows @query's results as they come and its progress until it ends. */
+static void
+start_query (PqWindow   *self,
+             PqQuery    *query,
+             const char *text)
+{
+  g_set_object (&self->query, query);
+  set_report (self, NULL);
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect_object (query, "progress", G_CALLBACK (on_query_progress), self, 0);
+  pq_results_view_set_results (self->results_view, pq_query_get_results (query));
+  adw_window_title_set_subtitle (self->window_title, text);
+  gtk_label_set_text (self->progress_label, _("Looking up the host…"));
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  gtk_label_set_text (self->summary_label, _("Querying…"));
+  gtk_widget_set_visible (GTK_WIDGET (self->explain_label), FALSE);
+  pq_query_run_async (query, self->cancellable, query_done_cb, g_object_ref (self));
+}
+
 static void
 query_activated (GSimpleAction *action,
                  GVariant      *parameter,
@@ -621,18 +641,7 @@ query_activated (GSimpleAction *action,
   remember_form (self, text);
   pq_query_set_reverse_lookup (query, g_settings_get_boolean (self->settings, "reverse-lookup"));
   pq_query_set_community (query, community);
-  g_set_object (&self->query, query);
-  set_report (self, NULL);
-  self->cancellable = g_cancellable_new ();
-  g_signal_connect_object (query, "progress", G_CALLBACK (on_query_progress), self, 0);
-  pq_results_view_set_results (self->results_view, pq_query_get_results (query));
-  adw_window_title_set_subtitle (self->window_title, text);
-  gtk_label_set_text (self->progress_label, _("Looking up the host…"));
-  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
-  gtk_label_set_text (self->summary_label, _("Querying…"));
-  gtk_widget_set_visible (GTK_WIDGET (self->explain_label), FALSE);
-  pq_query_run_async (query, self->cancellable, query_done_cb, g_object_ref (self));
+  start_query (self, query, text);
   update_actions (self);
 }
 
