@@ -622,6 +622,45 @@ on_row_activate (GtkColumnView *column_view,
     gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
 }
 
+/* Right opens the findings of the selected row, Left closes them, as in
+ * tree views; the selection follows the keyboard focus. */
+static gboolean
+expand_selected_cb (GtkWidget *widget,
+                    GVariant  *args,
+                    gpointer   data)
+{
+  PqResultsView *self = PQ_RESULTS_VIEW (data);
+  GtkSelectionModel *selection = gtk_column_view_get_model (self->column_view);
+  GtkTreeListRow *row = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
+  gboolean expand = g_variant_get_boolean (args);
+
+  if (row == NULL || !gtk_tree_list_row_is_expandable (row) ||
+      gtk_tree_list_row_get_expanded (row) == expand)
+    return FALSE;
+  gtk_tree_list_row_set_expanded (row, expand);
+  return TRUE;
+}
+
+static void
+add_expand_shortcuts (PqResultsView *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+  static const struct { guint key; gboolean expand; } keys[] = {
+    { GDK_KEY_Right, TRUE }, { GDK_KEY_KP_Right, TRUE }, { GDK_KEY_plus, TRUE },
+    { GDK_KEY_Left, FALSE }, { GDK_KEY_KP_Left, FALSE }, { GDK_KEY_minus, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      GtkShortcutAction *action = gtk_callback_action_new (expand_selected_cb, self, NULL);
+      GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, 0), action);
+
+      gtk_shortcut_set_arguments (shortcut, g_variant_new_boolean (keys[i].expand));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+    }
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), controller);
+}
+
 static void
 pq_results_view_init (PqResultsView *self)
 {
@@ -633,6 +672,7 @@ pq_results_view_init (PqResultsView *self)
   gtk_widget_set_has_tooltip (GTK_WIDGET (self->column_view), TRUE);
   g_signal_connect (self->column_view, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
   g_signal_connect (self->column_view, "activate", G_CALLBACK (on_row_activate), self);
+  add_expand_shortcuts (self);
 
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));

@@ -384,6 +384,27 @@ find_detail (GListModel *details,
   return NULL;
 }
 
+/* What the shortcut controller does when @keyval is pressed. */
+static void
+press_shortcut (GtkShortcutController *controller,
+                guint                  keyval,
+                GtkWidget             *widget)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (controller)); i++)
+    {
+      g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), i);
+      GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+      if (GTK_IS_KEYVAL_TRIGGER (trigger) && gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval)
+        {
+          g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                                       gtk_shortcut_get_arguments (shortcut)));
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
 static void
 test_details (void)
 {
@@ -427,6 +448,32 @@ test_details (void)
     g_assert_cmpuint (pq_result_get_port (gtk_tree_list_row_get_item (last)), ==, 81);
   }
   save_screenshot (shot);
+
+  /* Left and Right on the selected row close and open its findings. */
+  {
+    GtkWidget *view = GTK_WIDGET (gtk_widget_get_template_child (child ("results_view"), PQ_TYPE_RESULTS_VIEW,
+                                                                 "column_view"));
+    GtkSelectionModel *selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (view));
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (view);
+    g_autoptr(GtkTreeListRow) row = g_list_model_get_item (shown, 0);
+    GtkShortcutController *shortcuts = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_SHORTCUT_CONTROLLER (controller) &&
+            g_list_model_get_n_items (G_LIST_MODEL (controller)) == 6)
+          shortcuts = GTK_SHORTCUT_CONTROLLER (controller);
+      }
+    g_assert_nonnull (shortcuts);
+    gtk_selection_model_select_item (selection, 0, TRUE);
+    g_assert_true (gtk_tree_list_row_get_expanded (row));
+    press_shortcut (shortcuts, GDK_KEY_Left, view);
+    g_assert_false (gtk_tree_list_row_get_expanded (row));
+    press_shortcut (shortcuts, GDK_KEY_Right, view);
+    g_assert_true (gtk_tree_list_row_get_expanded (row));
+  }
 }
 
 static void
