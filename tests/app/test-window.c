@@ -836,6 +836,22 @@ find_copy_button (GtkWidget *widget)
   return NULL;
 }
 
+/* Counts the labels under @widget whose text holds @needle. */
+static guint
+count_labels (GtkWidget  *widget,
+              const char *needle)
+{
+  guint n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_LABEL (c) && gtk_widget_get_mapped (c) && strstr (gtk_label_get_text (GTK_LABEL (c)), needle) != NULL)
+        n++;
+      n += count_labels (c, needle);
+    }
+  return n;
+}
+
 /* A NetBIOS MAC address finding gets a button that copies it. */
 static void
 test_copy_mac (void)
@@ -914,6 +930,13 @@ test_hostile_values (void)
     }
   pq_report_finish (report, FALSE);
   pq_window_show_report (window, report);
+
+  /* The table shows the text as text: markup literally, no escapes. */
+  spin (300);
+  g_assert_cmpuint (count_labels (child ("results_view"), "<script>alert(1)</script>"), >, 0);
+  g_assert_cmpuint (count_labels (child ("results_view"), "\x1b"), ==, 0);
+  g_assert_cmpuint (count_labels (child ("results_view"), "\x07"), ==, 0);
+  g_assert_cmpuint (count_labels (child ("results_view"), "ALERT"), >, 0);
 
   html = export_to ("hostile.html", -1, NULL);
   csv = export_to ("hostile.csv", -1, NULL);
