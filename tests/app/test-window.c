@@ -547,6 +547,53 @@ test_query (void)
   save_screenshot (shot);
   collapse_all (pq_results_view_get_tree_model (child ("results_view")));
 
+  /* Sorted by status, the findings stay under their port. */
+  {
+    GtkColumnView *view = GTK_COLUMN_VIEW (gtk_widget_get_template_child (child ("results_view"), PQ_TYPE_RESULTS_VIEW,
+                                                                          "column_view"));
+    GtkColumnViewColumn *status = GTK_COLUMN_VIEW_COLUMN (gtk_widget_get_template_child (child ("results_view"),
+                                                                                          PQ_TYPE_RESULTS_VIEW,
+                                                                                          "status_column"));
+    GtkColumnViewColumn *port = GTK_COLUMN_VIEW_COLUMN (gtk_widget_get_template_child (child ("results_view"),
+                                                                                        PQ_TYPE_RESULTS_VIEW,
+                                                                                        "port_column"));
+    GListModel *shown = pq_results_view_get_shown_rows (child ("results_view"));
+    int last_state = -1;
+
+    g_assert_true (expand_result (pq_results_view_get_tree_model (child ("results_view")), dns));
+    gtk_column_view_sort_by_column (view, status, GTK_SORT_DESCENDING);
+    for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+      {
+        g_autoptr(GtkTreeListRow) row = g_list_model_get_item (shown, i);
+        g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+        if (PQ_IS_RESULT (item))
+          {
+            if (last_state >= 0)
+              g_assert_cmpint (pq_result_get_state (PQ_RESULT (item)), <=, last_state);
+            last_state = pq_result_get_state (PQ_RESULT (item));
+          }
+        else
+          {
+            g_autoptr(GtkTreeListRow) parent = gtk_tree_list_row_get_parent (row);
+            g_autoptr(GObject) parent_item = NULL;
+
+            while (gtk_tree_list_row_get_depth (parent) > 0)
+              {
+                GtkTreeListRow *up = gtk_tree_list_row_get_parent (parent);
+
+                g_object_unref (parent);
+                parent = up;
+              }
+            parent_item = gtk_tree_list_row_get_item (parent);
+            g_assert_true (parent_item == (gpointer) dns);
+            g_assert_cmpint (pq_result_get_state (dns), ==, last_state);
+          }
+      }
+    gtk_column_view_sort_by_column (view, port, GTK_SORT_ASCENDING);
+    collapse_all (pq_results_view_get_tree_model (child ("results_view")));
+  }
+
   /* Copy summary: the counts and PortQry's line for each port. */
   {
     g_autofree char *copied = NULL;
