@@ -18,11 +18,11 @@ fi
 command -v dnsmasq >/dev/null || { echo "SKIP: dnsmasq is not installed (scripts/install-deps.sh installs it)"; exit 77; }
 
 RIG=$(mktemp -d /tmp/pq-app-rig.XXXXXX)
-export RIG_PREFIX=ga RIG_SKIP="samba dc slapd snmpd"
+# "ga" and the PID: two runs at once (two build directories) never share
+# namespaces or veths ("ga12345-c2" stays within 15 characters).
+export RIG_PREFIX=ga$$ RIG_SKIP="samba dc slapd snmpd"
 cleanup() { bash "$RIG_DOWN" "$RIG" >/dev/null 2>&1; rm -rf "$RIG"; }
 trap cleanup EXIT
-# Namespaces a killed earlier run left behind would make rig-up fail.
-for ns in ${RIG_PREFIX}cli ${RIG_PREFIX}srv ${RIG_PREFIX}dc; do ip netns del "$ns" 2>/dev/null; done
 
 if ! bash "$RIG_UP" "$RIG" > "$RIG/rig-up.log" 2>&1; then
   echo "FAIL: the test host did not come up:"; cat "$RIG/rig-up.log"; exit 1
