@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "pq-banner.h"
+#include "pq-ldap.h"
+#include "pq-snmp.h"
 #include "pq-probe.h"
 
 /* The codec for a service's probe kind, chosen by service name from the
@@ -30,12 +32,14 @@ pq_probe_codec_for (PqProbeKind kind,
       return tcp ? &pq_ftp_codec : NULL;
     case PQ_PROBE_HTTP:
       return tcp ? &pq_http_codec : NULL;
+    case PQ_PROBE_LDAP:
+      return &pq_ldap_codec;   /* TCP, and CLDAP over UDP */
+    case PQ_PROBE_SNMP:
+      return tcp ? NULL : &pq_snmp_codec;
     case PQ_PROBE_NONE:
     case PQ_PROBE_DNS:
     case PQ_PROBE_NETBIOS_NS:
-    case PQ_PROBE_LDAP:
     case PQ_PROBE_RPC_EPMAP:
-    case PQ_PROBE_SNMP:
     case PQ_PROBE_SQL_BROWSER:
     default:
       return NULL;
