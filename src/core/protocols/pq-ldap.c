@@ -614,6 +614,11 @@ ldap_step (gpointer          state,
       PqBerStatus status = pq_ber_frame (in + pos, in_len - pos, MAX_MESSAGE, &total);
       MsgResult r;
 
+      /* Every LDAPMessage is a SEQUENCE: anything else is not LDAP, and
+       * waiting for the length its first bytes seem to give is pointless. */
+      if (in[pos] != PQ_BER_SEQUENCE)
+        status = PQ_BER_INVALID;
+
       if (status == PQ_BER_NEED_MORE && l->protocol == PQ_PROTOCOL_TCP)
         break;
       if (status != PQ_BER_OK)
