@@ -53,7 +53,8 @@ read_header (const guint8 *data,
  * @total: (out): the element's size with its header, when OK
  *
  * Where a stream holds one element: OK when all of it is in @data,
- * NEED_MORE when more bytes are to come, INVALID when it can never be
+ * NEED_MORE when more bytes are to come (@total is then the size to
+ * wait for, or 0 while the header is cut), INVALID when it can never be
  * read (bad header, or longer than @max_len).
  */
 PqBerStatus
@@ -65,8 +66,10 @@ pq_ber_frame (const guint8 *data,
   guint8 tag;
   gsize header;
   guint64 body;
-  PqBerStatus status = read_header (data, len, &tag, &header, &body);
+  PqBerStatus status;
 
+  *total = 0;   /* not known until the header is whole */
+  status = read_header (data, len, &tag, &header, &body);
   if (status != PQ_BER_OK)
     return status;
   if (body > max_len || header + body > max_len)

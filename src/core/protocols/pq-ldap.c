@@ -589,6 +589,17 @@ read_message (Ldap            *l,
     }
 }
 
+/* A reply that turned out not to be LDAP: nothing said so far stands,
+ * unless the root entry was read before the bad part. */
+static PqStep
+malformed (Ldap            *l,
+           PqProbeFindings *findings)
+{
+  if (l->entries == 0)
+    g_string_truncate (findings->summary, 0);
+  return PQ_STEP_MALFORMED;
+}
+
 static PqStep
 ldap_step (gpointer          state,
            const guint8     *in,
@@ -620,11 +631,17 @@ ldap_step (gpointer          state,
         status = PQ_BER_INVALID;
 
       if (status == PQ_BER_NEED_MORE && l->protocol == PQ_PROTOCOL_TCP)
-        break;
+        {
+          /* Said now in case the rest never comes. */
+          if (findings->summary->len == 0 && total > 0)
+            g_string_printf (findings->summary, _("LDAP answered, but the reply is incomplete: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes."),
+                             in_len - pos, total);
+          break;
+        }
       if (status != PQ_BER_OK)
         {
           *consumed = in_len;
-          return PQ_STEP_MALFORMED;
+          return malformed (l, findings);
         }
       r = read_message (l, in + pos, total, findings);
       pos += total;
@@ -632,7 +649,7 @@ ldap_step (gpointer          state,
       if (r == MSG_BAD)
         {
           *consumed = in_len;
-          return PQ_STEP_MALFORMED;
+          return malformed (l, findings);
         }
       if (r == MSG_DONE)
         return PQ_STEP_DONE;

@@ -419,6 +419,13 @@ test_ldap_truncated (void)
   g_assert_cmpint (run_feed (tcp, data, len - 5, TRUE), ==, PQ_STEP_READ);
   g_assert_nonnull (strstr (tcp->findings.summary->str, "but no search result"));
   g_assert_cmpint (run_feed (udp, data, len / 2, FALSE), ==, PQ_STEP_MALFORMED);
+
+  {
+    g_autoptr(Run) cut = run_new (&pq_ldap_codec, PQ_PROTOCOL_TCP, NULL);
+
+    g_assert_cmpint (run_feed (cut, data, 40, TRUE), ==, PQ_STEP_READ);
+    g_assert_true (g_str_has_prefix (cut->findings.summary->str, "LDAP answered, but the reply is incomplete: 40 of "));
+  }
 }
 
 /* An LDAPMessage with id 43 around @op. */
