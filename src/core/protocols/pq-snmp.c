@@ -124,7 +124,7 @@ build_request (Snmp       *s,
  * pq_snmp_format_timeticks:
  * @ticks: hundredths of a second
  *
- * Returns: (transfer full): "3 days, 4 hours, 5 minutes, 6.07 seconds"
+ * Returns: (transfer full): "3 days, 4 hours, 1 minute, 6.07 seconds"
  */
 char *
 pq_snmp_format_timeticks (guint64 ticks)
@@ -135,8 +135,13 @@ pq_snmp_format_timeticks (guint64 ticks)
   guint seconds = (guint) (ticks / 100 % 60);
   guint hundredths = (guint) (ticks % 100);
 
-  return g_strdup_printf (_("%" G_GUINT64_FORMAT " days, %u hours, %u minutes, %u.%02u seconds"),
-                          days, hours, minutes, seconds, hundredths);
+  g_autofree char *d = g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " day", "%" G_GUINT64_FORMAT " days",
+                                                 (gulong) MIN (days, G_MAXULONG)), days);
+  g_autofree char *h = g_strdup_printf (ngettext ("%u hour", "%u hours", hours), hours);
+  g_autofree char *m = g_strdup_printf (ngettext ("%u minute", "%u minutes", minutes), minutes);
+
+  /* TRANSLATORS: days, hours, minutes, then seconds with hundredths */
+  return g_strdup_printf (_("%s, %s, %s, %u.%02u seconds"), d, h, m, seconds, hundredths);
 }
 
 static const char *
