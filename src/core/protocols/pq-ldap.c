@@ -127,14 +127,14 @@ typedef struct
 /* Capabilities, controls, extensions and features a help desk meets. */
 static const OidName oid_names[] = {
   { "1.2.840.113556.1.4.800", "Active Directory" },
-  { "1.2.840.113556.1.4.1670", "Active Directory V51: Windows Server 2003" },
+  { "1.2.840.113556.1.4.1670", "Active Directory V51: Windows Server 2003 or later" },
   { "1.2.840.113556.1.4.1791", "LDAP signing and sealing by NTLM" },
   { "1.2.840.113556.1.4.1851", "AD LDS (ADAM)" },
-  { "1.2.840.113556.1.4.1880", "Active Directory: Windows Server 2003 digest" },
+  { "1.2.840.113556.1.4.1880", "AD LDS digest authentication" },
   { "1.2.840.113556.1.4.1920", "Read-only domain controller" },
-  { "1.2.840.113556.1.4.1935", "Active Directory V60: Windows Server 2008" },
-  { "1.2.840.113556.1.4.2080", "Active Directory V61 R2: Windows Server 2008 R2" },
-  { "1.2.840.113556.1.4.2237", "Active Directory W8: Windows Server 2012" },
+  { "1.2.840.113556.1.4.1935", "Active Directory V60: Windows Server 2008 or later" },
+  { "1.2.840.113556.1.4.2080", "Active Directory V61 R2: Windows Server 2008 R2 or later" },
+  { "1.2.840.113556.1.4.2237", "Active Directory W8: Windows Server 2012 or later" },
   { "1.2.840.113556.1.4.319", "Paged results" },
   { "1.2.840.113556.1.4.417", "Show deleted objects" },
   { "1.2.840.113556.1.4.473", "Server-side sort" },
@@ -291,8 +291,10 @@ pq_ldap_describe_skew (gint64    skew_seconds,
   *too_far = a > MAX_SKEW_SECONDS;
   if (a < 60)
     amount = g_strdup_printf (_("%u s"), (guint) a);
-  else if (a < 86400)
+  else if (a < 3600)
     amount = g_strdup_printf (_("%u min %u s"), (guint) (a / 60), (guint) (a % 60));
+  else if (a < 86400)
+    amount = g_strdup_printf (_("%u h %u min"), (guint) (a / 3600), (guint) (a % 3600 / 60));
   else
     amount = g_strdup_printf (_("%" G_GUINT64_FORMAT " days %u h"), a / 86400, (guint) (a % 86400 / 3600));
 

@@ -5,7 +5,8 @@
 #   TCP 3891 truncated reply, then close      TCP 3895 silent, never closes
 #   TCP 3892 length of 4 GB (0x84 ffffffff)   TCP 3896 one message of 256 KB, then endless bytes
 #   TCP 3893 BER nested 400 deep              TCP 3897 escape sequences, 5000 values, result 0
-#   TCP 3894 endless search references        UDP 3891 CLDAP with 2000 values in one datagram
+#   TCP 3894 endless search references        TCP 3898 a clock 2 h 1 min 30 s slow
+#   UDP 3891 CLDAP with 2000 values in one datagram
 #   UDP 1161 SNMP truncated  UDP 1162 SNMP 4 GB length  UDP 1163 SNMP nested 400 deep
 import socket
 import sys
@@ -89,6 +90,10 @@ def tcp_case(port, conn):
         conn.sendall(b"\x30\x83\x03\xff\xff" + integer(mid))
         while True:
             conn.sendall(b"\x00" * 65536)
+    elif port == 3898:
+        skewed = time.strftime("%Y%m%d%H%M%S.0Z", time.gmtime(time.time() - 2 * 3600 - 90))
+        conn.sendall(entry(mid, [(b"currentTime", [skewed.encode()])]) + done(mid))
+        time.sleep(30)
     elif port == 3897:
         conn.sendall(entry(mid, [(b"dnsHostName", [b"evil\x1b]0;pwned\x07\x1b[2J.test.lan"]),
                                  (b"supportedControl", [b"1.2.3.%d" % i for i in range(5000)])]) + done(mid))
@@ -141,7 +146,7 @@ def serve_udp(host, port):
 
 def main():
     host = sys.argv[1]
-    for p in range(3891, 3898):
+    for p in range(3891, 3899):
         threading.Thread(target=serve_tcp, args=(host, p), daemon=True).start()
     for p in (3891, 1161, 1162, 1163):
         threading.Thread(target=serve_udp, args=(host, p), daemon=True).start()

@@ -615,6 +615,15 @@ test_ldap_time (void)
   g_assert_cmpstr (near, ==, "42 s ahead of this computer");
   far = pq_ldap_describe_skew (301, &too_far);
   g_assert_true (too_far);
+  g_assert_true (g_str_has_prefix (far, "5 min 1 s ahead"));
+  {
+    g_autofree char *hours = pq_ldap_describe_skew (-7290, &too_far);
+    g_autofree char *limit = NULL;
+
+    g_assert_true (g_str_has_prefix (hours, "2 h 1 min behind"));
+    limit = pq_ldap_describe_skew (300, &too_far);   /* 5 minutes exactly: still fine */
+    g_assert_false (too_far);
+  }
   g_assert_nonnull (strstr (far, "Kerberos authentication will fail"));
   {
     g_autofree char *t1 = pq_snmp_format_timeticks (0);

@@ -45,7 +45,7 @@ check() { # check DESCRIPTION PATTERN TEXT
 svc="$RIG/services"
 {
   printf 'ldap 389/tcp\nldap 389/udp\nmsft-gc 3268/tcp\nsnmp 161/udp\n'
-  for p in 3891 3892 3893 3894 3895 3896 3897; do printf 'ldap %s/tcp\n' $p; done
+  for p in 3891 3892 3893 3894 3895 3896 3897 3898; do printf 'ldap %s/tcp\n' $p; done
   printf 'ldap 3891/udp\nsnmp 1161/udp\nsnmp 1162/udp\nsnmp 1163/udp\n'
 } > "$svc"
 q() { ip netns exec "$NS_CLI" "$PORTQRY" -nr --services "$svc" "$@"; }
@@ -188,6 +188,10 @@ check "escape sequences are neutralised" 'dnsHostName: evil\x1b]0;pwned\x07\x1b[
 check "5000 values: 256 shown, the rest counted" "… 4744 more values not shown" "$out"
 if grep -q $'\x1b' <<<"$out"; then bad "a raw escape reached the terminal"; else ok "no raw escape in the output"; fi
 [ "$(grep -c 'Result: 0 (success)' <<<"$out")" -eq 1 ] && ok "only the well-formed peer has a result" || bad "result lines"
+
+out=$(q -n $SRV -o 3898 -p tcp -v)
+check "clock skew over 5 minutes: warned" "Clock skew: 2 h 1 min behind this computer: more than 5 minutes, Kerberos authentication will fail" "$out"
+check "clock skew in the evidence" ", clock 2 h 1 min behind this computer: more than 5 minutes" "$out"
 
 out=$(q -n $SRV -o 3891 -p udp -v)
 check "CLDAP 2000 values in a datagram: bounded" "supportedCapabilities: 2000 values" "$out"
