@@ -378,6 +378,16 @@ show_value (Ldap            *l,
   return g_steal_pointer (&text);
 }
 
+/* pq_detail_append() takes a reference of its own. */
+static void
+add_value (PqDetail   *attribute,
+           const char *value)
+{
+  g_autoptr(PqDetail) child = pq_detail_new ("ldap-value", "", value);
+
+  pq_detail_append (attribute, child);
+}
+
 /* PartialAttribute ::= SEQUENCE { type, vals SET OF value }: one detail,
  * with every value a child when there are several. */
 static gboolean
@@ -426,12 +436,12 @@ read_attribute (Ldap            *l,
     detail = pq_detail_new ("ldap-attribute", name, several);
   }
   for (guint i = 0; i < shown->len; i++)
-    pq_detail_append (detail, pq_detail_new ("ldap-value", "", g_ptr_array_index (shown, i)));
+    add_value (detail, g_ptr_array_index (shown, i));
   if (count > shown->len)
     {
       g_autofree char *more = g_strdup_printf (_("… %u more values not shown"), count - shown->len);
 
-      pq_detail_append (detail, pq_detail_new ("ldap-value", "", more));
+      add_value (detail, more);
     }
   pq_probe_findings_add (findings, detail);
   return TRUE;

@@ -324,14 +324,14 @@ read_v1 (Snmp            *s,
       group = pq_detail_new ("snmp-system", _("System group"), "");
       while (!pq_ber_at_end (list) && n++ < MAX_VARBINDS)
         {
-          PqDetail *vb = read_varbind (s, list);
+          g_autoptr(PqDetail) vb = read_varbind (s, list);
 
           if (vb == NULL)
             {
               g_object_unref (group);
               return PQ_STEP_MALFORMED;
             }
-          pq_detail_append (group, vb);
+          pq_detail_append (group, vb);   /* takes a reference of its own */
         }
       pq_probe_findings_add (findings, group);
     }
