@@ -10,8 +10,10 @@
 #include "pq-banner.h"
 #include "pq-dns.h"
 #include "pq-epm.h"
+#include "pq-ldap.h"
 #include "pq-nbns.h"
 #include "pq-probe.h"
+#include "pq-snmp.h"
 #include "pq-sqlbrowser.h"
 
 /* The codec for a service's probe kind, chosen by service name from the
@@ -38,12 +40,14 @@ pq_probe_codec_for (PqProbeKind kind,
       return &pq_dns_codec;             /* UDP, and TCP with its length prefix */
     case PQ_PROBE_NETBIOS_NS:
       return tcp ? NULL : &pq_nbstat_codec;
+    case PQ_PROBE_LDAP:
+      return &pq_ldap_codec;            /* TCP, and CLDAP over UDP */
     case PQ_PROBE_RPC_EPMAP:
       return tcp ? &pq_epm_tcp_codec : &pq_epm_udp_codec;
+    case PQ_PROBE_SNMP:
+      return tcp ? NULL : &pq_snmp_codec;
     case PQ_PROBE_SQL_BROWSER:
       return tcp ? NULL : &pq_sqlbrowser_codec;
-    case PQ_PROBE_LDAP:
-    case PQ_PROBE_SNMP:
     case PQ_PROBE_NONE:
     default:
       return NULL;
