@@ -137,6 +137,8 @@ pq_detail_get_children (PqDetail *self)
   return self->children ? G_LIST_MODEL (self->children) : NULL;
 }
 
+/* @child: (transfer none): the list takes a reference of its own; a caller
+ * that made @child with pq_detail_new() still owns it and must unref it. */
 void
 pq_detail_append (PqDetail *self,
                   PqDetail *child)
