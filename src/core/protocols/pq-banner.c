@@ -85,15 +85,6 @@ line_length (const guint8 *in,
   return len >= MAX_LINE ? MAX_LINE : 0;
 }
 
-static void
-add_detail (PqProbeFindings *findings,
-            const char      *kind,
-            const char      *label,
-            const char      *value)
-{
-  pq_probe_findings_add (findings, pq_detail_new (kind, label, value));
-}
-
 /* An SMTP or FTP reply goes on while its lines read "220-"; "220 " ends it. */
 static gboolean
 is_last_reply_line (const char *line,
@@ -151,7 +142,7 @@ greeting_step (Banner          *b,
   if (b->greeting->len > 0)
     g_string_append (b->greeting, " / ");
   g_string_append (b->greeting, last);
-  add_detail (findings, "banner", _("Greeting"), b->greeting->str);
+  pq_probe_add_detail (findings, "banner", _("Greeting"), b->greeting->str);
   g_string_printf (findings->summary, _("%s greeting: %s"), names[b->kind], b->greeting->str);
 
   /* A greeting that is not one of the protocol's says so. */
@@ -205,7 +196,7 @@ ftp_step (Banner          *b,
   {
     g_autofree char *value = g_strdup_printf ("%s (%s)", verdict, last);
 
-    add_detail (findings, "ftp-anonymous", _("Anonymous login"), value);
+    pq_probe_add_detail (findings, "ftp-anonymous", _("Anonymous login"), value);
     g_string_append_printf (findings->summary, _(" Anonymous login %s: %s"), verdict, last);
   }
   g_byte_array_append (out, (const guint8 *) "QUIT\r\n", 6);
@@ -255,7 +246,7 @@ http_step (Banner          *b,
   if (lines[0] == NULL)
     return PQ_STEP_MALFORMED;
   status = pq_probe_printable ((const guint8 *) lines[0], strlen (lines[0]));
-  add_detail (findings, "http-status", _("Status"), status);
+  pq_probe_add_detail (findings, "http-status", _("Status"), status);
   g_string_printf (findings->summary, _("HTTP answered: %s"), status);
 
   for (guint i = 1; lines[i] != NULL; i++)
@@ -264,7 +255,7 @@ http_step (Banner          *b,
         g_autofree char *server = pq_probe_printable ((const guint8 *) g_strstrip (lines[i] + 7),
                                                       strlen (g_strstrip (lines[i] + 7)));
 
-        add_detail (findings, "http-server", _("Server"), server);
+        pq_probe_add_detail (findings, "http-server", _("Server"), server);
         g_string_append_printf (findings->summary, " (%s)", server);
         break;
       }

@@ -515,15 +515,6 @@ read_section (Reader          *r,
   return ok;
 }
 
-static void
-add_detail (PqProbeFindings *findings,
-            const char      *kind,
-            const char      *label,
-            const char      *value)
-{
-  pq_probe_findings_add (findings, pq_detail_new (kind, label, value));
-}
-
 static char *
 flags_text (guint16 flags)
 {
@@ -588,10 +579,10 @@ parse_reply (Dns             *d,
   flags = flags_text (fl);
   query = g_strdup_printf ("%s %s", d->qname[0] ? d->qname : ".", type_name (d->qtype));
   counts = g_strdup_printf (_("question %u, answer %u, authority %u, additional %u"), qd, an, ns, ar);
-  add_detail (findings, "dns-query", _("Query"), query);
-  add_detail (findings, "dns-rcode", _("Response code"), rcode);
-  add_detail (findings, "dns-flags", _("Flags"), *flags ? flags : _("none"));
-  add_detail (findings, "dns-counts", _("Records"), counts);
+  pq_probe_add_detail (findings, "dns-query", _("Query"), query);
+  pq_probe_add_detail (findings, "dns-rcode", _("Response code"), rcode);
+  pq_probe_add_detail (findings, "dns-flags", _("Flags"), *flags ? flags : _("none"));
+  pq_probe_add_detail (findings, "dns-counts", _("Records"), counts);
 
   /* Questions are skipped: the server echoes ours. */
   for (guint i = 0; i < qd && ok; i++)
@@ -623,7 +614,7 @@ parse_reply (Dns             *d,
   if (!ok)
     {
       g_string_append_printf (findings->summary, _("; the reply was malformed: %s."), _(r.error));
-      add_detail (findings, "dns-malformed", _("Malformed"), _(r.error));
+      pq_probe_add_detail (findings, "dns-malformed", _("Malformed"), _(r.error));
       return PQ_STEP_MALFORMED;
     }
   g_string_append_c (findings->summary, '.');

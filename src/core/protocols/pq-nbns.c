@@ -179,15 +179,6 @@ add_name (PqDetail     *table,
     names->domain = g_strdup (name);
 }
 
-static void
-add_detail (PqProbeFindings *findings,
-            const char      *kind,
-            const char      *label,
-            const char      *value)
-{
-  pq_probe_findings_add (findings, pq_detail_new (kind, label, value));
-}
-
 /* Reads the node status response's data: the name table, then the
  * statistics block whose first 6 bytes are the unit id (MAC address). */
 static const char *
@@ -235,12 +226,12 @@ read_rdata (const guint8    *rd,
         {
           g_autofree char *v = g_strdup_printf (_("%s (the host did not report its MAC address)"), mac);
 
-          add_detail (findings, "mac", _("MAC address"), v);
+          pq_probe_add_detail (findings, "mac", _("MAC address"), v);
           g_string_append (findings->summary, _(", MAC address not reported"));
         }
       else
         {
-          add_detail (findings, "mac", _("MAC address"), mac);
+          pq_probe_add_detail (findings, "mac", _("MAC address"), mac);
           g_string_append_printf (findings->summary, _(", MAC address %s"), mac);
         }
     }
@@ -283,7 +274,7 @@ parse_reply (Nbstat          *n,
     {
       g_autofree char *code = g_strdup_printf ("%u", flags & 0xf);
 
-      add_detail (findings, "netbios-rcode", _("Error code"), code);
+      pq_probe_add_detail (findings, "netbios-rcode", _("Error code"), code);
       g_string_printf (findings->summary, _("NetBIOS name service answered with error %u."), flags & 0xf);
       return PQ_STEP_DONE;
     }

@@ -78,6 +78,16 @@ pq_probe_findings_add (PqProbeFindings *findings,
   g_ptr_array_add (findings->details, detail);
 }
 
+/* A finding without children: one label and its value. */
+void
+pq_probe_add_detail (PqProbeFindings *findings,
+                     const char      *kind,
+                     const char      *label,
+                     const char      *value)
+{
+  pq_probe_findings_add (findings, pq_detail_new (kind, label, value));
+}
+
 /**
  * pq_probe_printable:
  *

@@ -77,6 +77,10 @@ void                pq_probe_findings_init     (PqProbeFindings  *findings);
 void                pq_probe_findings_clear    (PqProbeFindings  *findings);
 void                pq_probe_findings_add      (PqProbeFindings  *findings,
                                                 PqDetail         *detail);
+void                pq_probe_add_detail        (PqProbeFindings  *findings,
+                                                const char       *kind,
+                                                const char       *label,
+                                                const char       *value);
 char               *pq_probe_printable         (const guint8     *data,
                                                 gsize             len);
 
