@@ -422,8 +422,8 @@ format_rdata (Reader  *r,
     case TYPE_TXT:
       return format_txt (rd, rdlen);
     default:
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GSIZE_FORMAT " byte of data",
-                                           "%" G_GSIZE_FORMAT " bytes of data", rdlen), rdlen);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu byte of data",
+                                           "%zu bytes of data", rdlen), rdlen);
     }
   r->error = N_("a record's data has the wrong length");
   return NULL;
@@ -550,8 +550,8 @@ parse_reply (Dns             *d,
     {
       g_string_printf (findings->summary,
                        g_dngettext (GETTEXT_PACKAGE,
-                                    "DNS reply malformed: %" G_GSIZE_FORMAT " byte, too short for a DNS header.",
-                                    "DNS reply malformed: %" G_GSIZE_FORMAT " bytes, too short for a DNS header.",
+                                    "DNS reply malformed: %zu byte, too short for a DNS header.",
+                                    "DNS reply malformed: %zu bytes, too short for a DNS header.",
                                     len), len);
       return PQ_STEP_MALFORMED;
     }
@@ -651,7 +651,7 @@ dns_step (gpointer          state,
   if (in_len - 2 < len)
     {
       g_string_printf (findings->summary,
-                       _("DNS reply incomplete: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes arrived."),
+                       _("DNS reply incomplete: %zu of %zu bytes arrived."),
                        in_len - 2, len);
       return PQ_STEP_READ;
     }

@@ -1016,7 +1016,7 @@ co_step (Epm             *e,
         {
           if (e->stage == STAGE_BIND)
             g_string_printf (findings->summary,
-                             _("The endpoint mapper's reply stopped part-way: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes of a PDU."),
+                             _("The endpoint mapper's reply stopped part-way: %zu of %zu bytes of a PDU."),
                              in_len - pos, frag_len);
           break;
         }

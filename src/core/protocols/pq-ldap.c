@@ -296,7 +296,7 @@ pq_ldap_describe_skew (gint64    skew_seconds,
   else if (a < 86400)
     amount = g_strdup_printf (_("%u h %u min"), (guint) (a / 3600), (guint) (a % 3600 / 60));
   else
-    amount = g_strdup_printf (_("%" G_GUINT64_FORMAT " days %u h"), a / 86400, (guint) (a % 86400 / 3600));
+    amount = g_strdup_printf (_("%llu days %u h"), (unsigned long long) (a / 86400), (guint) (a % 86400 / 3600));
 
   if (a <= 1)
     return g_strdup (_("in step with this computer (within 1 s)"));
@@ -340,7 +340,7 @@ show_value (Ldap            *l,
 
   if (v->len > MAX_VALUE_SHOWN)
     {
-      char *cut = g_strdup_printf (_("%s… (%" G_GSIZE_FORMAT " bytes)"), text, v->len);
+      char *cut = g_strdup_printf (_("%s… (%zu bytes)"), text, v->len);
 
       g_free (text);
       text = cut;
@@ -513,14 +513,14 @@ summarize (Ldap            *l,
            gint64           code,
            PqProbeFindings *findings)
 {
-  g_string_printf (findings->summary, _("LDAP answered with result %" G_GINT64_FORMAT " (%s):"), code, result_name (code));
+  g_string_printf (findings->summary, _("LDAP answered with result %lld (%s):"), (long long) code, result_name (code));
   g_string_append_printf (findings->summary,
                           ngettext (" root entry with %u attribute", " root entry with %u attributes",
                                        l->shown + l->dropped),
                           l->shown + l->dropped);
   if (l->entries == 0)
-    g_string_printf (findings->summary, _("LDAP answered with result %" G_GINT64_FORMAT " (%s), without the root entry"),
-                     code, result_name (code));
+    g_string_printf (findings->summary, _("LDAP answered with result %lld (%s), without the root entry"),
+                     (long long) code, result_name (code));
   if (l->host_name != NULL)
     g_string_append_printf (findings->summary, _(", host %s"), l->host_name);
   if (l->level != NULL)
@@ -646,7 +646,7 @@ ldap_step (gpointer          state,
         {
           /* Said now in case the rest never comes. */
           if (findings->summary->len == 0 && total > 0)
-            g_string_printf (findings->summary, _("LDAP answered, but the reply is incomplete: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes."),
+            g_string_printf (findings->summary, _("LDAP answered, but the reply is incomplete: %zu of %zu bytes."),
                              in_len - pos, total);
           break;
         }

@@ -135,8 +135,8 @@ pq_snmp_format_timeticks (guint64 ticks)
   guint seconds = (guint) (ticks / 100 % 60);
   guint hundredths = (guint) (ticks % 100);
 
-  g_autofree char *d = g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " day", "%" G_GUINT64_FORMAT " days",
-                                                 (gulong) MIN (days, G_MAXULONG)), days);
+  g_autofree char *d = g_strdup_printf (ngettext ("%llu day", "%llu days",
+                                                 (gulong) MIN (days, G_MAXULONG)), (unsigned long long) days);
   g_autofree char *h = g_strdup_printf (ngettext ("%u hour", "%u hours", hours), hours);
   g_autofree char *m = g_strdup_printf (ngettext ("%u minute", "%u minutes", minutes), minutes);
 
@@ -170,7 +170,7 @@ show_value (const PqBerTlv *v)
         g_autofree char *text = pq_probe_printable (v->value, MIN (v->len, MAX_VALUE_SHOWN));
 
         if (v->len > MAX_VALUE_SHOWN)
-          return g_strdup_printf (_("STRING: %s… (%" G_GSIZE_FORMAT " bytes)"), text, v->len);
+          return g_strdup_printf (_("STRING: %s… (%zu bytes)"), text, v->len);
         return g_strdup_printf ("STRING: %s", text);
       }
     case PQ_BER_NULL:
@@ -205,7 +205,7 @@ show_value (const PqBerTlv *v)
         return g_strdup_printf ("Timeticks: (%" G_GUINT64_FORMAT ") %s", u, span);
       }
     case SNMP_OPAQUE:
-      return g_strdup_printf (_("Opaque: %" G_GSIZE_FORMAT " bytes"), v->len);
+      return g_strdup_printf (_("Opaque: %zu bytes"), v->len);
     case SNMP_NO_SUCH_OBJECT:
       return g_strdup (_("noSuchObject: no such object on this agent"));
     case SNMP_NO_SUCH_INSTANCE:
@@ -213,7 +213,7 @@ show_value (const PqBerTlv *v)
     case SNMP_END_OF_MIB_VIEW:
       return g_strdup (_("endOfMibView"));
     default:
-      return g_strdup_printf (_("type 0x%02x, %" G_GSIZE_FORMAT " bytes"), v->tag, v->len);
+      return g_strdup_printf (_("type 0x%02x, %zu bytes"), v->tag, v->len);
     }
 }
 
