@@ -329,22 +329,45 @@ parse_probe (const char  *text,
   return FALSE;
 }
 
-/* @kind: "a port state"; @known: the names it could be */
+typedef enum
+{
+  UNKNOWN_PROTOCOL,
+  UNKNOWN_STATE,
+  UNKNOWN_REASON,
+  UNKNOWN_PROBE,
+} UnknownKind;
+
+/* One whole sentence per kind of name, so that translations can make the
+ * words agree (no "a %s" stitched in). */
 static void
-unknown_name (GError     **error,
-              const char  *path,
-              const char  *text,
-              const char  *kind,
-              const char  *known)
+unknown_name (GError      **error,
+              const char   *path,
+              const char   *text,
+              UnknownKind   kind)
 {
   g_autofree char *shown = quote_value (text);
 
-  if (known != NULL)
-    set_report_error (error, _("“%s” in the field “%s” is not %s Port Query knows (%s)."),
-                      shown, path, kind, known);
-  else
-    set_report_error (error, _("“%s” in the field “%s” is not %s Port Query knows."),
-                      shown, path, kind);
+  switch (kind)
+    {
+    case UNKNOWN_PROTOCOL:
+      set_report_error (error, _("“%s” in the field “%s” is not a protocol Port Query knows (tcp, udp)."),
+                        shown, path);
+      break;
+    case UNKNOWN_STATE:
+      set_report_error (error, _("“%s” in the field “%s” is not a port state Port Query knows "
+                                 "(LISTENING, NOT LISTENING, FILTERED, LISTENING or FILTERED)."),
+                        shown, path);
+      break;
+    case UNKNOWN_REASON:
+      set_report_error (error, _("“%s” in the field “%s” is not a reason Port Query knows."),
+                        shown, path);
+      break;
+    case UNKNOWN_PROBE:
+    default:
+      set_report_error (error, _("“%s” in the field “%s” is not a protocol query Port Query knows."),
+                        shown, path);
+      break;
+    }
 }
 
 /* "192.0.2.1", "2001:db8::1" or "fe80::1%eth0" (an interface this
@@ -475,26 +498,25 @@ read_result (JsonObject  *object,
   if (strcmp (protocol, "tcp") != 0 && strcmp (protocol, "udp") != 0)
     {
       g_autofree char *path = field_path (where, "protocol");
-      unknown_name (error, path, protocol, _("a protocol"), "tcp, udp");
+      unknown_name (error, path, protocol, UNKNOWN_PROTOCOL);
       return NULL;
     }
   if (!parse_state (state_text, &state))
     {
       g_autofree char *path = field_path (where, "state");
-      unknown_name (error, path, state_text, _("a port state"),
-                    "LISTENING, NOT LISTENING, FILTERED, LISTENING or FILTERED");
+      unknown_name (error, path, state_text, UNKNOWN_STATE);
       return NULL;
     }
   if (!parse_reason (reason_text, &reason))
     {
       g_autofree char *path = field_path (where, "reason");
-      unknown_name (error, path, reason_text, _("a reason"), NULL);
+      unknown_name (error, path, reason_text, UNKNOWN_REASON);
       return NULL;
     }
   if (!parse_probe (probe_text, &probe))
     {
       g_autofree char *path = field_path (where, "probe");
-      unknown_name (error, path, probe_text, _("a protocol query"), NULL);
+      unknown_name (error, path, probe_text, UNKNOWN_PROBE);
       return NULL;
     }
 
