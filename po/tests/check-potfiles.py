@@ -53,6 +53,20 @@ for entry in found:
         print(f'{entry} has translatable strings but is not in po/POTFILES.in: add the line "{entry}".')
         status = 1
 
+# xgettext cuts a message at a format macro ("%" G_GSIZE_FORMAT " bytes"
+# becomes "%"), so the text is never translated: write %zu, or cast and use
+# %llu / %lld, inside translatable strings.
+MACRO_IN_MESSAGE = re.compile(
+    r'(?<![A-Za-z0-9_])(?:_|N_|C_|NC_|ngettext|g_dngettext)\s*\((?:[^()"]|"(?:[^"\\]|\\.)*")*?"(?:[^"\\]|\\.)*"\s*G_G[A-Z0-9]*_FORMAT')
+for entry in found:
+    if not entry.endswith('.c'):
+        continue
+    text = (root / entry).read_text(encoding='utf-8', errors='replace')
+    for m in MACRO_IN_MESSAGE.finditer(text):
+        line = text.count('\n', 0, m.start()) + 1
+        print(f'{entry}:{line}: a format macro inside a translatable string: xgettext cuts the message there.')
+        status = 1
+
 if status == 0:
     print(f'POTFILES.in lists all {len(found)} files with translatable strings.')
 sys.exit(status)
