@@ -36,6 +36,23 @@ pq_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* `portquery report.json`: each saved report in a window of its own, to
+ * look at again or to compare side by side. */
+static void
+pq_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  for (int i = 0; i < n_files; i++)
+    {
+      PqWindow *window = pq_window_new (PQ_APPLICATION (app));
+
+      gtk_window_present (GTK_WINDOW (window));
+      pq_window_open_file (window, files[i]);
+    }
+}
+
 static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
@@ -142,6 +159,7 @@ pq_application_class_init (PqApplicationClass *klass)
 
   object_class->finalize = pq_application_finalize;
   app_class->activate = pq_application_activate;
+  app_class->open = pq_application_open;
   app_class->startup = pq_application_startup;
 }
 
