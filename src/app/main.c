@@ -24,6 +24,6 @@ main (int    argc,
   /* A peer that closes early must not kill the program mid-query. */
   signal (SIGPIPE, SIG_IGN);
 
-  app = pq_application_new (APP_ID, G_APPLICATION_HANDLES_OPEN);
+  app = pq_application_new (APP_ID, G_APPLICATION_DEFAULT_FLAGS);
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -177,7 +177,8 @@ pq_application_new (const char        *application_id,
 
   return g_object_new (PQ_TYPE_APPLICATION,
                        "application-id", application_id,
-                       "flags", flags,
+                       /* Saved reports open from the command line. */
+                       "flags", flags | G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", RESOURCE_BASE,
                        NULL);
 }

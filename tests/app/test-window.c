@@ -744,6 +744,39 @@ test_save_and_open (void)
   }
 }
 
+static gboolean
+shows_report_cond (gpointer data)
+{
+  GListModel *results = pq_window_get_results (data);
+
+  return !pq_window_get_busy (data) && results != NULL && g_list_model_get_n_items (results) > 0;
+}
+
+/* `portquery saved.json`: the application opens the report in a window of
+ * its own, beside the one there is. */
+static void
+test_open_from_command_line (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "saved.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GList *windows;
+  PqWindow *opened = NULL;
+
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+  windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  g_assert_cmpuint (g_list_length (windows), ==, 2);
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (l->data != (gpointer) window)
+      opened = l->data;
+  g_assert_true (PQ_IS_WINDOW (opened));
+  wait_for (shows_report_cond, opened, 10, "the report opened from the command line");
+  g_assert_cmpuint (g_list_model_get_n_items (pq_window_get_results (opened)), ==, 8);
+  g_assert_cmpint (pq_result_get_state (find_result (pq_window_get_results (opened), 53, PQ_PROTOCOL_TCP)),
+                   ==, PQ_PORT_STATE_LISTENING);
+  gtk_window_destroy (GTK_WINDOW (opened));
+}
+
 static void
 test_cancel (void)
 {
@@ -1175,6 +1208,7 @@ main (int    argc,
   g_test_add_func ("/app/window/export", test_export);
   g_test_add_func ("/app/window/export-dialog", test_export_dialog);
   g_test_add_func ("/app/window/save-and-open", test_save_and_open);
+  g_test_add_func ("/app/window/open-from-command-line", test_open_from_command_line);
   g_test_add_func ("/app/window/cancel", test_cancel);
   g_test_add_func ("/app/window/large-scan", test_large_scan);
   g_test_add_func ("/app/window/checks", test_checks);
