@@ -824,6 +824,23 @@ pq_window_open_file (PqWindow *self,
 }
 
 /* Shows a report read from a file (or made elsewhere) as if just run. */
+/* The form asks again what the report asked: Query repeats it. */
+static void
+show_report_ports (PqWindow *self,
+                   PqReport *report)
+{
+  g_autofree char *ports = pq_report_get_ports_text (report);
+  const char *protocols = pq_report_get_protocols_text (report);
+
+  if (ports == NULL || *ports == '\0')
+    return;
+  gtk_check_button_set_active (self->ports_radio, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (self->ports_entry), ports);
+  gtk_drop_down_set_selected (self->protocol_dropdown,
+                              g_str_equal (protocols, "both") ? PROTOCOL_BOTH
+                              : g_str_equal (protocols, "udp") ? PROTOCOL_UDP : PROTOCOL_TCP);
+}
+
 void
 pq_window_show_report (PqWindow *self,
                        PqReport *report)
@@ -844,6 +861,7 @@ pq_window_show_report (PqWindow *self,
   target = pq_report_get_target (report);
   if (target != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->target_entry), pq_target_get_input (target));
+  show_report_ports (self, report);
   hide_problem (self);
   pq_results_view_set_results (self->results_view, pq_report_get_results (report));
   pq_results_view_set_show_address (self->results_view, pq_report_get_queried (report)->len > 1);

@@ -709,7 +709,15 @@ test_save_and_open (void)
 
   /* A different window state first, so the open has something to change. */
   set_text ("target_entry", "somewhere.else");
+  set_text ("ports_entry", "9");
   run_file_op (open_op, file, -1);
+  /* The form shows what the report asked, so Query repeats it. */
+  {
+    g_autofree char *asked = pq_report_get_ports_text (pq_window_get_report (window));
+
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child ("ports_entry"))), ==, asked);
+    g_assert_cmpstr (asked, !=, "9");
+  }
   after = pq_window_get_results (window);
   g_assert_true (after != before);
   g_assert_cmpuint (g_list_model_get_n_items (after), ==, n);
