@@ -1273,6 +1273,15 @@ udp_try (Probe *probe)
       talk_begin_udp (probe);
     }
 
+  /* Nothing answered the first request: a codec may ask differently on
+   * the next try (SNMP: v2c after v1, for agents that speak only one). */
+  if (probe->talk != NULL && !probe->talk->answered && probe->try > 1 &&
+      probe->talk->steps == 1 && probe->talk->codec->retry != NULL)
+    {
+      g_byte_array_set_size (probe->talk->request, 0);
+      probe->talk->codec->retry (probe->talk->state, probe->try, probe->talk->request);
+    }
+
   /* PortQry sends an empty datagram, then the service's own query. A
    * port with a protocol probe gets the query at once: it tells the
    * same about ICMP, and a reply settles "LISTENING or FILTERED". */

@@ -65,6 +65,11 @@ typedef struct
   void       (*clear) (gpointer              state);   /* may be NULL */
   guint        max_steps;     /* bound on requests sent (loops such as ept_lookup) */
   const char  *silence_hint;  /* N_() text added when nothing answers: "Wrong community?" */
+  /* UDP, may be NULL: the request for try @try (2, 3, ...) when nothing
+   * has answered the first; NULL sends the first request again. */
+  void       (*retry) (gpointer              state,
+                       guint                 try,
+                       GByteArray           *out);
 } PqProbeCodec;
 
 /* Limits the engine enforces on every conversation. */

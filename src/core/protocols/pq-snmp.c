@@ -278,9 +278,13 @@ summarize (Snmp            *s,
 {
   g_autofree char *community = pq_probe_printable ((const guint8 *) s->community, strlen (s->community));
 
-  g_string_printf (findings->summary, v2c ? _("SNMP v1 and v2c agent answered community \"%s\"")
-                                          : _("SNMP v1 agent answered community \"%s\""),
-                   community);
+  if (!s->v1_answered)
+    g_string_printf (findings->summary, _("SNMP v2c agent answered community \"%s\" (v1 got no reply)"),
+                     community);
+  else
+    g_string_printf (findings->summary, v2c ? _("SNMP v1 and v2c agent answered community \"%s\"")
+                                            : _("SNMP v1 agent answered community \"%s\""),
+                     community);
   if (s->error != NULL)
     g_string_append_printf (findings->summary, _(" with error %s"), s->error);
   if (s->name != NULL)
@@ -290,29 +294,18 @@ summarize (Snmp            *s,
   g_string_append_c (findings->summary, '.');
 }
 
-/* The v1 reply: its values, or an error to work around or report. */
-static PqStep
-read_v1 (Snmp            *s,
-         gint64           status,
-         gint64           index,
-         PqBerReader     *list,
-         GByteArray      *out,
-         PqProbeFindings *findings)
+/* The values of a reply, or its error; @versions: "v1" or "v2c". */
+static gboolean
+read_values (Snmp            *s,
+             gint64           status,
+             PqBerReader     *list,
+             PqProbeFindings *findings,
+             const char      *versions)
 {
   g_autofree char *community = pq_probe_printable ((const guint8 *) s->community, strlen (s->community));
   PqDetail *group;
-  guint bit, n = 0;
+  guint n = 0;
 
-  /* noSuchName names the object v1 could not give: ask without it. */
-  if (status == 2 && (bit = wanted_bit (s, index)) != 0 && (s->wanted & ~bit) != 0)
-    {
-      s->wanted &= ~bit;
-      s->request_id++;
-      build_request (s, out);
-      return PQ_STEP_SEND;
-    }
-
-  s->v1_answered = TRUE;
   pq_probe_findings_add (findings, pq_detail_new ("snmp-community", _("Community"), community));
   if (status != 0)
     {
@@ -329,14 +322,40 @@ read_v1 (Snmp            *s,
           if (vb == NULL)
             {
               g_object_unref (group);
-              return PQ_STEP_MALFORMED;
+              return FALSE;
             }
           pq_detail_append (group, vb);   /* takes a reference of its own */
         }
       pq_probe_findings_add (findings, group);
     }
   s->versions_at = findings->details->len;
-  pq_probe_findings_add (findings, pq_detail_new ("snmp-versions", _("Versions answered"), "v1"));
+  pq_probe_findings_add (findings, pq_detail_new ("snmp-versions", _("Versions answered"), versions));
+  return TRUE;
+}
+
+/* The v1 reply: its values, or an error to work around or report. */
+static PqStep
+read_v1 (Snmp            *s,
+         gint64           status,
+         gint64           index,
+         PqBerReader     *list,
+         GByteArray      *out,
+         PqProbeFindings *findings)
+{
+  guint bit;
+
+  /* noSuchName names the object v1 could not give: ask without it. */
+  if (status == 2 && (bit = wanted_bit (s, index)) != 0 && (s->wanted & ~bit) != 0)
+    {
+      s->wanted &= ~bit;
+      s->request_id++;
+      build_request (s, out);
+      return PQ_STEP_SEND;
+    }
+
+  s->v1_answered = TRUE;
+  if (!read_values (s, status, list, findings, "v1"))
+    return PQ_STEP_MALFORMED;
   summarize (s, findings, FALSE);
 
   /* Now the same question in v2c. */
@@ -346,6 +365,7 @@ read_v1 (Snmp            *s,
   build_request (s, out);
   return PQ_STEP_SEND;
 }
+
 
 static PqStep
 snmp_step (gpointer          state,
@@ -382,6 +402,14 @@ snmp_step (gpointer          state,
 
   if (s->version == SNMP_V1)
     return read_v1 (s, status, index, &list, out, findings);
+  if (!s->v1_answered)
+    {
+      /* Only the v2c retry was answered: an agent without v1. */
+      if (!read_values (s, status, &list, findings, "v2c"))
+        return PQ_STEP_MALFORMED;
+      summarize (s, findings, TRUE);
+      return PQ_STEP_DONE;
+    }
 
   g_ptr_array_remove_index (findings->details, s->versions_at);
   g_ptr_array_insert (findings->details, (gint) s->versions_at,
@@ -390,8 +418,23 @@ snmp_step (gpointer          state,
   return PQ_STEP_DONE;
 }
 
+/* Tries go v1, v2c, v1, ...: an agent that speaks only v2c answers the
+ * second; one that speaks only v1 the first. */
+static void
+snmp_retry (gpointer    state,
+            guint       try,
+            GByteArray *out)
+{
+  Snmp *s = state;
+
+  s->version = try % 2 == 0 ? SNMP_V2C : SNMP_V1;
+  s->request_id++;
+  s->wanted = (1u << G_N_ELEMENTS (system_group)) - 1;
+  build_request (s, out);
+}
+
 const PqProbeCodec pq_snmp_codec = {
   "SNMP", sizeof (Snmp), snmp_init, snmp_step, snmp_clear,
   /* v1 with each of the six objects dropped in turn, then v2c */
-  8, N_("No reply; wrong community?")
+  8, N_("No reply; wrong community?"), snmp_retry
 };

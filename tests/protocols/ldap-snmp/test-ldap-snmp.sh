@@ -46,7 +46,7 @@ svc="$RIG/services"
 {
   printf 'ldap 389/tcp\nldap 389/udp\nmsft-gc 3268/tcp\nsnmp 161/udp\n'
   for p in 3891 3892 3893 3894 3895 3896 3897 3898; do printf 'ldap %s/tcp\n' $p; done
-  printf 'ldap 3891/udp\nsnmp 1161/udp\nsnmp 1162/udp\nsnmp 1163/udp\n'
+  printf 'ldap 3891/udp\nsnmp 1161/udp\nsnmp 1162/udp\nsnmp 1163/udp\nsnmp 1164/udp\n'
 } > "$svc"
 q() { ip netns exec "$NS_CLI" "$PORTQRY" -nr --services "$svc" "$@"; }
 
@@ -171,6 +171,30 @@ check "wrong community: the hint" "No reply; wrong community?" "$out"
 # PortQry's -cn takes the name between exclamation marks.
 out=$(q -n $SRV -e 161 -p udp -cn '!public!' -v)
 check "-cn !public! is sent as public" 'SNMP v1 and v2c agent answered community "public": testsrv' "$out"
+
+# An agent that speaks only v2c: v1 gets silence, the second try asks in v2c.
+mkdir -p "$RIG/snmp2"
+cat > "$RIG/snmp2/snmpd.conf" <<EOF
+agentAddress udp:$SRV:1164
+com2sec v2only 10.200.77.0/24 public
+group v2group v2c v2only
+view all included .1
+access v2group "" any noauth exact all none none
+sysName v2only
+EOF
+MIBS= SNMP_PERSISTENT_DIR="$RIG/snmp2" setsid ip netns exec "$NS_SRV" snmpd -f -Lo -C -c "$RIG/snmp2/snmpd.conf" \
+  -p "$RIG/snmp2/snmpd.pid" > "$RIG/snmp2.out" 2>&1 < /dev/null &
+echo "snmpd-v2c $!" >> "$RIG/pids"
+for _ in $(seq 100); do ip netns exec "$NS_SRV" ss -Huln | grep -q " $SRV:1164 " && break; sleep 0.05; done
+ref=$(ip netns exec "$NS_CLI" snmpget -v1 -c public -t 1 -r 0 $SRV:1164 .1.3.6.1.2.1.1.5.0 2>&1)
+check "v2c-only agent: snmpget -v1 gets no answer" "Timeout" "$ref"
+ref=$(ip netns exec "$NS_CLI" snmpget -v2c -c public -On $SRV:1164 .1.3.6.1.2.1.1.5.0 2>&1)
+check "v2c-only agent: snmpget -v2c answers" 'STRING: "v2only"' "$ref"
+out=$(q -n $SRV -e 1164 -p udp -v)
+check "v2c-only agent: LISTENING" "UDP port 1164 (snmp service): LISTENING" "$out"
+check "v2c-only agent: sysName as snmpget" 'sysName (1.3.6.1.2.1.1.5.0): STRING: v2only' "$out"
+check "v2c-only agent: the version said" "Versions answered: v2c" "$out"
+check "v2c-only agent: evidence" 'SNMP v2c agent answered community "public" (v1 got no reply): v2only' "$out"
 
 # ---- hostile peers ----
 start_s=$(date +%s)
