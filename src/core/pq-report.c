@@ -71,15 +71,11 @@ pq_report_new (PqTarget            *target,
                const PqScanOptions *options,
                PqServices          *services)
 {
-  PqReport *self = g_object_new (PQ_TYPE_REPORT, NULL);
+  PqReport *self = pq_report_new_loaded (target, ports, protocols, options,
+                                         pq_services_get_source (services));
 
-  self->target = g_object_ref (target);
-  self->ports = g_array_ref (ports);
-  self->protocols = protocols;
-  self->options = *options;
   /* What the scan really keeps in flight: the open-file limit may lower it. */
   self->options.window = MIN (options->window, pq_fd_budget ());
-  self->services_source = g_strdup (pq_services_get_source (services));
   return self;
 }
 
