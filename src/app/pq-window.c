@@ -307,6 +307,14 @@ protocol_nick (guint position)
   return position == PROTOCOL_UDP ? "udp" : position == PROTOCOL_BOTH ? "both" : "tcp";
 }
 
+/* The inverse of protocol_nick(): settings and reports name the protocol. */
+static guint
+position_for_nick (const char *nick)
+{
+  return g_str_equal (nick, "udp") ? PROTOCOL_UDP
+       : g_str_equal (nick, "both") ? PROTOCOL_BOTH : PROTOCOL_TCP;
+}
+
 static PqProtocols
 protocols_for_position (guint position)
 {
@@ -823,7 +831,6 @@ pq_window_open_file (PqWindow *self,
   pq_report_file_load_async (file, NULL, open_done_cb, file_op_new (self, file, NULL));
 }
 
-/* Shows a report read from a file (or made elsewhere) as if just run. */
 /* The form asks again what the report asked: Query repeats it. */
 static void
 show_report_ports (PqWindow *self,
@@ -836,11 +843,10 @@ show_report_ports (PqWindow *self,
     return;
   gtk_check_button_set_active (self->ports_radio, TRUE);
   gtk_editable_set_text (GTK_EDITABLE (self->ports_entry), ports);
-  gtk_drop_down_set_selected (self->protocol_dropdown,
-                              g_str_equal (protocols, "both") ? PROTOCOL_BOTH
-                              : g_str_equal (protocols, "udp") ? PROTOCOL_UDP : PROTOCOL_TCP);
+  gtk_drop_down_set_selected (self->protocol_dropdown, position_for_nick (protocols));
 }
 
+/* Shows a report read from a file (or made elsewhere) as if just run. */
 void
 pq_window_show_report (PqWindow *self,
                        PqReport *report)
@@ -1223,9 +1229,7 @@ restore_form (PqWindow *self)
   g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-targets");
 
   gtk_editable_set_text (GTK_EDITABLE (self->ports_entry), ports);
-  gtk_drop_down_set_selected (self->protocol_dropdown,
-                              g_str_equal (protocol, "udp") ? PROTOCOL_UDP
-                              : g_str_equal (protocol, "both") ? PROTOCOL_BOTH : PROTOCOL_TCP);
+  gtk_drop_down_set_selected (self->protocol_dropdown, position_for_nick (protocol));
   if (recent[0] != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->target_entry), recent[0]);
   gtk_window_set_default_size (GTK_WINDOW (self),
