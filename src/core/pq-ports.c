@@ -11,8 +11,6 @@
 #include "pq-error.h"
 #include "pq-ports.h"
 
-G_DEFINE_QUARK (pq-error-quark, pq_error)
-
 #define EXAMPLE_HINT N_("Type ports from 1 to 65535 separated by commas, with a dash for a range, for example 80,443,1024-1350.")
 
 /* Reads one decimal port; anything but 1 to 65535 written in digits fails. */

@@ -8,7 +8,8 @@
 #include <gio/gio.h>
 
 #include "pq-result.h"
-#include "pq-scanner.h"
+#include "pq-scan-options.h"
+#include "pq-services.h"
 #include "pq-target.h"
 
 G_BEGIN_DECLS

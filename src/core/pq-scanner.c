@@ -27,7 +27,6 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -37,8 +36,6 @@
 #include "pq-scanner.h"
 #include "pq-target.h"
 
-/* Descriptors kept free for everything else the process does. */
-#define FD_RESERVE 16
 /* A UDP reply larger than this is cut; the probes need far less. */
 #define MAX_DATAGRAM 65536
 /* How long decided results wait to be handed over in one batch. */
@@ -197,78 +194,6 @@ struct _Engine
   gint64                   rttvar_us;
   guint                    tcp_wait_ms;
 };
-
-/* ------------------------------------------------------------------ */
-/* Options                                                             */
-
-void
-pq_scan_options_init (PqScanOptions *options)
-{
-  *options = (PqScanOptions) {
-    .tcp_timeout_ms = PQ_DEFAULT_TCP_TIMEOUT_MS,
-    .tcp_tries = PQ_DEFAULT_TCP_TRIES,
-    .udp_wait_ms = PQ_DEFAULT_UDP_WAIT_MS,
-    .udp_tries = PQ_DEFAULT_UDP_TRIES,
-    .slow_link = FALSE,
-    .window = PQ_DEFAULT_WINDOW,
-    .source_port = 0,
-    .probes = TRUE,
-    .adaptive = TRUE,
-  };
-}
-
-gboolean
-pq_scan_options_validate (const PqScanOptions  *o,
-                          GError              **error)
-{
-  if (o->tcp_timeout_ms < 1 || o->tcp_timeout_ms > PQ_MAX_TIMEOUT_MS ||
-      o->udp_wait_ms < 1 || o->udp_wait_ms > PQ_MAX_TIMEOUT_MS)
-    {
-      g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
-                   _("Timeouts go from 1 to %u milliseconds."), PQ_MAX_TIMEOUT_MS);
-      return FALSE;
-    }
-  if (o->tcp_tries < 1 || o->tcp_tries > PQ_MAX_TRIES ||
-      o->udp_tries < 1 || o->udp_tries > PQ_MAX_TRIES)
-    {
-      g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
-                   _("Tries go from 1 to %u."), PQ_MAX_TRIES);
-      return FALSE;
-    }
-  if (o->window < 1 || o->window > PQ_MAX_WINDOW)
-    {
-      g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
-                   _("Ports in flight go from 1 to %u."), PQ_MAX_WINDOW);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/**
- * pq_fd_budget:
- *
- * Returns: how many more descriptors the scan may open: the soft open-file
- *   limit less those open now and a reserve
- */
-guint
-pq_fd_budget (void)
-{
-  struct rlimit rl;
-  g_autoptr(GDir) dir = NULL;
-  guint open_fds = 0;
-
-  if (getrlimit (RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
-    return PQ_MAX_WINDOW;
-
-  dir = g_dir_open ("/proc/self/fd", 0, NULL);
-  if (dir != NULL)
-    while (g_dir_read_name (dir) != NULL)
-      open_fds++;
-
-  if (rl.rlim_cur <= (rlim_t) open_fds + FD_RESERVE)
-    return 1;
-  return (guint) MIN ((rlim_t) PQ_MAX_WINDOW, rl.rlim_cur - open_fds - FD_RESERVE);
-}
 
 /* ------------------------------------------------------------------ */
 /* Job: what the caller's thread and the worker share                  */

@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 G_BEGIN_DECLS
 
@@ -15,22 +15,27 @@ typedef enum
   PQ_PROTOCOL_UDP,
 } PqProtocol;
 
-/* What the user asked for: one of the protocols or both. */
-typedef enum
+/* What the user asked for: one of the protocols or both. An enum, not
+ * flags, to glib-mkenums: its nicks are the words typed and saved. */
+typedef enum /*< flags=0 >*/
 {
   PQ_PROTOCOLS_TCP  = 1 << 0,
   PQ_PROTOCOLS_UDP  = 1 << 1,
   PQ_PROTOCOLS_BOTH = PQ_PROTOCOLS_TCP | PQ_PROTOCOLS_UDP,
 } PqProtocols;
 
-/* PortQry's four words; nmap's open, closed, filtered and open|filtered. */
+/* PortQry's four words; nmap's open, closed, filtered and open|filtered.
+ * The nicks are PortQry's words, printed and saved untranslated: scripts
+ * grep for them. */
 typedef enum
 {
-  PQ_PORT_STATE_LISTENING,
-  PQ_PORT_STATE_NOT_LISTENING,
-  PQ_PORT_STATE_FILTERED,
-  PQ_PORT_STATE_LISTENING_OR_FILTERED,
+  PQ_PORT_STATE_LISTENING,              /*< nick=LISTENING >*/
+  PQ_PORT_STATE_NOT_LISTENING,          /*< nick=NOT LISTENING >*/
+  PQ_PORT_STATE_FILTERED,               /*< nick=FILTERED >*/
+  PQ_PORT_STATE_LISTENING_OR_FILTERED,  /*< nick=LISTENING or FILTERED >*/
 } PqPortState;
+
+#define PQ_N_PORT_STATES 4
 
 /* Why a state was decided: the observation behind it (nmap's "reason"). */
 typedef enum
@@ -41,7 +46,8 @@ typedef enum
   PQ_REASON_NO_RESPONSE,        /* silence after every try */
   PQ_REASON_UDP_RESPONSE,       /* a datagram came back */
   PQ_REASON_PORT_UNREACH,       /* ICMP port unreachable from the target */
-  PQ_REASON_PORT_UNREACH_OTHER, /* ICMP port unreachable from another host */
+  /* ICMP port unreachable from another host */
+  PQ_REASON_PORT_UNREACH_OTHER, /*< nick=port-unreach-from-other-host >*/
   PQ_REASON_HOST_UNREACH,
   PQ_REASON_NET_UNREACH,
   PQ_REASON_PROTO_UNREACH,
@@ -71,8 +77,17 @@ typedef enum
   PQ_PROBE_HTTP,
 } PqProbeKind;
 
+/* The names of every enumeration of the core are their glib-mkenums nicks
+ * (pq-enums.h): reports, settings and the command line use these two. */
+const char *pq_enum_to_nick           (GType        type,
+                                       int          value);
+gboolean    pq_enum_from_nick         (GType        type,
+                                       const char  *nick,
+                                       int         *value);
+
 const char *pq_probe_kind_to_nick     (PqProbeKind  kind);
 const char *pq_protocol_to_string     (PqProtocol   protocol);
+const char *pq_protocols_to_nick      (PqProtocols  protocols);
 const char *pq_port_state_to_string   (PqPortState  state);
 const char *pq_reason_to_nick         (PqReason     reason);
 
