@@ -19,7 +19,7 @@ done
 
 # The AD DC's provisioning is kept between runs under the build dir.
 RIG="$BUILD/rig-hdt"
-export RIG_PREFIX=hdt RIG_SKIP="slapd snmpd"
+export RIG_PREFIX=hd$$ RIG_SKIP="slapd snmpd"
 SRV=10.200.77.2 DC=10.200.78.2
 cleanup() {
   "$TOP/tests/lib/rig-down.sh" "$RIG" >/dev/null 2>&1

@@ -18,7 +18,7 @@ done
 
 # The provisioned AD DC is kept under the build root between runs.
 RIG=$BUILD/rig-epm
-export RIG_PREFIX=hetx RIG_SKIP="dnsmasq slapd snmpd"
+export RIG_PREFIX=he$$ RIG_SKIP="dnsmasq slapd snmpd"
 SCRATCH=$(mktemp -d /tmp/pq-epm.XXXXXX)
 hostile=
 cleanup() {

@@ -18,7 +18,7 @@ done
 
 # The provisioned AD DC is kept in the build directory between runs.
 RIG=$BUILD/rig-hli
-export RIG_PREFIX=hli RIG_SKIP="samba dnsmasq"
+export RIG_PREFIX=hl$$ RIG_SKIP="samba dnsmasq"
 cleanup() { "$HERE/../../lib/rig-down.sh" "$RIG" > /dev/null 2>&1; }
 trap cleanup EXIT
 cleanup
