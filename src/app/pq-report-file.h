@@ -7,7 +7,7 @@
 
 #include <gio/gio.h>
 
-#include "pq-report.h"
+#include "pq-writers.h"
 
 G_BEGIN_DECLS
 

@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "pq-report.h"
+#include "pq-report-text.h"
 #include "pq-result.h"
 #include "pq-rules.h"
 #include "pq-results-view.h"

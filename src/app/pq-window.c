@@ -12,6 +12,7 @@
 #include "pq-ports.h"
 #include "pq-query.h"
 #include "pq-report-file.h"
+#include "pq-report-text.h"
 #include "pq-results-view.h"
 #include "pq-rules.h"
 #include "pq-window.h"

@@ -18,10 +18,9 @@
 
 #include "pq-error.h"
 #include "pq-ports.h"
-#include "pq-report.h"
-#include "pq-scanner.h"
-#include "pq-services.h"
-#include "pq-target.h"
+#include "pq-query.h"
+#include "pq-report-text.h"
+#include "pq-writers.h"
 
 typedef struct
 {
@@ -49,12 +48,8 @@ typedef struct
 {
   Args         *args;
   GMainLoop    *loop;
-  GCancellable *cancellable;
-  PqReport     *report;
+  PqQuery      *query;
   GString      *text;          /* everything printed, for -l */
-  GHashTable   *index;         /* port << 1 | udp → position */
-  GPtrArray    *slots;         /* results by position, to print in order */
-  guint         next_to_print;
   GError       *error;
 } Run;
 
@@ -319,92 +314,60 @@ ports_from_args (Args    *args,
 }
 
 /* ------------------------------------------------------------------ */
-/* Output                                                              */
+/* Output: PortQry's text layout (pq-report-text.c) as the query goes   */
 
 static void
 emit (Run        *run,
-      const char *format,
-      ...) G_GNUC_PRINTF (2, 3);
-
-static void
-emit (Run        *run,
-      const char *format,
-      ...)
+      GString    *piece)
 {
-  g_autofree char *line = NULL;
-  va_list ap;
-
-  va_start (ap, format);
-  line = g_strdup_vprintf (format, ap);
-  va_end (ap);
-
-  g_string_append (run->text, line);
+  g_string_append_len (run->text, piece->str, (gssize) piece->len);
   if (!run->args->quiet && !run->args->json)
     {
-      fputs (line, stdout);
+      fputs (piece->str, stdout);
       fflush (stdout);
     }
 }
 
-static void emit_result_text (Run *run, PqResult *result);
+/* Nothing shows the text and no log keeps it: skip the formatting. */
+static gboolean
+wants_text (Run *run)
+{
+  return (!run->args->quiet && !run->args->json) || run->args->log_file != NULL;
+}
 
 static void
-emit_result (Run      *run,
-             PqResult *result)
+on_address (PqQuery *query,
+            guint    index,
+            Run     *run)
 {
-  /* Nothing shows the text and no log keeps it: skip the formatting. */
-  if ((run->args->quiet || run->args->json) && run->args->log_file == NULL)
+  g_autoptr(GString) piece = g_string_new (NULL);
+
+  pq_text_append_address (piece, pq_query_get_report (query), index);
+  emit (run, piece);
+}
+
+static void
+on_result (PqQuery  *query,
+           PqResult *result,
+           Run      *run)
+{
+  g_autoptr(GString) piece = NULL;
+
+  if (!wants_text (run))
     return;
-  emit_result_text (run, result);
+  piece = g_string_new (NULL);
+  pq_text_append_result (piece, result, run->args->verbose);
+  emit (run, piece);
 }
 
 static void
-emit_result_text (Run      *run,
-                  PqResult *result)
-{
-  g_autofree char *line = pq_text_result_line (result);
-
-  g_autoptr(GString) details = g_string_new (NULL);
-
-  pq_text_append_details (details, pq_result_get_details (result), 0);
-  emit (run, "%s\n%s", line, details->str);
-  if (run->args->verbose)
-    {
-      g_autofree char *evidence = pq_text_sanitize (pq_result_get_evidence (result));
-      emit (run, "    %s\n", evidence);
-    }
-}
-
-static void
-on_result (PqScanner *scanner,
-           PqResult  *result,
-           Run       *run)
-{
-  gpointer key = GUINT_TO_POINTER (((guint) pq_result_get_port (result) << 1) |
-                                   (pq_result_get_protocol (result) == PQ_PROTOCOL_UDP));
-  guint pos = GPOINTER_TO_UINT (g_hash_table_lookup (run->index, key));
-
-  g_ptr_array_index (run->slots, pos) = g_object_ref (result);
-
-  /* Results arrive as they are decided; print them in the order asked. */
-  while (run->next_to_print < run->slots->len &&
-         g_ptr_array_index (run->slots, run->next_to_print) != NULL)
-    {
-      PqResult *r = g_ptr_array_index (run->slots, run->next_to_print++);
-
-      pq_report_add_result (run->report, r);
-      emit_result (run, r);
-    }
-}
-
-static void
-scan_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      data)
+query_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      data)
 {
   Run *run = data;
 
-  pq_scanner_scan_finish (PQ_SCANNER (object), result, &run->error);
+  pq_query_run_finish (PQ_QUERY (object), result, &run->error);
   g_main_loop_quit (run->loop);
 }
 
@@ -415,101 +378,22 @@ on_sigint (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Slots of ports not decided yet hold NULL (a cancelled scan leaves some). */
-static void
-slot_free (gpointer result)
-{
-  if (result != NULL)
-    g_object_unref (result);
-}
-
-static void
-prepare_slots (Run         *run,
-               GArray      *ports,
-               PqProtocols  protocols)
-{
-  g_hash_table_remove_all (run->index);
-  g_ptr_array_set_size (run->slots, 0);
-  run->next_to_print = 0;
-
-  for (guint i = 0; i < ports->len; i++)
-    for (guint udp = 0; udp < 2; udp++)
-      {
-        guint key = ((guint) g_array_index (ports, guint16, i) << 1) | udp;
-
-        if (!(protocols & (udp ? PQ_PROTOCOLS_UDP : PQ_PROTOCOLS_TCP)))
-          continue;
-        g_hash_table_insert (run->index, GUINT_TO_POINTER (key), GUINT_TO_POINTER (run->slots->len));
-        g_ptr_array_add (run->slots, NULL);
-      }
-}
-
-static void
-print_resolution (Run          *run,
-                  PqTarget     *target,
-                  GInetAddress *address,
-                  char        **reverse_name)
-{
-  GPtrArray *all = pq_target_get_addresses (target);
-  guint32 scope = pq_target_get_scope_id (target);
-  g_autofree char *addr = pq_address_to_string (address, scope);
-
-  emit (run, "\nQuerying target system called:\n\n %s\n\n", pq_target_get_input (target));
-
-  if (!pq_target_is_literal (target))
-    {
-      emit (run, "Attempting to resolve name to IP address...\n\n");
-      emit (run, "Name resolved to %s\n\n", addr);
-      if (all->len > 1)
-        {
-          g_autoptr(GString) others = g_string_new (NULL);
-
-          for (guint i = 0; i < all->len; i++)
-            {
-              g_autofree char *a = pq_address_to_string (g_ptr_array_index (all, i), scope);
-
-              if (g_inet_address_equal (g_ptr_array_index (all, i), address))
-                continue;
-              g_string_append_printf (others, "%s%s", others->len ? ", " : "", a);
-            }
-          emit (run, _("The name has other addresses too: %s (-4, -6 or --all-addresses to choose)\n\n"),
-                others->str);
-        }
-      return;
-    }
-
-  if (run->args->no_reverse)
-    return;
-
-  emit (run, "Attempting to resolve IP address to a name...\n\n");
-  *reverse_name = pq_target_reverse_lookup (address, NULL, NULL);
-  if (*reverse_name != NULL)
-    {
-      g_autofree char *clean = pq_text_sanitize (*reverse_name);
-      emit (run, "IP address resolved to %s\n\n", clean);
-    }
-  else
-    emit (run, "Failed to resolve IP address to name\n\n");
-}
-
 static gboolean
 write_log (Run     *run,
-           int      argc,
            char   **argv,
            GError **error)
 {
   g_autoptr(GString) log = g_string_new (NULL);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (now, "%a %b %d %H:%M:%S %Y");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *command = g_strjoinv (" ", argv);
 
   /* Whether it may be overwritten was checked before the query. */
-  g_string_append_printf (log, "PortQry (Port Query for Linux) version %s Log File\n\n", PACKAGE_VERSION);
-  g_string_append_printf (log, "System Date: %s\n\n", date);
+  pq_text_append_log_header (log, now);
   g_string_append_printf (log, "Command run:\n %s\n\n", command);
   g_string_append_printf (log, "Local computer name:\n\n %s\n", g_get_host_name ());
   g_string_append (log, run->text->str);
-  g_string_append (log, "\n\n========= end of log file =========\n");
+  g_string_append_c (log, '\n');
+  pq_text_append_log_footer (log);
   /* Written whole or not at all: no half-written log after a failure. */
   return g_file_set_contents (run->args->log_file, log->str, (gssize) log->len, error);
 }
@@ -536,117 +420,132 @@ fail (PqExitCode   code,
   return code;
 }
 
-static int
-run_query (Args  *args,
-           int    argc,
-           char **argv)
+/* What can be checked before anything is sent: the arguments, the log
+ * file, the export's format and the services file. */
+static PqQuery *
+prepare_query (Args    *args,
+               GError **error)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GArray) ports = NULL;
   g_autoptr(PqServices) services = NULL;
   g_autoptr(PqTarget) target = NULL;
-  g_autoptr(PqScanner) scanner = NULL;
-  g_autoptr(GPtrArray) addresses = NULL;
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(PqReport) report = NULL;
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(GHashTable) index = g_hash_table_new (NULL, NULL);
-  g_autoptr(GPtrArray) slots = g_ptr_array_new_with_free_func (slot_free);
   PqProtocols protocols = PQ_PROTOCOLS_TCP;
-  Run run = { args, loop, cancellable, NULL, text, index, slots, 0, NULL };
-  PqExitCode code;
-  guint sigint_id;
+  PqReportFormat format;
+  PqQuery *query;
 
   if (args->name == NULL)
-    return fail (PQ_EXIT_USAGE, _("Say which host to query with -n, for example: portqry -n server.example.com -e 53"));
-  if ((args->protocol && !pq_protocols_parse (args->protocol, &protocols, &error)) ||
-      (ports = ports_from_args (args, &error)) == NULL ||
-      !pq_scan_options_validate (&args->scan, &error) ||
-      (target = pq_target_new_parse (args->name, &error)) == NULL)
-    return fail (PQ_EXIT_USAGE, error->message);
+    {
+      g_set_error_literal (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
+                           _("Say which host to query with -n, for example: portqry -n server.example.com -e 53"));
+      return NULL;
+    }
+  if ((args->protocol && !pq_protocols_parse (args->protocol, &protocols, error)) ||
+      (ports = ports_from_args (args, error)) == NULL ||
+      !pq_scan_options_validate (&args->scan, error) ||
+      (target = pq_target_new_parse (args->name, error)) == NULL)
+    return NULL;
 
   if (args->log_file != NULL && g_file_test (args->log_file, G_FILE_TEST_EXISTS) &&
       !args->overwrite && !args->quiet)
     {
-      g_autofree char *message = g_strdup_printf (_("The log file %s already exists. Add -y to overwrite it, or choose another name."),
-                                                  args->log_file);
-      return fail (PQ_EXIT_USAGE, message);
+      g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
+                   _("The log file %s already exists. Add -y to overwrite it, or choose another name."),
+                   args->log_file);
+      return NULL;
     }
-  if (args->export_file != NULL)
-    {
-      PqReportFormat format;
+  if (args->export_file != NULL && !pq_report_format_for_path (args->export_file, &format, error))
+    return NULL;
+  if (args->services_file != NULL &&
+      (services = pq_services_new_from_file (args->services_file, error)) == NULL)
+    return NULL;
 
-      if (!pq_report_format_for_path (args->export_file, &format, &error))
-        return fail (PQ_EXIT_USAGE, error->message);
-    }
-  if (args->services_file != NULL)
-    {
-      services = pq_services_new_from_file (args->services_file, &error);
-      if (services == NULL)
-        return fail (PQ_EXIT_USAGE, error->message);
-    }
-  else
-    services = pq_services_new_default ();
+  query = pq_query_new (target, &args->scan, args->choice);
+  pq_query_add_ports (query, ports, protocols);
+  pq_query_set_services (query, services);
+  pq_query_set_community (query, args->community);
+  pq_query_set_reverse_lookup (query, !args->no_reverse);
+  return query;
+}
 
-  if (!pq_target_resolve (target, NULL, &error) ||
-      (addresses = pq_target_choose (target, args->choice, &error)) == NULL)
-    {
-      emit (&run, "\nQuerying target system called:\n\n %s\n\n", pq_target_get_input (target));
-      emit (&run, "Attempting to resolve name to IP address...\n\n");
-      return fail (PQ_EXIT_ERROR, error->message);
-    }
+static gboolean
+is_resolve_error (const GError *error)
+{
+  return g_error_matches (error, PQ_ERROR, PQ_ERROR_NOT_FOUND) ||
+         g_error_matches (error, PQ_ERROR, PQ_ERROR_NO_ADDRESS);
+}
 
-  scanner = pq_scanner_new (services, &args->scan);
-  pq_scanner_set_community (scanner, args->community);
-  pq_scanner_set_host_name (scanner, pq_target_get_host (target));
-  if (!pq_scanner_check_source_port (scanner,
-                                     g_inet_address_get_family (g_ptr_array_index (addresses, 0)),
-                                     protocols, &error))
-    return fail (PQ_EXIT_ERROR, error->message);
+/* Runs the query on a main loop, Ctrl+C cancelling it. */
+static void
+run_to_end (Run *run)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  guint sigint_id;
 
-  report = pq_report_new (target, ports, protocols, &args->scan, services);
-  pq_report_set_no_reverse (report, args->no_reverse);
-  run.report = report;
-  g_signal_connect (scanner, "result", G_CALLBACK (on_result), &run);
+  g_signal_connect (run->query, "address", G_CALLBACK (on_address), run);
+  g_signal_connect (run->query, "result", G_CALLBACK (on_result), run);
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, cancellable);
-
-  for (guint i = 0; i < addresses->len && run.error == NULL; i++)
-    {
-      GInetAddress *address = g_ptr_array_index (addresses, i);
-      g_autofree char *reverse_name = NULL;
-
-      print_resolution (&run, target, address, &reverse_name);
-      pq_report_add_queried (report, address, reverse_name);
-      emit (&run, "querying...\n\n");
-
-      prepare_slots (&run, ports, protocols);
-      pq_scanner_scan_async (scanner, address, pq_target_get_scope_id (target), ports, protocols,
-                             cancellable, scan_done_cb, &run);
-      g_main_loop_run (loop);
-    }
+  pq_query_run_async (run->query, cancellable, query_done_cb, run);
+  g_main_loop_run (run->loop);
   g_source_remove (sigint_id);
+}
 
-  pq_report_finish (report, g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
-  if (args->json)
+/* The JSON, the log and the export, then the exit code. */
+static int
+write_outputs (Run   *run,
+               char **argv)
+{
+  PqReport *report = pq_query_get_report (run->query);
+  g_autoptr(GError) error = NULL;
+
+  if (run->args->json)
     {
       g_autofree char *json = pq_report_to_json (report);
       fputs (json, stdout);
     }
-  if (args->log_file != NULL && !write_log (&run, argc, argv, &error))
+  if (run->args->log_file != NULL && !write_log (run, argv, &error))
     g_printerr ("portqry: %s\n", error->message);
   g_clear_error (&error);
-  if (args->export_file != NULL && !export_report (report, args->export_file, &error))
+  if (run->args->export_file != NULL && !export_report (report, run->args->export_file, &error))
     g_printerr ("portqry: %s\n", error->message);
 
-  if (run.error != NULL)
-    {
-      g_autoptr(GError) scan_error = run.error;
-      return fail (PQ_EXIT_ERROR, g_error_matches (scan_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                                    ? _("Query cancelled.") : scan_error->message);
-    }
+  if (run->error != NULL)
+    return fail (PQ_EXIT_ERROR, g_error_matches (run->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                                  ? _("Query cancelled.") : run->error->message);
+  return pq_report_get_exit_code (report);
+}
 
-  code = pq_report_get_exit_code (report);
+static int
+run_query (Args  *args,
+           char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(PqQuery) query = prepare_query (args, &error);
+  Run run = { args, loop, query, text, NULL };
+  int code;
+
+  if (query == NULL)
+    return fail (PQ_EXIT_USAGE, error->message);
+
+  run_to_end (&run);
+  if (pq_query_get_report (query) == NULL)
+    {
+      /* The name did not resolve, or the source port is taken. */
+      if (is_resolve_error (run.error))
+        {
+          g_autoptr(GString) piece = g_string_new (NULL);
+
+          pq_text_append_unresolved (piece, pq_query_get_target (query));
+          emit (&run, piece);
+        }
+      code = fail (PQ_EXIT_ERROR, g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                                    ? _("Query cancelled.") : run.error->message);
+      g_clear_error (&run.error);
+      return code;
+    }
+  code = write_outputs (&run, argv);
+  g_clear_error (&run.error);
   return code;
 }
 
@@ -685,5 +584,5 @@ main (int    argc,
       args.community = g_steal_pointer (&community);
     }
 
-  return run_query (&args, argc, argv);
+  return run_query (&args, argv);
 }

@@ -22,6 +22,7 @@
 #include "pq-error.h"
 #include "pq-ports.h"
 #include "pq-report-load.h"
+#include "pq-report-text.h"
 
 #define REPORT_FORMAT "io.github.portquery.report/1"
 
@@ -726,7 +727,7 @@ read_report (JsonObject  *root,
   if (!ok)
     return NULL;
 
-  report = pq_report_new_loaded (target, ports, settings.protocols, &settings.options,
+  report = pq_report_new (target, ports, settings.protocols, &settings.options,
                                  settings.services_source);
   pq_report_set_times (report, started, finished, cancelled);
   pq_report_set_no_reverse (report, !reverse_lookup);

@@ -10,7 +10,8 @@
 
 #include "pq-ports.h"
 #include "pq-report.h"
-#include "protocols/pq-probe.h"
+#include "pq-writers.h"
+#include "pq-writers-private.h"
 
 struct _PqReport
 {
@@ -64,30 +65,17 @@ pq_report_init (PqReport *self)
   self->started = g_date_time_new_now_utc ();
 }
 
-PqReport *
-pq_report_new (PqTarget            *target,
-               GArray              *ports,
-               PqProtocols          protocols,
-               const PqScanOptions *options,
-               PqServices          *services)
-{
-  PqReport *self = pq_report_new_loaded (target, ports, protocols, options,
-                                         pq_services_get_source (services));
-
-  /* What the scan really keeps in flight: the open-file limit may lower it. */
-  self->options.window = MIN (options->window, pq_fd_budget ());
-  return self;
-}
-
 /**
- * pq_report_new_loaded:
- * @services_source: where the port names came from, as the report says
+ * pq_report_new:
+ * @options: the scan's settings, as the report says them (PqQuery gives
+ *   the ports in flight the open-file limit allows)
+ * @services_source: where the port names came from
  *
- * For the report reader (pq-report-load.c): a report rebuilt from a file,
- * whose services file is only named, not read.
+ * A report with no results yet: PqQuery's as a query begins, or the
+ * report reader's, rebuilt from a file.
  */
 PqReport *
-pq_report_new_loaded (PqTarget            *target,
+pq_report_new (PqTarget            *target,
                       GArray              *ports,
                       PqProtocols          protocols,
                       const PqScanOptions *options,
@@ -149,6 +137,17 @@ pq_report_add_result (PqReport *self,
 {
   g_return_if_fail (PQ_IS_REPORT (self));
   g_list_store_append (self->results, result);
+}
+
+/* For PqQuery: results go where the order asked puts them. */
+void
+pq_report_insert_results (PqReport  *self,
+                          guint      position,
+                          PqResult **results,
+                          guint      n_results)
+{
+  g_return_if_fail (PQ_IS_REPORT (self));
+  g_list_store_splice (self->results, position, 0, (gpointer *) results, n_results);
 }
 
 void
@@ -243,8 +242,7 @@ const char *
 pq_report_get_protocols_text (PqReport *self)
 {
   g_return_val_if_fail (PQ_IS_REPORT (self), NULL);
-  return self->protocols == PQ_PROTOCOLS_BOTH ? "both"
-         : self->protocols == PQ_PROTOCOLS_UDP ? "udp" : "tcp";
+  return pq_protocols_to_nick (self->protocols);
 }
 
 const char *
@@ -305,13 +303,14 @@ pq_report_get_exit_code (PqReport *self)
   return pq_exit_code_for_results (G_LIST_MODEL (self->results));
 }
 
-static void
-count_states (GListModel *results,
-              guint       counts[4])
+/* How many results are in each state, indexed by PqPortState. */
+void
+pq_count_states (GListModel *results,
+                 guint       counts[PQ_N_PORT_STATES])
 {
   guint n = g_list_model_get_n_items (results);
 
-  memset (counts, 0, 4 * sizeof (guint));
+  memset (counts, 0, PQ_N_PORT_STATES * sizeof (guint));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(PqResult) r = g_list_model_get_item (results, i);
@@ -323,23 +322,19 @@ count_states (GListModel *results,
 char *
 pq_report_summary (PqReport *self)
 {
-  guint c[4];
+  guint c[PQ_N_PORT_STATES];
   GString *s = g_string_new (NULL);
-  static const PqPortState order[] = {
-    PQ_PORT_STATE_LISTENING, PQ_PORT_STATE_NOT_LISTENING,
-    PQ_PORT_STATE_FILTERED, PQ_PORT_STATE_LISTENING_OR_FILTERED,
-  };
 
-  count_states (G_LIST_MODEL (self->results), c);
-  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+  pq_count_states (G_LIST_MODEL (self->results), c);
+  for (guint i = 0; i < PQ_N_PORT_STATES; i++)
     {
-      guint n = c[order[i]];
+      guint n = c[pq_port_states_in_order[i]];
 
       if (n == 0)
         continue;
       if (s->len > 0)
         g_string_append (s, ", ");
-      switch (order[i])
+      switch (pq_port_states_in_order[i])
         {
         case PQ_PORT_STATE_LISTENING:
           g_string_append_printf (s, ngettext ("%u listening", "%u listening", n), n);
@@ -362,48 +357,7 @@ pq_report_summary (PqReport *self)
 }
 
 /* ------------------------------------------------------------------ */
-/* Text                                                                */
-
-/**
- * pq_text_sanitize:
- *
- * Network text may hold terminal escape sequences and other controls; they
- * are shown as \xNN so nothing the host sends can drive the terminal.
- */
-char *
-pq_text_sanitize (const char *text)
-{
-  return pq_probe_printable ((const guint8 *) (text ? text : ""), text ? strlen (text) : 0);
-}
-
-/* PortQry's status line: "TCP port 53 (domain service): LISTENING" */
-char *
-pq_text_result_line (PqResult *result)
-{
-  g_autofree char *service = pq_text_sanitize (pq_result_get_service (result));
-
-  return g_strdup_printf ("%s port %u (%s service): %s",
-                          pq_protocol_to_string (pq_result_get_protocol (result)),
-                          pq_result_get_port (result),
-                          pq_result_get_service (result) ? service : "unknown",
-                          pq_port_state_to_string (pq_result_get_state (result)));
-}
-
-/* ------------------------------------------------------------------ */
 /* JSON                                                                */
-
-/* A number with a dot whatever the locale: JSON and CSV readers want one. */
-void
-pq_append_decimal (GString *out,
-                   double   value,
-                   guint    digits)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  char format[8];
-
-  g_snprintf (format, sizeof format, "%%.%uf", MIN (digits, 9));
-  g_string_append (out, g_ascii_formatd (buf, sizeof buf, format, value));
-}
 
 void
 pq_json_append_string (GString    *out,
@@ -557,8 +511,7 @@ json_settings (GString   *out,
 {
   const PqScanOptions *o = &self->options;
   g_autofree char *ports = pq_ports_to_string (self->ports);
-  const char *protocols = self->protocols == PQ_PROTOCOLS_BOTH ? "both"
-                          : self->protocols == PQ_PROTOCOLS_UDP ? "udp" : "tcp";
+  const char *protocols = pq_protocols_to_nick (self->protocols);
 
   g_string_append (out, "{");
   json_key (out, 4, "ports", TRUE);
@@ -628,9 +581,9 @@ pq_report_to_json (PqReport *self)
   GString *out = g_string_new ("{");
   g_autofree char *summary = pq_report_summary (self);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->results));
-  guint c[4];
+  guint c[PQ_N_PORT_STATES];
 
-  count_states (G_LIST_MODEL (self->results), c);
+  pq_count_states (G_LIST_MODEL (self->results), c);
   json_key (out, 2, "format", TRUE);
   g_string_append (out, "\"io.github.portquery.report/1\"");
   json_key (out, 2, "generator", FALSE);

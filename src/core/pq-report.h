@@ -1,4 +1,4 @@
-/* pq-report.h: one query's results with what was asked, and the writers
+/* pq-report.h: one query's results with what was asked (the writers are in pq-writers.h)
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,7 +9,6 @@
 
 #include "pq-result.h"
 #include "pq-scan-options.h"
-#include "pq-services.h"
 #include "pq-target.h"
 
 G_BEGIN_DECLS
@@ -31,11 +30,6 @@ PqReport    *pq_report_new               (PqTarget             *target,
                                           GArray               *ports,
                                           PqProtocols           protocols,
                                           const PqScanOptions  *options,
-                                          PqServices           *services);
-PqReport    *pq_report_new_loaded        (PqTarget             *target,
-                                          GArray               *ports,
-                                          PqProtocols           protocols,
-                                          const PqScanOptions  *options,
                                           const char           *services_source);
 void         pq_report_set_times         (PqReport             *self,
                                           GDateTime            *started,
@@ -49,12 +43,15 @@ void         pq_report_add_queried       (PqReport             *self,
                                           const char           *reverse_name);
 void         pq_report_add_result        (PqReport             *self,
                                           PqResult             *result);
+void         pq_report_insert_results    (PqReport             *self,
+                                          guint                 position,
+                                          PqResult            **results,
+                                          guint                 n_results);
 void         pq_report_finish            (PqReport             *self,
                                           gboolean              cancelled);
 GListModel  *pq_report_get_results       (PqReport             *self);
 PqExitCode   pq_report_get_exit_code     (PqReport             *self);
 char        *pq_report_summary           (PqReport             *self);
-char        *pq_report_to_json           (PqReport             *self);
 
 PqTarget            *pq_report_get_target          (PqReport   *self);
 GPtrArray           *pq_report_get_queried         (PqReport   *self);
@@ -71,43 +68,8 @@ char                *pq_report_get_ports_text      (PqReport   *self);
 const char          *pq_report_get_protocols_text  (PqReport   *self);
 const char          *pq_report_get_services_source (PqReport   *self);
 
-/* Writers (pq-writers.c): the same report as text in PortQry's log layout,
- * CSV, JSON or a self-contained HTML page. */
-typedef enum
-{
-  PQ_REPORT_FORMAT_TEXT,
-  PQ_REPORT_FORMAT_CSV,
-  PQ_REPORT_FORMAT_JSON,
-  PQ_REPORT_FORMAT_HTML,
-} PqReportFormat;
-
-char        *pq_report_to_text           (PqReport             *self);
-char        *pq_report_to_csv            (PqReport             *self);
-char        *pq_report_to_html           (PqReport             *self);
-char        *pq_report_to_format         (PqReport             *self,
-                                          PqReportFormat        format);
-gboolean     pq_report_format_for_path   (const char           *path,
-                                          PqReportFormat       *format,
-                                          GError              **error);
-gboolean     pq_report_write_file        (PqReport             *self,
-                                          GFile                *file,
-                                          PqReportFormat        format,
-                                          GCancellable         *cancellable,
-                                          GError              **error);
-void         pq_text_append_details      (GString              *out,
-                                          GListModel           *details,
-                                          guint                 depth);
-char        *pq_csv_cell                 (const char           *text);
-void         pq_html_append_escaped      (GString              *out,
-                                          const char           *text);
-
 PqExitCode   pq_exit_code_for_results    (GListModel           *results);
-char        *pq_text_sanitize            (const char           *text);
-char        *pq_text_result_line         (PqResult             *result);
-void         pq_json_append_string       (GString              *out,
-                                          const char           *text);
-void         pq_append_decimal           (GString              *out,
-                                          double                value,
-                                          guint                 digits);
+void         pq_count_states             (GListModel           *results,
+                                          guint                 counts[PQ_N_PORT_STATES]);
 
 G_END_DECLS

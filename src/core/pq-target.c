@@ -347,23 +347,19 @@ has_address (GPtrArray    *addresses,
   return FALSE;
 }
 
-/* Blocking; the application calls it through pq_target_resolve_async(). */
-gboolean
-pq_target_resolve (PqTarget      *self,
-                   GCancellable  *cancellable,
-                   GError       **error)
+/* Looks @host up; returns its addresses without duplicates. Touches no
+ * PqTarget, so a thread that is no longer waited for harms nothing. */
+static GPtrArray *
+lookup_addresses (const char    *host,
+                  GCancellable  *cancellable,
+                  GError       **error)
 {
-  g_autoptr(GResolver) resolver = NULL;
+  g_autoptr(GResolver) resolver = g_resolver_get_default ();
   g_autoptr(GError) local_error = NULL;
+  GPtrArray *addresses;
   GList *list;
 
-  g_return_val_if_fail (PQ_IS_TARGET (self), FALSE);
-
-  if (self->literal)
-    return TRUE;
-
-  resolver = g_resolver_get_default ();
-  list = g_resolver_lookup_by_name (resolver, self->host, cancellable, &local_error);
+  list = g_resolver_lookup_by_name (resolver, host, cancellable, &local_error);
   if (list == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -372,14 +368,42 @@ pq_target_resolve (PqTarget      *self,
         g_set_error (error, PQ_ERROR, PQ_ERROR_NOT_FOUND,
                      _("Failed to resolve name to IP address: %s. Check the spelling, or type the IP address instead."),
                      local_error->message);
-      return FALSE;
+      return NULL;
     }
 
-  g_ptr_array_set_size (self->addresses, 0);
+  addresses = g_ptr_array_new_with_free_func (g_object_unref);
   for (GList *l = list; l != NULL; l = l->next)
-    if (!has_address (self->addresses, l->data))
-      g_ptr_array_add (self->addresses, g_object_ref (l->data));
+    if (!has_address (addresses, l->data))
+      g_ptr_array_add (addresses, g_object_ref (l->data));
   g_resolver_free_addresses (list);
+  return addresses;
+}
+
+static void
+set_addresses (PqTarget  *self,
+               GPtrArray *addresses)
+{
+  g_ptr_array_set_size (self->addresses, 0);
+  for (guint i = 0; i < addresses->len; i++)
+    g_ptr_array_add (self->addresses, g_object_ref (g_ptr_array_index (addresses, i)));
+}
+
+/* Blocking; PqQuery calls it through pq_target_resolve_async(). */
+gboolean
+pq_target_resolve (PqTarget      *self,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  g_autoptr(GPtrArray) addresses = NULL;
+
+  g_return_val_if_fail (PQ_IS_TARGET (self), FALSE);
+
+  if (self->literal)
+    return TRUE;
+  addresses = lookup_addresses (self->host, cancellable, error);
+  if (addresses == NULL)
+    return FALSE;
+  set_addresses (self, addresses);
   return TRUE;
 }
 
@@ -390,13 +414,17 @@ resolve_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   GError *error = NULL;
+  GPtrArray *addresses = lookup_addresses (task_data, cancellable, &error);
 
-  if (pq_target_resolve (source_object, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
+  if (addresses != NULL)
+    g_task_return_pointer (task, addresses, (GDestroyNotify) g_ptr_array_unref);
   else
     g_task_return_error (task, error);
 }
 
+/* getaddrinfo cannot be interrupted: a cancel returns at once (Ctrl+C and
+ * Stop must not wait for a silent DNS server) and the thread's late
+ * answer is dropped; the target is changed only in the caller's thread. */
 void
 pq_target_resolve_async (PqTarget            *self,
                          GCancellable        *cancellable,
@@ -406,6 +434,13 @@ pq_target_resolve_async (PqTarget            *self,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, pq_target_resolve_async);
+  if (self->literal)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  g_task_set_task_data (task, g_strdup (self->host), g_free);
+  g_task_set_return_on_cancel (task, TRUE);
   g_task_run_in_thread (task, resolve_thread);
 }
 
@@ -414,8 +449,19 @@ pq_target_resolve_finish (PqTarget      *self,
                           GAsyncResult  *result,
                           GError       **error)
 {
+  g_autoptr(GPtrArray) addresses = NULL;
+  g_autoptr(GError) local_error = NULL;
+
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  addresses = g_task_propagate_pointer (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (addresses != NULL)
+    set_addresses (self, addresses);
+  return TRUE;
 }
 
 /**

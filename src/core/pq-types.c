@@ -8,6 +8,11 @@
 #include "pq-enums.h"
 #include "pq-types.h"
 
+const PqPortState pq_port_states_in_order[PQ_N_PORT_STATES] = {
+  PQ_PORT_STATE_LISTENING, PQ_PORT_STATE_NOT_LISTENING,
+  PQ_PORT_STATE_FILTERED, PQ_PORT_STATE_LISTENING_OR_FILTERED,
+};
+
 /**
  * pq_enum_to_nick:
  *

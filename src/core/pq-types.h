@@ -37,6 +37,9 @@ typedef enum
 
 #define PQ_N_PORT_STATES 4
 
+/* The order states are counted and explained in, everywhere. */
+extern const PqPortState pq_port_states_in_order[PQ_N_PORT_STATES];
+
 /* Why a state was decided: the observation behind it (nmap's "reason"). */
 typedef enum
 {

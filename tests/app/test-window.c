@@ -18,7 +18,10 @@
 #include "pq-checks.h"
 #include "pq-error.h"
 #include "pq-ports.h"
-#include "pq-report.h"
+#include "pq-report-text.h"
+#include "pq-scanner.h"
+#include "pq-writers.h"
+#include "pq-writers-private.h"
 #include "pq-results-view.h"
 #include "pq-rules.h"
 #include "pq-target.h"
@@ -959,7 +962,7 @@ test_copy_mac (void)
 
   g_assert_no_error (error);
   pq_scan_options_init (&options);
-  report = pq_report_new (target, ports, PQ_PROTOCOLS_UDP, &options, services);
+  report = pq_report_new (target, ports, PQ_PROTOCOLS_UDP, &options, pq_services_get_source (services));
   pq_report_add_queried (report, address, NULL);
   pq_result_set_state (result, PQ_PORT_STATE_LISTENING, PQ_REASON_UDP_RESPONSE);
   pq_result_add_detail (result, name);
@@ -1003,7 +1006,7 @@ test_hostile_values (void)
 
   g_assert_no_error (error);
   pq_scan_options_init (&options);
-  report = pq_report_new (target, ports, PQ_PROTOCOLS_TCP, &options, services);
+  report = pq_report_new (target, ports, PQ_PROTOCOLS_TCP, &options, pq_services_get_source (services));
   pq_report_add_queried (report, address, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (evil); i++)
     {

@@ -19,6 +19,7 @@
 #include "pq-ports.h"
 #include "pq-report-load.h"
 #include "pq-scanner.h"
+#include "pq-writers.h"
 #include "loopback-servers.h"
 
 #define HOSTILE "evil\"\\\n\t\x1b[31mred\x01\x1f\x7f\xc2\x85\xff\xfe\xe2\x80\xa8" "end"
@@ -125,7 +126,7 @@ make_report (const char *host,
   options.probes = FALSE;
   options.adaptive = FALSE;
 
-  report = pq_report_new (target, ports, PQ_PROTOCOLS_BOTH, &options, services);
+  report = pq_report_new (target, ports, PQ_PROTOCOLS_BOTH, &options, pq_services_get_source (services));
   pq_report_add_queried (report, g_ptr_array_index (pq_target_get_addresses (target), 0),
                          "ns1.example.com");
   address = g_ptr_array_index (pq_report_get_queried (report), 0);
@@ -306,7 +307,7 @@ test_round_trip_scan_file (void)
   target = pq_target_new_parse ("127.0.0.1", &error);
   g_assert_no_error (error);
 
-  run.report = pq_report_new (target, ports, PQ_PROTOCOLS_BOTH, &options, services);
+  run.report = pq_report_new (target, ports, PQ_PROTOCOLS_BOTH, &options, pq_services_get_source (services));
   pq_report_set_no_reverse (run.report, TRUE);
   pq_report_add_queried (run.report, s.loopback, NULL);
   g_signal_connect (scanner, "result", G_CALLBACK (result_cb), &run);

@@ -10,7 +10,10 @@
 #include <string.h>
 
 #include "pq-ports.h"
-#include "pq-report.h"
+#include "pq-report-text.h"
+#include "pq-scanner.h"
+#include "pq-writers.h"
+#include "pq-writers-private.h"
 
 /* What a hostile host might send back: quote, backslash, newline, tab, a
  * terminal escape, other controls, DEL, a C1 control, invalid UTF-8 and
@@ -81,7 +84,7 @@ fixture_set_up (Fixture       *f,
   options.slow_link = TRUE;
   options.source_port = 5353;
 
-  f->report = pq_report_new (f->target, f->ports, PQ_PROTOCOLS_BOTH, &options, f->services);
+  f->report = pq_report_new (f->target, f->ports, PQ_PROTOCOLS_BOTH, &options, pq_services_get_source (f->services));
   address = g_inet_address_new_from_string ("192.0.2.10");
   pq_report_add_queried (f->report, address, "ns1.example.com");
 
@@ -282,7 +285,7 @@ test_json_empty (void)
 
   g_assert_no_error (error);
   pq_scan_options_init (&options);
-  report = pq_report_new (target, ports, PQ_PROTOCOLS_UDP, &options, services);
+  report = pq_report_new (target, ports, PQ_PROTOCOLS_UDP, &options, pq_services_get_source (services));
   pq_report_finish (report, FALSE);
 
   summary = pq_report_summary (report);
@@ -319,7 +322,7 @@ test_json_scoped_target (void)
   target = pq_target_new_parse ("fe80::1%lo", &error);
   g_assert_no_error (error);
   pq_scan_options_init (&options);
-  report = pq_report_new (target, ports, PQ_PROTOCOLS_TCP, &options, services);
+  report = pq_report_new (target, ports, PQ_PROTOCOLS_TCP, &options, pq_services_get_source (services));
   pq_report_add_queried (report, g_ptr_array_index (pq_target_get_addresses (target), 0), NULL);
   json = pq_report_to_json (report);
 
@@ -623,8 +626,8 @@ test_summary (void)
 
   g_assert_no_error (error);
   pq_scan_options_init (&options);
-  report = pq_report_new (target, ports, PQ_PROTOCOLS_TCP, &options, services);
-  only_listening = pq_report_new (target, ports, PQ_PROTOCOLS_TCP, &options, services);
+  report = pq_report_new (target, ports, PQ_PROTOCOLS_TCP, &options, pq_services_get_source (services));
+  only_listening = pq_report_new (target, ports, PQ_PROTOCOLS_TCP, &options, pq_services_get_source (services));
   for (guint i = 0; i < G_N_ELEMENTS (states); i++)
     {
       g_autoptr(PqResult) r = make_result ("192.0.2.10", (guint16) (i + 1), PQ_PROTOCOL_TCP,

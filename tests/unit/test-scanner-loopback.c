@@ -14,7 +14,10 @@
 #include <string.h>
 
 #include "pq-error.h"
-#include "pq-report.h"
+#include "pq-report-text.h"
+#include "pq-scanner.h"
+#include "pq-writers.h"
+#include "pq-writers-private.h"
 #include "pq-scanner.h"
 #include "pq-services.h"
 #include "loopback-servers.h"
@@ -399,7 +402,7 @@ test_both (void)
   target = pq_target_new_parse ("127.0.0.1", &error);
   g_assert_no_error (error);
   report = pq_report_new (target, ports, PQ_PROTOCOLS_BOTH, pq_scanner_get_options (scanner),
-                          pq_scanner_get_services (scanner));
+                          pq_services_get_source (pq_scanner_get_services (scanner)));
   for (guint i = 0; i < scan.results->len; i++)
     pq_report_add_result (report, g_ptr_array_index (scan.results, i));
   pq_report_finish (report, FALSE);

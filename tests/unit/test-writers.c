@@ -15,7 +15,10 @@
 
 #include "pq-error.h"
 #include "pq-ports.h"
-#include "pq-report.h"
+#include "pq-report-text.h"
+#include "pq-scanner.h"
+#include "pq-writers.h"
+#include "pq-writers-private.h"
 
 #define FORMULA  "=HYPERLINK(\"http://evil.example/\",\"x\")"
 #define MARKUP   "<script>alert(1)</script><img src=x onerror=alert(2)>"
@@ -48,7 +51,7 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
   f->services = pq_services_new_from_data ("", 0);
   pq_scan_options_init (&options);
-  f->report = pq_report_new (f->target, f->ports, PQ_PROTOCOLS_BOTH, &options, f->services);
+  f->report = pq_report_new (f->target, f->ports, PQ_PROTOCOLS_BOTH, &options, pq_services_get_source (f->services));
   address = g_inet_address_new_from_string ("192.0.2.10");
   pq_report_add_queried (f->report, address, MARKUP);
 
@@ -236,7 +239,7 @@ test_html_escaped (void)
 
   pq_html_append_escaped (out, "<a href=\"x\" title='y'>&amp;</a>\x1b[1m");
   g_assert_cmpstr (out->str, ==,
-                   "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;\\x1b[1m");
+                   "&lt;a href=&quot;x&quot; title=&apos;y&apos;&gt;&amp;amp;&lt;/a&gt;\\x1b[1m");
   g_string_truncate (out, 0);
   pq_html_append_escaped (out, NULL);
   g_assert_cmpstr (out->str, ==, "");

@@ -12,7 +12,10 @@
 
 #include "pq-dns.h"
 #include "pq-nbns.h"
-#include "pq-report.h"
+#include "pq-report-text.h"
+#include "pq-scanner.h"
+#include "pq-writers.h"
+#include "pq-writers-private.h"
 #include "pq-sqlbrowser.h"
 
 /* The seed the captures were made for: transaction id 42. */

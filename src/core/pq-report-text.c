@@ -1,0 +1,273 @@
+/* pq-report-text.c: PortQry's text layout, the one text rendering of a query
+ *
+ * The headings and the state words are PortQry's and stay in English:
+ * people and scripts that read PortQry logs look for them. Everything that
+ * came from the network or was typed is passed through pq_text_sanitize(),
+ * so nothing a host sends can drive a terminal.
+ *
+ * Copyright 2026 The Port Query authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "pq-report-text"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "pq-report-text.h"
+#include "pq-writers.h"
+#include "protocols/pq-probe.h"
+
+/**
+ * pq_text_sanitize:
+ *
+ * Network text may hold terminal escape sequences and other controls; they
+ * are shown as \xNN so nothing the host sends can drive the terminal.
+ */
+char *
+pq_text_sanitize (const char *text)
+{
+  return pq_probe_printable ((const guint8 *) (text ? text : ""), text ? strlen (text) : 0);
+}
+
+/* PortQry's status line: "TCP port 53 (domain service): LISTENING" */
+char *
+pq_text_result_line (PqResult *result)
+{
+  g_autofree char *service = pq_text_sanitize (pq_result_get_service (result));
+
+  return g_strdup_printf ("%s port %u (%s service): %s",
+                          pq_protocol_to_string (pq_result_get_protocol (result)),
+                          pq_result_get_port (result),
+                          pq_result_get_service (result) ? service : "unknown",
+                          pq_port_state_to_string (pq_result_get_state (result)));
+}
+
+/* A probe's findings as PortQry prints them under a port: one
+ * "label: value" line per finding, its parts indented below it. */
+void
+pq_text_append_details (GString    *out,
+                        GListModel *details,
+                        guint       depth)
+{
+  guint n = details ? g_list_model_get_n_items (details) : 0;
+
+  for (guint i = 0; i < n && depth < 8; i++)
+    {
+      g_autoptr(PqDetail) d = g_list_model_get_item (details, i);
+      g_autofree char *label = pq_text_sanitize (pq_detail_get_label (d));
+      g_autofree char *value = pq_text_sanitize (pq_detail_get_value (d));
+
+      if (*label != '\0' && *value != '\0')
+        g_string_append_printf (out, "%*s%s: %s\n", 4 + 2 * depth, "", label, value);
+      else
+        g_string_append_printf (out, "%*s%s\n", 4 + 2 * depth, "", *label ? label : value);
+      pq_text_append_details (out, pq_detail_get_children (d), depth + 1);
+    }
+}
+
+/* The status line, the findings, and with @evidence (portqry -v, the
+ * text export) the evidence behind the state. */
+void
+pq_text_append_result (GString  *out,
+                       PqResult *result,
+                       gboolean  evidence)
+{
+  g_autofree char *line = pq_text_result_line (result);
+
+  g_string_append_printf (out, "%s\n", line);
+  pq_text_append_details (out, pq_result_get_details (result), 0);
+  if (evidence)
+    {
+      g_autofree char *clean = pq_text_sanitize (pq_result_get_evidence (result));
+
+      g_string_append_printf (out, "    %s\n", clean);
+    }
+}
+
+static void
+append_target_called (GString  *out,
+                      PqTarget *target)
+{
+  g_autofree char *input = pq_text_sanitize (pq_target_get_input (target));
+
+  g_string_append_printf (out, "\nQuerying target system called:\n\n %s\n\n", input);
+}
+
+/* A name with several addresses: the others, and how to choose them. */
+static void
+append_other_addresses (GString    *out,
+                        PqTarget   *target,
+                        const char *address)
+{
+  GPtrArray *all = pq_target_get_addresses (target);
+  g_autoptr(GString) others = g_string_new (NULL);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      g_autofree char *a = pq_address_to_string (g_ptr_array_index (all, i),
+                                                 pq_target_get_scope_id (target));
+
+      if (g_strcmp0 (a, address) != 0)
+        g_string_append_printf (others, "%s%s", others->len ? ", " : "", a);
+    }
+  if (all->len > 1)
+    g_string_append_printf (out, _("The name has other addresses too: %s (-4, -6 or --all-addresses to choose)\n\n"),
+                            others->str);
+}
+
+/* What PortQry prints before the ports of one address: the target, how
+ * its name or address was resolved, and "querying...". */
+void
+pq_text_append_address (GString  *out,
+                        PqReport *report,
+                        guint     index)
+{
+  PqTarget *target = pq_report_get_target (report);
+  const char *address = g_ptr_array_index (pq_report_get_queried (report), index);
+  const char *reverse = pq_report_get_reverse_name (report, index);
+
+  append_target_called (out, target);
+  if (!pq_target_is_literal (target))
+    {
+      g_string_append_printf (out, "Attempting to resolve name to IP address...\n\nName resolved to %s\n\n", address);
+      append_other_addresses (out, target, address);
+    }
+  else if (!pq_report_get_no_reverse (report))
+    {
+      g_autofree char *name = pq_text_sanitize (reverse);
+
+      g_string_append (out, "Attempting to resolve IP address to a name...\n\n");
+      if (reverse != NULL)
+        g_string_append_printf (out, "IP address resolved to %s\n\n", name);
+      else
+        g_string_append (out, "Failed to resolve IP address to name\n\n");
+    }
+  g_string_append (out, "querying...\n\n");
+}
+
+/* What PortQry prints before it says a name does not resolve. */
+void
+pq_text_append_unresolved (GString  *out,
+                           PqTarget *target)
+{
+  append_target_called (out, target);
+  g_string_append (out, "Attempting to resolve name to IP address...\n\n");
+}
+
+void
+pq_text_append_log_header (GString   *out,
+                           GDateTime *date)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (date);
+  g_autofree char *text = g_date_time_format (local, "%a %b %d %H:%M:%S %Y");
+
+  g_string_append_printf (out, "PortQry (Port Query for Linux) version %s Log File\n\n", PACKAGE_VERSION);
+  g_string_append_printf (out, "System Date: %s\n\n", text);
+}
+
+void
+pq_text_append_log_footer (GString *out)
+{
+  g_string_append (out, "\n========= end of log file =========\n");
+}
+
+/* "2026-11-25 14:01:02 CET", or "-" for a query still running */
+char *
+pq_text_format_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (time == NULL)
+    return g_strdup ("-");
+  local = g_date_time_to_local (time);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M:%S %Z");
+}
+
+char *
+pq_text_settings_line (PqReport *report)
+{
+  const PqScanOptions *o = pq_report_get_options (report);
+  /* Translators: the source port in the settings line, when none was chosen */
+  g_autofree char *source = o->source_port ? g_strdup_printf ("%u", o->source_port) : g_strdup (_("any"));
+
+  return g_strdup_printf (_("TCP: %u tries of %u ms%s; UDP: %u tries of %u ms%s; %u ports in flight; source port %s; protocol probes %s"),
+                          o->tcp_tries, o->tcp_timeout_ms,
+                          o->adaptive ? _(" (shorter once the host's round trip is known)") : "",
+                          o->udp_tries, o->slow_link ? 2 * o->udp_wait_ms : o->udp_wait_ms,
+                          o->slow_link ? _(" (slow link)") : "",
+                          o->window, source, o->probes ? _("on") : _("off"));
+}
+
+static void
+append_address_results (GString    *out,
+                        GListModel *results,
+                        const char *address)
+{
+  guint n = g_list_model_get_n_items (results);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PqResult) r = g_list_model_get_item (results, i);
+
+      if (g_strcmp0 (pq_result_get_address (r), address) == 0)
+        pq_text_append_result (out, r, TRUE);
+    }
+}
+
+/**
+ * pq_report_to_text:
+ *
+ * Returns: (transfer full): the report in PortQry's log layout, with what
+ *   was asked, the evidence under each status line and the summary
+ */
+char *
+pq_report_to_text (PqReport *report)
+{
+  GString *out = g_string_new (NULL);
+  GPtrArray *queried = pq_report_get_queried (report);
+  g_autofree char *ports = pq_report_get_ports_text (report);
+  g_autofree char *settings = pq_text_settings_line (report);
+  g_autofree char *summary = pq_report_summary (report);
+
+  pq_text_append_log_header (out, pq_report_get_started (report));
+  g_string_append_printf (out, "Ports: %s (%s)\n", ports, pq_report_get_protocols_text (report));
+  g_string_append_printf (out, "Settings: %s\n", settings);
+  for (guint a = 0; a < queried->len; a++)
+    {
+      pq_text_append_address (out, report, a);
+      append_address_results (out, pq_report_get_results (report), g_ptr_array_index (queried, a));
+    }
+  g_string_append_printf (out, "\n%s: %s%s\n", _("Summary"), summary,
+                          pq_report_get_cancelled (report) ? _(" (cancelled before the end)") : "");
+  pq_text_append_log_footer (out);
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * pq_report_to_summary_text:
+ *
+ * Returns: (transfer full): the counts and one line per port, for a ticket
+ *   or a chat
+ */
+char *
+pq_report_to_summary_text (PqReport *report)
+{
+  GString *out = g_string_new (NULL);
+  GListModel *results = pq_report_get_results (report);
+  g_autofree char *input = pq_text_sanitize (pq_target_get_input (pq_report_get_target (report)));
+  g_autofree char *summary = pq_report_summary (report);
+  guint n = g_list_model_get_n_items (results);
+
+  g_string_append_printf (out, _("Port Query: %s"), input);
+  g_string_append_printf (out, "\n%s\n\n", summary);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PqResult) result = g_list_model_get_item (results, i);
+      g_autofree char *line = pq_text_result_line (result);
+
+      g_string_append_printf (out, "%s\n", line);
+    }
+  return g_string_free (out, FALSE);
+}
