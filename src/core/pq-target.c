@@ -172,6 +172,28 @@ looks_like_host_and_port (const char *host)
   return strchr (host, ':') == colon;
 }
 
+/* What people paste instead of a host: a web address, or host:port. */
+static gboolean
+check_not_url (const char  *host,
+               GError     **error)
+{
+  if (strstr (host, "://") != NULL || strchr (host, '/') != NULL)
+    {
+      g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_TARGET,
+                   _("“%s” looks like a web address. Type only the computer’s name or address, without http:// or a path."),
+                   host);
+      return FALSE;
+    }
+  if (looks_like_host_and_port (host))
+    {
+      g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_TARGET,
+                   _("“%s” has a port after the host. Type only the host here, and the port separately (with -e on the command line)."),
+                   host);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * pq_target_new_parse:
  * @text: what the user typed: a name, an IPv4 or IPv6 address, an IPv6
@@ -219,20 +241,8 @@ pq_target_new_parse (const char  *text,
       return NULL;
     }
 
-  if (strstr (host, "://") != NULL || strchr (host, '/') != NULL)
-    {
-      g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_TARGET,
-                   _("“%s” looks like a web address. Type only the computer’s name or address, without http:// or a path."),
-                   host);
-      return NULL;
-    }
-  if (looks_like_host_and_port (host))
-    {
-      g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_TARGET,
-                   _("“%s” has a port after the host. Type only the host here, and the port separately (with -e on the command line)."),
-                   host);
-      return NULL;
-    }
+  if (!check_not_url (host, error))
+    return NULL;
 
   if (host[0] == '[')
     {
