@@ -233,9 +233,11 @@ engine_fill (Engine *engine)
 }
 
 /* ------------------------------------------------------------------ */
-/* The engine's GSource: one epoll set for every socket, and the      */
-/* earliest deadline as its timeout. GLib's poll() over one GSource per */
-/* socket costs O(window) per wake-up; epoll costs O(ready).            */
+/* The engine's GSource                                               */
+
+/* One epoll set for every socket, and the earliest deadline as the
+ * timeout. GLib's poll() over one GSource per socket costs O(window) per
+ * wake-up; epoll costs O(ready). */
 
 typedef struct
 {
