@@ -3,7 +3,7 @@
  *
  * Built once per codec with -DFUZZ_CODEC=<codec variable> and
  * -DFUZZ_TCP=0|1. The input plays the peer: the harness drives the codec
- * the way the scan engine does (pq-scanner.c), feeding the bytes as one
+ * the way the scan engine does (pq-scan-talk.c), feeding the bytes as one
  * stream in chunks (TCP) or as datagrams (UDP), and checks that whatever
  * the codec keeps is valid UTF-8 without control characters.
  *

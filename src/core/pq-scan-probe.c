@@ -1,0 +1,447 @@
+/* pq-scan-probe.c: one port's state machine
+ *
+ * A probe opens its socket, connects (TCP) or sends (UDP), waits with a
+ * deadline, tries again as configured, and decides the port from what the
+ * socket reports (pq-rules.c). A port with a protocol probe talks through
+ * pq-scan-talk.c: over TCP once the handshake is done, over UDP from the
+ * first datagram on. Finishing a port builds its PqResult and hands it to
+ * the job; a silent UDP port on a host that limits its ICMP answers is
+ * queued for a paced second look instead.
+ *
+ * Copyright 2026 The Port Query authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "pq-scanner"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "pq-scanner-private.h"
+
+static GSocketFamily
+engine_family (Engine *engine)
+{
+  return engine->target.ss_family == AF_INET6 ? G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4;
+}
+
+static void
+probe_close (Probe *probe)
+{
+  if (probe->fd >= 0)
+    close (probe->fd);   /* also leaves the epoll set */
+  probe->fd = -1;
+  probe->registered = FALSE;
+  probe->deadline_us = 0;
+}
+
+void
+pq_scan_probe_release (Probe *probe)
+{
+  Engine *engine = probe->engine;
+
+  probe_close (probe);
+  g_clear_pointer (&probe->talk, pq_scan_talk_free);
+  probe->in_use = FALSE;
+  probe->gen++;
+  engine->active--;
+  g_array_append_val (engine->free_slots, probe->slot);
+}
+
+static guint
+probe_wait_ms (Probe *probe)
+{
+  const PqScanOptions *o = &probe->engine->job->options;
+
+  if (probe->spec.protocol == PQ_PROTOCOL_TCP)
+    return probe->engine->tcp_wait_ms;
+  return o->slow_link ? o->udp_wait_ms * 2 : o->udp_wait_ms;
+}
+
+/* Returns: TRUE if the port's silence is to be checked again later */
+static gboolean
+probe_pace_instead (Probe       *probe,
+                    Observation *obs)
+{
+  Engine *engine = probe->engine;
+  Spec *spec;
+
+  if (probe->spec.protocol != PQ_PROTOCOL_UDP)
+    return FALSE;
+  if (probe->spec.paced)
+    {
+      if (obs->outcome.kind == PQ_OUTCOME_TIMEOUT && ++engine->paced_silent_run >= PACED_GIVE_UP)
+        engine->paced_left = 0;
+      else if (obs->outcome.kind != PQ_OUTCOME_TIMEOUT)
+        engine->paced_silent_run = 0;
+      return FALSE;
+    }
+  if (obs->outcome.kind != PQ_OUTCOME_TIMEOUT || engine->unreach_seen == 0 || engine->paced_left == 0)
+    return FALSE;
+
+  engine->paced_left--;
+  spec = g_memdup2 (&probe->spec, sizeof *spec);
+  spec->paced = TRUE;
+  g_queue_push_tail (&engine->paced, spec);
+  pq_scan_probe_release (probe);
+  return TRUE;
+}
+
+/* Decides the port, hands the result over and frees the slot. */
+void
+pq_scan_probe_finish (Probe       *probe,
+                      Observation *obs)
+{
+  Engine *engine = probe->engine;
+  Job *job = engine->job;
+  gint64 now = probe->talk && probe->talk->decided_us ? probe->talk->decided_us : g_get_monotonic_time ();
+  gint64 since = obs->outcome.kind == PQ_OUTCOME_TIMEOUT ? probe->started_us : probe->try_started_us;
+  double elapsed_ms = (double) (now - since) / 1000.0;
+  g_autofree char *evidence = NULL;
+  g_autofree char *local = pq_scan_local_address (probe->fd);
+  PqResult *result = pq_result_new (job->address_str, probe->spec.port, probe->spec.protocol);
+  PqPortState state;
+  PqReason reason;
+
+  if (obs->outcome.have_icmp && obs->outcome.icmp_from_target &&
+      (obs->outcome.icmp6 ? obs->outcome.icmp_code == 4 : obs->outcome.icmp_code == 3))
+    {
+      engine->unreach_seen++;
+      /* The host just spent an ICMP answer; a second look sent before it
+       * has earned the next one would meet silence and wrongly "stay
+       * silent". */
+      engine->next_paced_us = MAX (engine->next_paced_us,
+                                   g_get_monotonic_time () + (gint64) PACED_INTERVAL_MS * 1000);
+    }
+  if (probe_pace_instead (probe, obs))
+    return;
+
+  if (probe->talk != NULL)
+    obs->outcome.query = probe->talk->codec->name;
+  state = pq_rules_decide (probe->spec.protocol, &obs->outcome, &reason);
+  evidence = pq_rules_describe (probe->spec.protocol, &obs->outcome, reason, job->address_str,
+                                obs->icmp_from, probe->try, probe->wait_ms, elapsed_ms,
+                                obs->bytes);
+  if (probe->talk != NULL)
+    evidence = pq_scan_talk_evidence (probe->talk, g_steal_pointer (&evidence), reason);
+  if (probe->spec.protocol == PQ_PROTOCOL_UDP && reason == PQ_REASON_NO_RESPONSE && engine->unreach_seen > 0)
+    {
+      g_autofree char *note = probe->spec.paced
+        ? g_strdup (_("It was asked again after a pause, since the host limits how fast it reports closed ports, and stayed silent."))
+        : g_strdup_printf (ngettext ("The host limits how fast it reports closed ports (%u port was reported closed), so this silent port may be closed too.",
+                                     "The host limits how fast it reports closed ports (%u ports were reported closed), so this silent port may be closed too.",
+                                     engine->unreach_seen),
+                           engine->unreach_seen);
+      char *more = g_strconcat (evidence, " ", note, NULL);
+
+      g_free (evidence);
+      evidence = more;
+    }
+
+  pq_result_set_state (result, state, reason);
+  pq_result_set_service (result,
+                         pq_services_lookup (job->services, probe->spec.port, probe->spec.protocol),
+                         pq_services_probe_for (job->services, probe->spec.port, probe->spec.protocol));
+  pq_result_set_evidence (result, evidence);
+  pq_result_set_timing (result, probe->try, elapsed_ms);
+  pq_result_set_local_address (result, local);
+  if (obs->outcome.have_icmp)
+    pq_result_set_reply (result, obs->icmp_from, obs->outcome.icmp_type, obs->outcome.icmp_code, 0);
+  else if (reason == PQ_REASON_SYN_ACK || reason == PQ_REASON_RESET || reason == PQ_REASON_UDP_RESPONSE)
+    /* A TCP conversation holds the handshake's observation: count what
+     * the service sent after it as well. */
+    pq_result_set_reply (result, job->address_str, -1, -1,
+                         probe->talk != NULL ? MAX (obs->bytes, (guint) probe->talk->received) : obs->bytes);
+
+  if (probe->spec.protocol == PQ_PROTOCOL_TCP &&
+      (reason == PQ_REASON_SYN_ACK || reason == PQ_REASON_RESET))
+    pq_scan_engine_learn_rtt (engine, now - probe->try_started_us);
+  if (probe->talk != NULL)
+    for (guint i = 0; i < probe->talk->findings.details->len; i++)
+      pq_result_add_detail (result, g_ptr_array_index (probe->talk->findings.details, i));
+
+  pq_scan_job_push (job, result);
+  g_free (obs->icmp_from);
+  obs->icmp_from = NULL;
+
+  pq_scan_probe_release (probe);
+}
+
+static void
+probe_finish_error (Probe    *probe,
+                    int       error_number,
+                    gboolean  immediate)
+{
+  Observation obs = { .outcome = { .kind = PQ_OUTCOME_ERROR, .error_number = error_number,
+                                   .immediate = immediate } };
+
+  if (probe->fd >= 0)
+    pq_scan_read_error_queue (probe->fd, &probe->engine->target, &obs);
+  pq_scan_probe_finish (probe, &obs);
+}
+
+void
+pq_scan_probe_timeout (Probe *probe)
+{
+  Observation obs = { .outcome = { .kind = PQ_OUTCOME_TIMEOUT } };
+  guint tries = probe->spec.protocol == PQ_PROTOCOL_TCP ? probe->engine->job->options.tcp_tries
+                                                         : probe->engine->job->options.udp_tries;
+
+  probe->deadline_us = 0;
+  if (probe->talk != NULL && probe->talk->active)
+    {
+      pq_scan_talk_end (probe, _("no reply in time"));
+      return;
+    }
+  if (probe->try < tries)
+    {
+      probe->try++;
+      pq_scan_probe_try (probe);
+      return;
+    }
+  if (probe->talk != NULL && probe->talk->answered)
+    {
+      obs.outcome.kind = PQ_OUTCOME_REPLY;
+      obs.bytes = (guint) probe->talk->received;
+    }
+  pq_scan_probe_finish (probe, &obs);
+}
+
+static void
+tcp_ready (Probe *probe)
+{
+  int err = 0;
+  socklen_t len = sizeof err;
+  struct sockaddr_storage local;
+  socklen_t local_len = sizeof local;
+  Observation obs = { .outcome = { .kind = PQ_OUTCOME_CONNECTED } };
+
+  if (getsockopt (probe->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+    err = errno;
+  if (err != 0)
+    {
+      probe_finish_error (probe, err, FALSE);
+      return;
+    }
+
+  {
+    /* Close with a reset: no FIN exchange, no TIME_WAIT left behind. */
+    struct linger lg = { 1, 0 };
+    setsockopt (probe->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+  }
+
+  /* Connecting to a port in the ephemeral range of this very host can
+   * meet our own socket (TCP simultaneous open); that is no listener.
+   * sin_port and sin6_port sit at the same offset. */
+  if (getsockname (probe->fd, (struct sockaddr *) &local, &local_len) == 0 &&
+      pq_scan_same_host ((struct sockaddr *) &local, &probe->engine->target) &&
+      ((struct sockaddr_in *) &local)->sin_port == g_htons (probe->spec.port))
+    obs.outcome.self_connect = TRUE;
+
+  if (!pq_scan_talk_begin_tcp (probe, &obs))
+    pq_scan_probe_finish (probe, &obs);
+}
+
+static void
+udp_ready (Probe *probe)
+{
+  Observation obs = { .outcome = { .kind = PQ_OUTCOME_ERROR } };
+  gssize n;
+
+  pq_scan_read_error_queue (probe->fd, &probe->engine->target, &obs);
+  if (obs.outcome.have_icmp)
+    {
+      pq_scan_probe_finish (probe, &obs);
+      return;
+    }
+
+  n = recv (probe->fd, probe->engine->buffer, MAX_DATAGRAM, MSG_DONTWAIT);
+  if (n >= 0 && probe->talk != NULL)
+    {
+      pq_scan_talk_datagram (probe, (guint8 *) probe->engine->buffer, (gsize) n);
+      return;
+    }
+  if (n >= 0)
+    {
+      obs.outcome.kind = PQ_OUTCOME_REPLY;
+      obs.bytes = (guint) n;
+      pq_scan_probe_finish (probe, &obs);
+      return;
+    }
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+    return;
+
+  probe_finish_error (probe, errno, FALSE);
+}
+
+
+/* The socket is ready: the conversation's, or the plain test's. */
+void
+pq_scan_probe_ready (Probe   *probe,
+                     guint32  events)
+{
+  if (probe->talk != NULL && probe->talk->active)
+    pq_scan_talk_io (probe, events);
+  else if (probe->spec.protocol == PQ_PROTOCOL_TCP)
+    tcp_ready (probe);
+  else
+    udp_ready (probe);
+}
+
+/* Waits for the socket and arms this try's deadline. */
+static void
+probe_wait (Probe    *probe,
+            guint32   events)
+{
+  Engine *engine = probe->engine;
+
+  if (!probe->registered)
+    {
+      struct epoll_event ev = { .events = events,
+                                .data.u64 = ((guint64) probe->gen << 32) | probe->slot };
+
+      if (epoll_ctl (engine->epfd, EPOLL_CTL_ADD, probe->fd, &ev) != 0)
+        {
+          probe_finish_error (probe, errno, TRUE);
+          return;
+        }
+      probe->registered = TRUE;
+    }
+  probe->wait_ms = probe_wait_ms (probe);
+  probe->deadline_us = probe->try_started_us + (gint64) probe->wait_ms * 1000;
+  pq_scan_timers_push (engine, (Timer) { probe->deadline_us, probe->slot, probe->gen });
+}
+
+/* Returns: 0, or the errno that kept the socket from being made */
+static int
+probe_open_socket (Probe *probe)
+{
+  GSocketFamily family = engine_family (probe->engine);
+  guint16 sp = probe->engine->job->options.source_port;
+  int type = probe->spec.protocol == PQ_PROTOCOL_TCP ? SOCK_STREAM : SOCK_DGRAM;
+  int err;
+
+  probe->fd = socket (family == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET,
+                      type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (probe->fd < 0)
+    return errno;
+
+  pq_scan_enable_recverr (probe->fd, family);
+  if (sp != 0 && (err = pq_scan_bind_source_port (probe->fd, family, sp)) != 0)
+    return err;
+  return 0;
+}
+
+/* A descriptor shortage is the engine's problem, not the port's: put the
+ * port back and run fewer at once. */
+static gboolean
+probe_defer_if_short (Probe *probe,
+                      int    err)
+{
+  Engine *engine = probe->engine;
+  Spec *spec;
+
+  if ((err != EMFILE && err != ENFILE && err != EADDRNOTAVAIL && err != ENOBUFS) ||
+      engine->active <= 1)
+    return FALSE;
+
+  spec = g_memdup2 (&probe->spec, sizeof *spec);
+  g_queue_push_head (&engine->deferred, spec);
+  pq_scan_probe_release (probe);
+  engine->window = MAX (1, engine->active);
+  g_debug ("descriptor shortage (%s): window now %u", g_strerror (err), engine->window);
+  return TRUE;
+}
+
+static int
+probe_connect (Probe *probe)
+{
+  Engine *engine = probe->engine;
+  struct sockaddr_storage to = engine->target;
+
+  pq_scan_set_port (&to, probe->spec.port);
+  if (connect (probe->fd, (struct sockaddr *) &to, engine->target_len) != 0)
+    return errno;
+  return 0;
+}
+
+static void
+tcp_try (Probe *probe)
+{
+  int err = probe_open_socket (probe);
+
+  if (err == 0)
+    err = probe_connect (probe);
+
+  if (err == EINPROGRESS)
+    probe_wait (probe, EPOLLOUT);
+  else if (err == 0)
+    tcp_ready (probe);
+  else if (!probe_defer_if_short (probe, err))
+    probe_finish_error (probe, err, err != ECONNREFUSED);
+}
+
+static void
+udp_try (Probe *probe)
+{
+  int err = 0;
+
+  if (probe->fd < 0)
+    {
+      err = probe_open_socket (probe);
+      /* A connected socket gets only the target's replies, and its errors. */
+      if (err == 0)
+        err = probe_connect (probe);
+      if (err != 0)
+        {
+          if (!probe_defer_if_short (probe, err))
+            probe_finish_error (probe, err, TRUE);
+          return;
+        }
+      pq_scan_talk_begin_udp (probe);
+    }
+
+  /* Nothing answered the first request: a codec may ask differently on
+   * the next try (SNMP: v2c after v1, for agents that speak only one). */
+  if (probe->talk != NULL && !probe->talk->answered && probe->try > 1 &&
+      probe->talk->steps == 1 && probe->talk->codec->retry != NULL)
+    {
+      g_byte_array_set_size (probe->talk->request, 0);
+      probe->talk->codec->retry (probe->talk->state, probe->try, probe->talk->request);
+    }
+
+  /* PortQry sends an empty datagram, then the service's own query. A
+   * port with a protocol probe gets the query at once: it tells the
+   * same about ICMP, and a reply settles "LISTENING or FILTERED". */
+  if ((probe->talk != NULL
+       ? send (probe->fd, probe->talk->request->data, probe->talk->request->len, 0)
+       : send (probe->fd, "", 0, 0)) < 0)
+    {
+      err = errno;
+      if (err != EAGAIN && err != ENOBUFS)
+        {
+          probe_finish_error (probe, err, err == EPERM || err == ENETUNREACH || err == EHOSTUNREACH);
+          return;
+        }
+    }
+  probe_wait (probe, EPOLLIN);
+}
+
+void
+pq_scan_probe_try (Probe *probe)
+{
+  probe->try_started_us = g_get_monotonic_time ();
+  if (probe->spec.protocol == PQ_PROTOCOL_TCP)
+    {
+      /* Each TCP try is a fresh connection, as PortQry's three attempts. */
+      probe_close (probe);
+      tcp_try (probe);
+    }
+  else
+    udp_try (probe);
+}

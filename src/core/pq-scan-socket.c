@@ -1,0 +1,157 @@
+/* pq-scan-socket.c: the scan engine's socket and ICMP helpers
+ *
+ * Plain descriptors rather than GSockets: GIO turns errno into a GError
+ * and cannot read IP_RECVERR messages, and both are the evidence. Here are
+ * the sockaddr conversions, the ICMP error queue, and the socket options
+ * every probe's socket gets (RECVERR, a fixed source port).
+ *
+ * Copyright 2026 The Port Query authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "pq-scanner"
+
+#include "config.h"
+
+#include <errno.h>
+#include <time.h>  /* before linux/errqueue.h, which needs struct timespec */
+#include <linux/errqueue.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "pq-scanner-private.h"
+#include "pq-target.h"
+
+void
+pq_scan_set_port (struct sockaddr_storage *ss,
+                  guint16                  port)
+{
+  if (ss->ss_family == AF_INET6)
+    ((struct sockaddr_in6 *) ss)->sin6_port = g_htons (port);
+  else
+    ((struct sockaddr_in *) ss)->sin_port = g_htons (port);
+}
+
+char *
+pq_scan_sockaddr_to_string (const struct sockaddr *sa,
+                            gboolean               with_port)
+{
+  g_autoptr(GSocketAddress) address = NULL;
+  GInetSocketAddress *inet;
+  gsize len = sa->sa_family == AF_INET6 ? sizeof (struct sockaddr_in6) : sizeof (struct sockaddr_in);
+
+  address = g_socket_address_new_from_native ((gpointer) sa, len);
+  if (address == NULL || !G_IS_INET_SOCKET_ADDRESS (address))
+    return NULL;
+  inet = G_INET_SOCKET_ADDRESS (address);
+  if (with_port)
+    return pq_socket_address_to_string (g_inet_socket_address_get_address (inet),
+                                        sa->sa_family == AF_INET6 ? g_inet_socket_address_get_scope_id (inet) : 0,
+                                        g_inet_socket_address_get_port (inet));
+  return pq_address_to_string (g_inet_socket_address_get_address (inet), 0);
+}
+
+gboolean
+pq_scan_same_host (const struct sockaddr         *a,
+                   const struct sockaddr_storage *b)
+{
+  /* Copied out: the error queue's sockaddr is not aligned for the casts. */
+  struct sockaddr_storage sa;
+
+  memcpy (&sa, a, a->sa_family == AF_INET6 ? sizeof (struct sockaddr_in6) : sizeof (struct sockaddr_in));
+  if (sa.ss_family != b->ss_family)
+    return FALSE;
+  if (sa.ss_family == AF_INET)
+    return ((const struct sockaddr_in *) &sa)->sin_addr.s_addr ==
+           ((const struct sockaddr_in *) b)->sin_addr.s_addr;
+  return memcmp (&((const struct sockaddr_in6 *) &sa)->sin6_addr,
+                 &((const struct sockaddr_in6 *) b)->sin6_addr, sizeof (struct in6_addr)) == 0;
+}
+
+/* Reads the ICMP message behind a socket error from the error queue. */
+void
+pq_scan_read_error_queue (int                            fd,
+                          const struct sockaddr_storage *target,
+                          Observation                   *obs)
+{
+  for (guint n = 0; n < 8; n++)
+    {
+      union { char buf[CMSG_SPACE (sizeof (struct sock_extended_err) + sizeof (struct sockaddr_in6))]; struct cmsghdr align; } control;
+      char data[64];
+      struct sockaddr_storage name;
+      struct iovec iov = { data, sizeof data };
+      struct msghdr msg = {
+        .msg_name = &name, .msg_namelen = sizeof name,
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = control.buf, .msg_controllen = sizeof control.buf,
+      };
+
+      if (recvmsg (fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+        return;
+
+      for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); c != NULL; c = CMSG_NXTHDR (&msg, c))
+        {
+          struct sock_extended_err *ee;
+
+          if (!((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+                (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)))
+            continue;
+          ee = (struct sock_extended_err *) (void *) CMSG_DATA (c);
+          if (obs->outcome.have_icmp ||
+              (ee->ee_origin != SO_EE_ORIGIN_ICMP && ee->ee_origin != SO_EE_ORIGIN_ICMP6))
+            continue;
+
+          obs->outcome.have_icmp = TRUE;
+          obs->outcome.icmp6 = ee->ee_origin == SO_EE_ORIGIN_ICMP6;
+          obs->outcome.icmp_type = ee->ee_type;
+          obs->outcome.icmp_code = ee->ee_code;
+          obs->outcome.error_number = (int) ee->ee_errno;
+          obs->outcome.icmp_from_target = pq_scan_same_host (SO_EE_OFFENDER (ee), target);
+          obs->icmp_from = pq_scan_sockaddr_to_string (SO_EE_OFFENDER (ee), FALSE);
+        }
+    }
+}
+
+void
+pq_scan_enable_recverr (int           fd,
+                        GSocketFamily family)
+{
+  int one = 1;
+
+  /* Without it an unconnected socket never learns of ICMP errors, and no
+   * socket learns their type, code and sender. */
+  if (family == G_SOCKET_FAMILY_IPV6)
+    setsockopt (fd, SOL_IPV6, IPV6_RECVERR, &one, sizeof one);
+  else
+    setsockopt (fd, SOL_IP, IP_RECVERR, &one, sizeof one);
+}
+
+int
+pq_scan_bind_source_port (int           fd,
+                          GSocketFamily family,
+                          guint16       port)
+{
+  struct sockaddr_storage ss = { 0 };
+  int one = 1;
+
+  /* Every probe binds the same port; only the destination port differs,
+   * so the connections stay distinct. */
+  setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  ss.ss_family = family == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET;
+  pq_scan_set_port (&ss, port);
+  if (bind (fd, (struct sockaddr *) &ss,
+            ss.ss_family == AF_INET6 ? sizeof (struct sockaddr_in6) : sizeof (struct sockaddr_in)) != 0)
+    return errno;
+  return 0;
+}
+
+char *
+pq_scan_local_address (int fd)
+{
+  struct sockaddr_storage ss;
+  socklen_t len = sizeof ss;
+
+  if (fd < 0 || getsockname (fd, (struct sockaddr *) &ss, &len) != 0)
+    return NULL;
+  return pq_scan_sockaddr_to_string ((struct sockaddr *) &ss, TRUE);
+}
