@@ -70,6 +70,10 @@ add_ns() {
     ip netns add "$ns" || { echo "FAIL: cannot create namespace $ns"; exit 1; }
     own_ns+=("$ns")
     ip -n "$ns" link set lo up
+    # No duplicate-address detection: a router's link-local address would
+    # stay "tentative" for about 1.5 s, and while it is, Linux does not
+    # resolve neighbours for the packets it forwards.
+    ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
   done
 }
 
