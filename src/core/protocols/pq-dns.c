@@ -529,6 +529,27 @@ flags_text (guint16 flags)
   return g_string_free (s, FALSE);
 }
 
+/* Questions are skipped: the server echoes ours. */
+static gboolean
+skip_questions (Reader  *r,
+                guint16  qd)
+{
+  for (guint i = 0; i < qd; i++)
+    {
+      g_autofree char *name = pq_dns_read_name (r->msg, r->len, &r->pos, &r->error);
+
+      if (name == NULL)
+        return FALSE;
+      if (r->len - r->pos < 4)
+        {
+          r->error = N_("the question runs past the end");
+          return FALSE;
+        }
+      r->pos += 4;
+    }
+  return TRUE;
+}
+
 /* Parses one whole DNS message: header, question, answer, authority and
  * additional sections. What could be read stays in the findings. */
 static PqStep
@@ -584,21 +605,7 @@ parse_reply (Dns             *d,
   pq_probe_add_detail (findings, "dns-flags", _("Flags"), *flags ? flags : _("none"));
   pq_probe_add_detail (findings, "dns-counts", _("Records"), counts);
 
-  /* Questions are skipped: the server echoes ours. */
-  for (guint i = 0; i < qd && ok; i++)
-    {
-      g_autofree char *name = pq_dns_read_name (msg, len, &r.pos, &r.error);
-
-      if (name == NULL)
-        ok = FALSE;
-      else if (len - r.pos < 4)
-        {
-          r.error = N_("the question runs past the end");
-          ok = FALSE;
-        }
-      else
-        r.pos += 4;
-    }
+  ok = skip_questions (&r, qd);
   ok = ok && read_section (&r, an, "dns-answers", _("Answers"), findings, TRUE);
   ok = ok && read_section (&r, ns, "dns-authority", _("Authority"), findings, FALSE);
   ok = ok && read_section (&r, ar, "dns-additional", _("Additional"), findings, FALSE);

@@ -1056,6 +1056,34 @@ cl_request (Epm        *e,
   g_byte_array_append (out, stub->data, stub->len);
 }
 
+/* Any PDU but a response: a fault or reject ends the query, "working"
+ * means wait. */
+static PqStep
+cl_not_response (Epm             *e,
+                 guint8           ptype,
+                 Ndr             *r,
+                 PqProbeFindings *findings)
+{
+  switch (ptype)
+    {
+    case PTYPE_FAULT:
+    case PTYPE_REJECT:
+      {
+        guint32 status = ndr_u32 (r);
+
+        if (!r->ok)
+          return malformed (e, findings, _("the fault is cut short"));
+        return fault (e, status, findings);
+      }
+    case PTYPE_WORKING:
+      return PQ_STEP_READ;
+    case PTYPE_NOCALL:
+      return malformed (e, findings, _("the server says it has no such call"));
+    default:
+      return malformed (e, findings, _("ept_lookup was answered with a PDU of another type"));
+    }
+}
+
 static PqStep
 cl_step (Epm             *e,
          const guint8    *in,
@@ -1103,26 +1131,8 @@ cl_step (Epm             *e,
     return malformed (e, findings, _("the body length runs past the end of the datagram"));
   ndr_init (&r, in + CL_HEADER, body_len, e->big_endian);
 
-  switch (ptype)
-    {
-    case PTYPE_RESPONSE:
-      break;
-    case PTYPE_FAULT:
-    case PTYPE_REJECT:
-      {
-        guint32 status = ndr_u32 (&r);
-
-        if (!r.ok)
-          return malformed (e, findings, _("the fault is cut short"));
-        return fault (e, status, findings);
-      }
-    case PTYPE_WORKING:
-      return PQ_STEP_READ;
-    case PTYPE_NOCALL:
-      return malformed (e, findings, _("the server says it has no such call"));
-    default:
-      return malformed (e, findings, _("ept_lookup was answered with a PDU of another type"));
-    }
+  if (ptype != PTYPE_RESPONSE)
+    return cl_not_response (e, ptype, &r, findings);
 
   /* Fragments are taken in order; one out of order waits for a retry. */
   if (fragnum == 0)
