@@ -126,7 +126,8 @@ test_duplicates (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) ports = pq_ports_parse ("80,53,80,50-55,443,53", &error);
-  /* Each port once, where it first appeared: 53 is skipped inside 50-55. */
+  /* As the README says: a port given twice is queried once, in its first
+   * place; 53 is skipped inside 50-55. */
   static const guint16 expected[] = { 80, 53, 50, 51, 52, 54, 55, 443 };
   g_autoptr(GArray) overlap = NULL;
   static const guint16 expected_overlap[] = { 10, 11, 12, 13, 14, 15 };
@@ -188,7 +189,7 @@ test_rejected (void)
     { "-5", "for example 80,443,1024-1350" },
     { "-", "for example 80,443,1024-1350" },
     { "abc", "for example 80,443,1024-1350" },
-    { "80,,x", "for example 80,443,1024-1350" },
+    { "80,,x", "without the extra comma: “80,x”" },
     { "80,http", "for example 80,443,1024-1350" },
     { "+80", "for example 80,443,1024-1350" },
     { "0x50", "for example 80,443,1024-1350" },
@@ -210,11 +211,41 @@ test_rejected (void)
     }
 }
 
+/* "1,,2" is refused, not read as 1,2: the gap is often a port that went
+ * missing. The message gives the list to type instead. */
+static void
+test_empty_entry (void)
+{
+  static const BadInput cases[] = {
+    { "1,,2", "“1,2”" },
+    { ",1", "“1”" },
+    { "1,", "“1”" },
+    { "80 ,, 443", "“80,443”" },
+    { "53;;88", "“53,88”" },
+    { "25, ,110", "“25,110”" },
+    { "80,443,\n", "“80,443”" },
+    { "1-3,,,5 6", "“1-3,5 6”" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) ports = pq_ports_parse (cases[i].input, &error);
+      g_autofree char *shown = g_strescape (cases[i].input, NULL);
+
+      g_test_message ("input “%s”: %s", shown, error ? error->message : "(accepted)");
+      g_assert_null (ports);
+      g_assert_error (error, PQ_ERROR, PQ_ERROR_INVALID_PORTS);
+      g_assert_nonnull (strstr (error->message, "empty entry"));
+      g_assert_nonnull (strstr (error->message, cases[i].hint));
+    }
+}
+
 static void
 test_rejected_names_the_item (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) ports = pq_ports_parse ("80,,x", &error);
+  g_autoptr(GArray) ports = pq_ports_parse ("80,x", &error);
 
   /* The message quotes what was wrong, so a long list can be fixed. */
   g_assert_null (ports);
@@ -431,6 +462,7 @@ main (int   argc,
   g_test_add_func ("/pq/ports/duplicates", test_duplicates);
   g_test_add_func ("/pq/ports/whitespace", test_whitespace);
   g_test_add_func ("/pq/ports/rejected", test_rejected);
+  g_test_add_func ("/pq/ports/empty-entry", test_empty_entry);
   g_test_add_func ("/pq/ports/rejected-names-item", test_rejected_names_the_item);
   g_test_add_func ("/pq/ports/too-long", test_too_long);
   g_test_add_func ("/pq/ports/longest-accepted", test_longest_accepted);
