@@ -2,7 +2,8 @@
  * path names is what gets written: a regular file (or a new name) is
  * replaced atomically, keeping its permissions; a symbolic link is followed
  * and its final target replaced, so the link stays a link; a device, FIFO
- * or socket is written in place, never replaced; "-" is standard output.
+ * or socket is written in place, never replaced; "-" and /dev/stdout are
+ * standard output, /dev/fd/N the descriptor N.
  * Errors are in G_IO_ERROR (codes from errno), and their messages name the
  * path the user gave, never a temporary name, and say what to do.
  *
@@ -42,6 +43,9 @@ set_errno_error (GError     **error,
 {
   GIOErrorEnum code = g_io_error_from_errno (errsv);
   g_autofree char *example = NULL;
+
+  if (folder == NULL)
+    folder = given;
 
   switch (errsv)
     {
@@ -121,12 +125,35 @@ close_checked (int fd)
   return 0;
 }
 
+/* /dev/stdout, /dev/fd/N and /proc/self/fd/N name a descriptor this
+ * process has open. Their links name what it was opened on ("pipe:[123]",
+ * or a file whose replacement the descriptor would never see), so the
+ * descriptor itself is written. Returns -1 for any other name. */
+static int
+descriptor_named (const char *path)
+{
+  static const char *const prefixes[] = { "/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/" };
+  guint64 fd;
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      const char *rest = path + strlen (prefixes[i]);
+
+      if (g_str_has_prefix (path, prefixes[i]) && g_ascii_isdigit (*rest) &&
+          g_ascii_string_to_unsigned (rest, 10, 0, G_MAXINT, &fd, NULL))
+        return (int) fd;
+    }
+  return -1;
+}
+
 /* Follows @path through symbolic links to the name that is not one (which
- * need not exist: a dangling link creates its target). Relative targets
- * are joined to the link's folder unnormalised, so ".." means what the
- * kernel says it means. A loop is left to stat(), which reports ELOOP. */
+ * need not exist: a dangling link creates its target), or to a descriptor
+ * name, whose number goes to @fd (else -1). Relative targets are joined to
+ * the link's folder unnormalised, so ".." means what the kernel says it
+ * means. A loop is left to stat(), which reports ELOOP. */
 static char *
-resolve_links (const char *path)
+resolve_links (const char *path,
+               int        *fd)
 {
   g_autofree char *current = g_strdup (path);
 
@@ -135,6 +162,8 @@ resolve_links (const char *path)
       g_autofree char *link = NULL;
       struct stat st;
 
+      if ((*fd = descriptor_named (current)) >= 0)
+        break;
       if (lstat (current, &st) != 0 || !S_ISLNK (st.st_mode))
         break;
       link = g_file_read_link (current, NULL);
@@ -327,6 +356,30 @@ write_stdout (const char  *data,
   return TRUE;
 }
 
+/* Standard output goes through stdio and standard error after it, so that
+ * what was printed before comes first. */
+static gboolean
+write_descriptor (const char  *given,
+                  int          fd,
+                  const char  *data,
+                  gsize        length,
+                  GError     **error)
+{
+  int errsv;
+
+  if (fd == STDOUT_FILENO)
+    return write_stdout (data, length, error);
+  if (fd == STDERR_FILENO)
+    fflush (stderr);
+  errsv = write_all (fd, data, length, FALSE);
+  if (errsv != 0)
+    {
+      set_errno_error (error, errsv, given, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * pq_file_write:
  * @path: the file name as the user gave it; "-" is standard output
@@ -340,7 +393,8 @@ write_stdout (const char  *data,
  * keeping an existing file's permission bits, and its owner when run as
  * root; a new file gets 0666 less the umask. A symbolic link is followed
  * and its final target replaced that way; the link stays. A character or
- * block device, FIFO or socket is written in place. Blocking.
+ * block device, FIFO or socket is written in place, and /dev/stdout,
+ * /dev/fd/N or /proc/self/fd/N to that open descriptor. Blocking.
  *
  * Returns: %TRUE if all of @data was written
  */
@@ -352,6 +406,7 @@ pq_file_write (const char  *path,
 {
   g_autofree char *target = NULL;
   struct stat st;
+  int fd;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
@@ -366,7 +421,9 @@ pq_file_write (const char  *path,
       return FALSE;
     }
 
-  target = resolve_links (path);
+  target = resolve_links (path, &fd);
+  if (fd >= 0)
+    return write_descriptor (path, fd, data, length, error);
   if (stat (target, &st) != 0)
     {
       int errsv = errno;
