@@ -161,6 +161,18 @@ mode_of (const char *path)
   return st.st_mode;
 }
 
+/* Skips the test with @why unless the process is root exactly when
+ * @want_root says so. */
+static gboolean
+skipped_unless_root (gboolean    want_root,
+                     const char *why)
+{
+  if ((geteuid () == 0) == want_root)
+    return FALSE;
+  g_test_skip (why);
+  return TRUE;
+}
+
 static void
 test_new_file_umask (Fixture       *f,
                      gconstpointer  data)
@@ -216,11 +228,8 @@ test_replace_keeps_owner (Fixture       *f,
   g_autoptr(GError) error = NULL;
   struct stat st;
 
-  if (geteuid () != 0)
-    {
-      g_test_skip ("Keeping another user's ownership needs root; run as root to test it.");
-      return;
-    }
+  if (skipped_unless_root (TRUE, "Keeping another user's ownership needs root; run as root to test it."))
+    return;
 
   write_file (path, "old\n");
   g_assert_cmpint (chown (path, 4242, 4343), ==, 0);
@@ -568,11 +577,8 @@ test_read_only_file (Fixture       *f,
   g_autofree char *path = path_in (f, "locked.txt");
   g_autoptr(GError) error = NULL;
 
-  if (geteuid () == 0)
-    {
-      g_test_skip ("Root may write any file; run as another user to test refusal.");
-      return;
-    }
+  if (skipped_unless_root (FALSE, "Root may write any file; run as another user to test refusal."))
+    return;
   write_file (path, "old\n");
   g_assert_cmpint (g_chmod (path, 0444), ==, 0);
 
@@ -590,11 +596,8 @@ test_read_only_folder (Fixture       *f,
   g_autofree char *path = path_in (f, "new.txt");
   g_autoptr(GError) error = NULL;
 
-  if (geteuid () == 0)
-    {
-      g_test_skip ("Root may write in any folder; run as another user to test refusal.");
-      return;
-    }
+  if (skipped_unless_root (FALSE, "Root may write in any folder; run as another user to test refusal."))
+    return;
   g_assert_cmpint (g_chmod (f->dir, 0555), ==, 0);
 
   g_assert_false (pq_file_write (path, "new\n", 4, &error));
@@ -643,11 +646,8 @@ test_disk_full (Fixture       *f,
   g_autofree char *too_big = g_strnfill (256 * 1024, 'b');
   g_autoptr(GError) error = NULL;
 
-  if (geteuid () != 0)
-    {
-      g_test_skip ("Mounting a small tmpfs to fill needs root; run as root to test a full disk.");
-      return;
-    }
+  if (skipped_unless_root (TRUE, "Mounting a small tmpfs to fill needs root; run as root to test a full disk."))
+    return;
   f->mount = path_in (f, "mnt");
   g_assert_cmpint (g_mkdir (f->mount, 0755), ==, 0);
   if (mount ("tmpfs", f->mount, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k") != 0)

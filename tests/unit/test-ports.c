@@ -189,7 +189,17 @@ test_rejected (void)
     { "-5", "for example 80,443,1024-1350" },
     { "-", "for example 80,443,1024-1350" },
     { "abc", "for example 80,443,1024-1350" },
+    /* An empty entry is refused, not read as if absent: the gap is often
+     * a port that went missing. The message gives the list to type. */
     { "80,,x", "without the extra comma: “80,x”" },
+    { "1,,2", "without the extra comma: “1,2”" },
+    { ",1", "without the extra comma: “1”" },
+    { "1,", "without the extra comma: “1”" },
+    { "80 ,, 443", "without the extra comma: “80,443”" },
+    { "53;;88", "without the extra comma: “53,88”" },
+    { "25, ,110", "without the extra comma: “25,110”" },
+    { "80,443,\n", "without the extra comma: “80,443”" },
+    { "1-3,,,5 6", "without the extra comma: “1-3,5 6”" },
     { "80,http", "for example 80,443,1024-1350" },
     { "+80", "for example 80,443,1024-1350" },
     { "0x50", "for example 80,443,1024-1350" },
@@ -207,36 +217,6 @@ test_rejected (void)
       g_assert_null (ports);
       g_assert_error (error, PQ_ERROR, PQ_ERROR_INVALID_PORTS);
       g_assert_true (g_utf8_validate (error->message, -1, NULL));
-      g_assert_nonnull (strstr (error->message, cases[i].hint));
-    }
-}
-
-/* "1,,2" is refused, not read as 1,2: the gap is often a port that went
- * missing. The message gives the list to type instead. */
-static void
-test_empty_entry (void)
-{
-  static const BadInput cases[] = {
-    { "1,,2", "“1,2”" },
-    { ",1", "“1”" },
-    { "1,", "“1”" },
-    { "80 ,, 443", "“80,443”" },
-    { "53;;88", "“53,88”" },
-    { "25, ,110", "“25,110”" },
-    { "80,443,\n", "“80,443”" },
-    { "1-3,,,5 6", "“1-3,5 6”" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GArray) ports = pq_ports_parse (cases[i].input, &error);
-      g_autofree char *shown = g_strescape (cases[i].input, NULL);
-
-      g_test_message ("input “%s”: %s", shown, error ? error->message : "(accepted)");
-      g_assert_null (ports);
-      g_assert_error (error, PQ_ERROR, PQ_ERROR_INVALID_PORTS);
-      g_assert_nonnull (strstr (error->message, "empty entry"));
       g_assert_nonnull (strstr (error->message, cases[i].hint));
     }
 }
@@ -462,7 +442,6 @@ main (int   argc,
   g_test_add_func ("/pq/ports/duplicates", test_duplicates);
   g_test_add_func ("/pq/ports/whitespace", test_whitespace);
   g_test_add_func ("/pq/ports/rejected", test_rejected);
-  g_test_add_func ("/pq/ports/empty-entry", test_empty_entry);
   g_test_add_func ("/pq/ports/rejected-names-item", test_rejected_names_the_item);
   g_test_add_func ("/pq/ports/too-long", test_too_long);
   g_test_add_func ("/pq/ports/longest-accepted", test_longest_accepted);
