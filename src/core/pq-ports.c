@@ -85,7 +85,8 @@ parse_item (const char  *item,
         }
     }
 
-  /* Keep the order typed (PortQry's -o), but query a port only once. */
+  /* Keep the order typed (PortQry's -o); a port given twice, alone or in
+   * a range, is queried once, in its first place (README, test-ports). */
   for (guint p = first; p <= last; p++)
     {
       guint16 port = (guint16) p;
@@ -99,19 +100,57 @@ parse_item (const char  *item,
   return TRUE;
 }
 
+/* Splits @text into its entries at commas and semicolons, each stripped of
+ * blanks. An empty entry ("1,,2", ",1", "1,") is refused rather than
+ * skipped: it is often a port that went missing while typing, and the
+ * message shows the list without it to type instead. Returns an empty
+ * vector for a list with nothing in it, left to the caller to report. */
+static GStrv
+split_entries (const char  *text,
+               GError     **error)
+{
+  g_auto(GStrv) entries = g_strsplit_set (text, ",;", -1);
+  g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
+  gboolean has_empty = FALSE;
+  g_auto(GStrv) fixed = NULL;
+  g_autofree char *suggestion = NULL;
+
+  for (guint i = 0; entries[i] != NULL; i++)
+    {
+      if (*g_strstrip (entries[i]) == '\0')
+        has_empty = TRUE;
+      else
+        g_strv_builder_add (kept, entries[i]);
+    }
+
+  fixed = g_strv_builder_end (kept);
+  if (!has_empty || fixed[0] == NULL)
+    return g_steal_pointer (&fixed);
+
+  suggestion = g_strjoinv (",", fixed);
+  g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_PORTS,
+               _("The port list has an empty entry: a comma at the start or end, or two in a row. Type it without the extra comma: “%s”."),
+               suggestion);
+  return NULL;
+}
+
 /**
  * pq_ports_parse:
  * @text: ports as typed: "53", "25,110,143", "1:1024", "80,53,1024-1350"
  *
+ * Entries are separated by commas, semicolons or blanks; an empty entry
+ * between commas is an error.
+ *
  * Returns: (transfer full): a #GArray of guint16 in the order typed, each
- *   port once, or %NULL with @error saying what is wrong and what to type.
+ *   port once in its first place, or %NULL with @error saying what is
+ *   wrong and what to type.
  */
 GArray *
 pq_ports_parse (const char  *text,
                 GError     **error)
 {
   g_autoptr(GArray) ports = NULL;
-  g_auto(GStrv) items = NULL;
+  g_auto(GStrv) entries = NULL;
   g_autofree guint8 *seen = NULL;
   gsize len;
 
@@ -132,16 +171,22 @@ pq_ports_parse (const char  *text,
       return NULL;
     }
 
+  entries = split_entries (text ? text : "", error);
+  if (entries == NULL)
+    return NULL;
+
   ports = g_array_new (FALSE, FALSE, sizeof (guint16));
   seen = g_malloc0 (65536 / 8);
-  items = g_strsplit_set (text ? text : "", ", \t\n;", -1);
-
-  for (guint i = 0; items[i] != NULL; i++)
+  for (guint i = 0; entries[i] != NULL; i++)
     {
-      if (items[i][0] == '\0')
-        continue;
-      if (!parse_item (items[i], ports, seen, error))
-        return NULL;
+      /* Blanks separate too, as in "80 443"; runs of them are one gap. */
+      g_auto(GStrv) items = g_strsplit_set (entries[i], " \t\r\n", -1);
+
+      for (guint j = 0; items[j] != NULL; j++)
+        {
+          if (items[j][0] != '\0' && !parse_item (items[j], ports, seen, error))
+            return NULL;
+        }
     }
 
   if (ports->len == 0)

@@ -123,7 +123,7 @@ static const Usage usage_cases[] = {
   { "range-backwards", { "-n", NO_HOST, "-r", "10:5", NULL }, "Type the lower port first: 5-10" },
   { "range-one-port", { "-n", NO_HOST, "-r", "80", NULL }, "start:end, for example -r 1:1024" },
   { "range-list", { "-n", NO_HOST, "-r", "1,2", NULL }, "Use -o for a list of ports" },
-  { "ordered-bad", { "-n", NO_HOST, "-o", "25,,x", NULL }, "for example 80,443,1024-1350" },
+  { "ordered-bad", { "-n", NO_HOST, "-o", "25,,x", NULL }, "without the extra comma: “25,x”" },
   { "protocol-icmp", { "-n", NO_HOST, "-p", "icmp", NULL }, "Type tcp, udp or both" },
   { "unknown-option", { "-n", NO_HOST, "--frobnicate", NULL }, "Unknown option “--frobnicate”" },
   { "unknown-short-option", { "-n", NO_HOST, "-z", NULL }, "Unknown option “-z”" },
