@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "pq-error.h"
+#include "pq-file.h"
 #include "pq-ports.h"
 #include "pq-query.h"
 #include "pq-report-text.h"
@@ -119,7 +120,7 @@ print_usage (FILE *out)
 "Exit codes: 0 LISTENING, 1 NOT LISTENING, 2 FILTERED or LISTENING or FILTERED.\n"
 "For several ports: 1 if any is not listening, else 2 if any is filtered, else 0.\n"
 "3: the command line is wrong; 4: the query could not run (name not found,\n"
-"source port in use, cancelled).\n"),
+"source port in use, cancelled) or the log or export could not be written.\n"),
            PQ_DEFAULT_TCP_TIMEOUT_MS, PQ_DEFAULT_TCP_TRIES, PQ_DEFAULT_UDP_WAIT_MS,
            PQ_DEFAULT_UDP_TRIES, PQ_DEFAULT_WINDOW);
 }
@@ -136,35 +137,36 @@ typedef struct
   OptKind     kind;
   gsize       offset;
   guint       max;          /* for OPT_UINT */
+  const char *example;      /* for a value: what to type */
 } Opt;
 
 #define ARG(field) G_STRUCT_OFFSET (Args, field)
 
 static const Opt options[] = {
-  { "n", "name", OPT_STRING, ARG (name), 0 },
-  { "p", "protocol", OPT_STRING, ARG (protocol), 0 },
-  { "e", "endpoint", OPT_STRING, ARG (endpoints), 0 },
-  { "o", "ports", OPT_STRING, ARG (ordered), 0 },
-  { "r", "range", OPT_STRING, ARG (range), 0 },
-  { "l", "log", OPT_STRING, ARG (log_file), 0 },
+  { "n", "name", OPT_STRING, ARG (name), 0, "-n server.example.com" },
+  { "p", "protocol", OPT_STRING, ARG (protocol), 0, "-p both" },
+  { "e", "endpoint", OPT_STRING, ARG (endpoints), 0, "-e 53" },
+  { "o", "ports", OPT_STRING, ARG (ordered), 0, "-o 25,110,143" },
+  { "r", "range", OPT_STRING, ARG (range), 0, "-r 1:1024" },
+  { "l", "log", OPT_STRING, ARG (log_file), 0, "-l portqry.log" },
   { "y", "overwrite", OPT_FLAG, ARG (overwrite), 0 },
   { "sl", "slow-link", OPT_FLAG, ARG (scan.slow_link), 0 },
   { "nr", "no-reverse", OPT_FLAG, ARG (no_reverse), 0 },
-  { "sp", "source-port", OPT_UINT, ARG (scan.source_port), 65535 },
+  { "sp", "source-port", OPT_UINT, ARG (scan.source_port), 65535, "-sp 53" },
   { "q", "quiet", OPT_FLAG, ARG (quiet), 0 },
-  { "cn", "community", OPT_STRING, ARG (community), 0 },
+  { "cn", "community", OPT_STRING, ARG (community), 0, "-cn !public!" },
   { "v", "verbose", OPT_FLAG, ARG (verbose), 0 },
   { "h", "help", OPT_FLAG, ARG (help), 0 },
   { "?", NULL, OPT_FLAG, ARG (help), 0 },
   { NULL, "json", OPT_FLAG, ARG (json), 0 },
   { NULL, "version", OPT_FLAG, ARG (version), 0 },
-  { NULL, "services", OPT_STRING, ARG (services_file), 0 },
-  { NULL, "export", OPT_STRING, ARG (export_file), 0 },
-  { NULL, "timeout", OPT_UINT, ARG (scan.tcp_timeout_ms), PQ_MAX_TIMEOUT_MS },
-  { NULL, "tries", OPT_UINT, ARG (scan.tcp_tries), PQ_MAX_TRIES },
-  { NULL, "udp-wait", OPT_UINT, ARG (scan.udp_wait_ms), PQ_MAX_TIMEOUT_MS },
-  { NULL, "udp-tries", OPT_UINT, ARG (scan.udp_tries), PQ_MAX_TRIES },
-  { NULL, "parallel", OPT_UINT, ARG (scan.window), PQ_MAX_WINDOW },
+  { NULL, "services", OPT_STRING, ARG (services_file), 0, "--services /etc/services" },
+  { NULL, "export", OPT_STRING, ARG (export_file), 0, "--export report.html" },
+  { NULL, "timeout", OPT_UINT, ARG (scan.tcp_timeout_ms), PQ_MAX_TIMEOUT_MS, "--timeout 1000" },
+  { NULL, "tries", OPT_UINT, ARG (scan.tcp_tries), PQ_MAX_TRIES, "--tries 3" },
+  { NULL, "udp-wait", OPT_UINT, ARG (scan.udp_wait_ms), PQ_MAX_TIMEOUT_MS, "--udp-wait 1000" },
+  { NULL, "udp-tries", OPT_UINT, ARG (scan.udp_tries), PQ_MAX_TRIES, "--udp-tries 2" },
+  { NULL, "parallel", OPT_UINT, ARG (scan.window), PQ_MAX_WINDOW, "--parallel 256" },
 };
 
 static const Opt *
@@ -234,6 +236,20 @@ set_option (Args        *args,
     }
 }
 
+/* -l -y: the user forgot the file name; "-y" is not meant as one. */
+static gboolean
+is_option_word (const char *word)
+{
+  const char *inline_value;
+  static const char * const flags[] = { "-4", "/4", "-6", "/6", "-a", "--all-addresses",
+                                        "--no-probes", "--fixed-timeout" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
+    if (g_ascii_strcasecmp (word, flags[i]) == 0)
+      return TRUE;
+  return find_option (word, &inline_value) != NULL;
+}
+
 static gboolean
 parse_args (Args    *args,
             int      argc,
@@ -276,6 +292,13 @@ parse_args (Args    *args,
               return FALSE;
             }
           value = argv[++i];
+          if (is_option_word (value))
+            {
+              g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
+                           _("%s needs a value after it, not the option %s: for example %s"),
+                           arg, value, opt->example);
+              return FALSE;
+            }
         }
       if (!set_option (args, opt, arg, value, error))
         return FALSE;
@@ -394,8 +417,8 @@ write_log (Run     *run,
   g_string_append (log, run->text->str);
   g_string_append_c (log, '\n');
   pq_text_append_log_footer (log);
-  /* Written whole or not at all: no half-written log after a failure. */
-  return g_file_set_contents (run->args->log_file, log->str, (gssize) log->len, error);
+  /* Written whole or not at all (pq-file.c); a device stays a device. */
+  return pq_file_write (run->args->log_file, log->str, log->len, error);
 }
 
 static gboolean
@@ -445,7 +468,8 @@ prepare_query (Args    *args,
       (target = pq_target_new_parse (args->name, error)) == NULL)
     return NULL;
 
-  if (args->log_file != NULL && g_file_test (args->log_file, G_FILE_TEST_EXISTS) &&
+  /* Only a file would be lost: /dev/null or a FIFO is written in place. */
+  if (args->log_file != NULL && g_file_test (args->log_file, G_FILE_TEST_IS_REGULAR) &&
       !args->overwrite && !args->quiet)
     {
       g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
@@ -489,28 +513,31 @@ run_to_end (Run *run)
   g_source_remove (sigint_id);
 }
 
-/* The JSON, the log and the export, then the exit code. */
+/* The JSON, the log and the export, then the exit code: a file that
+ * could not be written is a failure (4), not the ports' answer. */
 static int
 write_outputs (Run   *run,
                char **argv)
 {
   PqReport *report = pq_query_get_report (run->query);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) log_error = NULL;
+  g_autoptr(GError) export_error = NULL;
 
   if (run->args->json)
     {
       g_autofree char *json = pq_report_to_json (report);
       fputs (json, stdout);
     }
-  if (run->args->log_file != NULL && !write_log (run, argv, &error))
-    g_printerr ("portqry: %s\n", error->message);
-  g_clear_error (&error);
-  if (run->args->export_file != NULL && !export_report (report, run->args->export_file, &error))
-    g_printerr ("portqry: %s\n", error->message);
+  if (run->args->log_file != NULL && !write_log (run, argv, &log_error))
+    g_printerr ("portqry: %s\n", log_error->message);
+  if (run->args->export_file != NULL && !export_report (report, run->args->export_file, &export_error))
+    g_printerr ("portqry: %s\n", export_error->message);
 
   if (run->error != NULL)
     return fail (PQ_EXIT_ERROR, g_error_matches (run->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                                   ? _("Query cancelled.") : run->error->message);
+  if (log_error != NULL || export_error != NULL)
+    return PQ_EXIT_ERROR;
   return pq_report_get_exit_code (report);
 }
 

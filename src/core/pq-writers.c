@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "pq-error.h"
+#include "pq-file.h"
 #include "pq-report-text.h"
 #include "pq-writers.h"
 #include "pq-writers-private.h"
@@ -79,9 +80,9 @@ pq_report_format_for_path (const char      *path,
 /**
  * pq_report_write_file:
  *
- * Writes the report atomically: to a temporary file renamed over @file,
- * so a failure never leaves half a report behind. Blocking; the
- * application calls it from a worker thread.
+ * Writes the report as pq-file.c writes every file: a regular file whole
+ * or not at all, a device or FIFO in place. Blocking; the application
+ * calls it from a worker thread.
  */
 gboolean
 pq_report_write_file (PqReport        *self,
@@ -90,8 +91,8 @@ pq_report_write_file (PqReport        *self,
                       GCancellable    *cancellable,
                       GError         **error)
 {
-  g_autofree char *contents = pq_report_to_format (self, format);
+  char *contents = pq_report_to_format (self, format);
+  g_autoptr(GBytes) bytes = g_bytes_new_take (contents, strlen (contents));
 
-  return g_file_replace_contents (file, contents, strlen (contents), NULL, FALSE,
-                                  G_FILE_CREATE_REPLACE_DESTINATION, NULL, cancellable, error);
+  return pq_file_write_gfile (file, bytes, cancellable, error);
 }

@@ -139,6 +139,9 @@ static const Usage usage_cases[] = {
   { "parallel-too-many", { "-n", NO_HOST, "--parallel", "100000", NULL }, "from 1 to 4096" },
   { "source-port-too-big", { "-n", NO_HOST, "-sp", "70000", NULL }, "from 1 to 65535" },
   { "name-missing-value", { "-n", NULL }, "-n needs a value" },
+  { "log-then-option", { "-n", NO_HOST, "-l", "-y", NULL },
+    "-l needs a value after it, not the option -y: for example -l portqry.log" },
+  { "name-then-option", { "-n", "-e", "53", NULL }, "-n needs a value after it, not the option -e" },
   { "name-with-space", { "-n", "a b", "-e", "1", NULL }, "without spaces" },
   { "name-is-url", { "-n", "http://server/", "-e", "1", NULL }, "without http://" },
   { "name-link-local", { "-n", "fe80::1", "-e", "1", NULL }, "fe80::1%eth0" },
@@ -534,6 +537,49 @@ test_log_file (Fixture       *f,
   }
 }
 
+/* A log or export that cannot be written is exit 4 with the reason; a
+ * device named as the log stays a device (it is written in place). */
+static void
+test_log_unwritable (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *missing = g_build_filename (f->dir, "no-such-folder", "x.log", NULL);
+  g_autofree char *export = g_build_filename (f->dir, "no-such-folder", "x.html", NULL);
+  const char *full[] = { "-n", "127.0.0.1", "-e", f->open, "-nr", "-l", "/dev/full", "-y",
+                         "--services", f->services, NULL };
+  const char *folder[] = { "-n", "127.0.0.1", "-e", f->open, "-nr", "-l", missing,
+                           "--services", f->services, NULL };
+  const char *exported[] = { "-n", "127.0.0.1", "-e", f->open, "-nr", "--export", export,
+                             "--services", f->services, NULL };
+  GStatBuf st;
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_portqry (&run, full);
+    g_assert_cmpint (run.status, ==, 4);
+    assert_contains (run.err, "/dev/full");
+    g_assert_cmpint (g_stat ("/dev/full", &st), ==, 0);
+    g_assert_true (S_ISCHR (st.st_mode));
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_portqry (&run, folder);
+    g_assert_cmpint (run.status, ==, 4);
+    /* The message names the path given, never a temporary file. */
+    assert_contains (run.err, missing);
+    g_assert_null (strstr (run.err, "x.log."));
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_portqry (&run, exported);
+    g_assert_cmpint (run.status, ==, 4);
+    assert_contains (run.err, export);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -573,6 +619,8 @@ main (int   argc,
               fixture_set_up, test_services_missing, fixture_tear_down);
   g_test_add ("/pq/cli/log-file", Fixture, NULL,
               fixture_set_up, test_log_file, fixture_tear_down);
+  g_test_add ("/pq/cli/log-unwritable", Fixture, NULL,
+              fixture_set_up, test_log_unwritable, fixture_tear_down);
 
   return g_test_run ();
 }
