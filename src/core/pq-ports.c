@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "pq-enums.h"
 #include "pq-error.h"
 #include "pq-ports.h"
 
@@ -224,18 +225,17 @@ pq_protocols_parse (const char   *text,
                     PqProtocols  *protocols,
                     GError      **error)
 {
-  if (text != NULL && g_ascii_strcasecmp (text, "tcp") == 0)
-    *protocols = PQ_PROTOCOLS_TCP;
-  else if (text != NULL && g_ascii_strcasecmp (text, "udp") == 0)
-    *protocols = PQ_PROTOCOLS_UDP;
-  else if (text != NULL && g_ascii_strcasecmp (text, "both") == 0)
-    *protocols = PQ_PROTOCOLS_BOTH;
-  else
+  /* PortQry takes -p TCP as well as -p tcp; the nicks are lower case. */
+  g_autofree char *nick = g_ascii_strdown (text ? text : "", -1);
+  int value;
+
+  if (!pq_enum_from_nick (PQ_TYPE_PROTOCOLS, nick, &value))
     {
       g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_PROTOCOL,
                    _("“%s” is not a protocol. Type tcp, udp or both."), text ? text : "");
       return FALSE;
     }
+  *protocols = (PqProtocols) value;
   return TRUE;
 }
 
