@@ -286,23 +286,17 @@ chooser_response_cb (GtkNativeDialog *dialog,
     }
 }
 
-static void
-run_chooser (PqWindow             *self,
-             ChooserKind           kind,
-             const char           *title,
-             GtkFileChooserAction  action,
-             const char           *accept)
-{
-  ChooserRequest *request = g_new0 (ChooserRequest, 1);
-
-  request->window = self;
-  request->kind = kind;
-  drop_chooser (self);
-  self->chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept, _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect_data (self->chooser, "response", G_CALLBACK (chooser_response_cb), request,
-                         chooser_request_free, 0);
-}
+/* What each chooser asks, by ChooserKind. */
+static const struct {
+  const char           *title;
+  GtkFileChooserAction  mode;
+  const char           *accept;
+  const char           *extension;  /* of the name suggested, if any */
+} choosers[] = {
+  [CHOOSE_OPEN] = { N_("Open Report"), GTK_FILE_CHOOSER_ACTION_OPEN, N_("_Open"), NULL },
+  [CHOOSE_SAVE] = { N_("Save Report"), GTK_FILE_CHOOSER_ACTION_SAVE, N_("_Save"), "json" },
+  [CHOOSE_EXPORT] = { N_("Export Report"), GTK_FILE_CHOOSER_ACTION_SAVE, N_("_Export"), "html" },
+};
 
 static void
 add_filter (PqWindow   *self,
@@ -319,16 +313,42 @@ add_filter (PqWindow   *self,
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
 }
 
+/* Opens the chooser for @kind; its response does the rest. */
+static void
+choose_file (PqWindow    *self,
+             ChooserKind  kind)
+{
+  ChooserRequest *request = g_new0 (ChooserRequest, 1);
+
+  request->window = self;
+  request->kind = kind;
+  drop_chooser (self);
+  self->chooser = gtk_file_chooser_native_new (_(choosers[kind].title), GTK_WINDOW (self), choosers[kind].mode,
+                                               _(choosers[kind].accept), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect_data (self->chooser, "response", G_CALLBACK (chooser_response_cb), request,
+                         chooser_request_free, 0);
+
+  if (kind == CHOOSE_EXPORT)
+    for (guint i = 0; i < G_N_ELEMENTS (export_formats); i++)
+      add_filter (self, _(export_formats[i].name), export_formats[i].mime, export_formats[i].extension);
+  else
+    add_filter (self, _("Port Query report (JSON)"), "application/json", "json");
+  if (choosers[kind].extension != NULL)
+    {
+      g_autofree char *name = suggested_name (self, choosers[kind].extension);
+
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+    }
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
 static void
 open_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  PqWindow *self = PQ_WINDOW (user_data);
-
-  run_chooser (self, CHOOSE_OPEN, _("Open Report"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"));
-  add_filter (self, _("Port Query report (JSON)"), "application/json", "json");
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  choose_file (PQ_WINDOW (user_data), CHOOSE_OPEN);
 }
 
 static void
@@ -336,13 +356,7 @@ save_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  PqWindow *self = PQ_WINDOW (user_data);
-  g_autofree char *name = suggested_name (self, "json");
-
-  run_chooser (self, CHOOSE_SAVE, _("Save Report"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"));
-  add_filter (self, _("Port Query report (JSON)"), "application/json", "json");
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  choose_file (PQ_WINDOW (user_data), CHOOSE_SAVE);
 }
 
 static void
@@ -350,14 +364,7 @@ export_activated (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
 {
-  PqWindow *self = PQ_WINDOW (user_data);
-  g_autofree char *name = suggested_name (self, "html");
-
-  run_chooser (self, CHOOSE_EXPORT, _("Export Report"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"));
-  for (guint i = 0; i < G_N_ELEMENTS (export_formats); i++)
-    add_filter (self, _(export_formats[i].name), export_formats[i].mime, export_formats[i].extension);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  choose_file (PQ_WINDOW (user_data), CHOOSE_EXPORT);
 }
 
 static const GActionEntry file_actions[] = {

@@ -702,6 +702,44 @@ test_export_dialog (void)
   g_assert_false (pq_window_get_busy (window));
 }
 
+/* Accepted with a filter chosen and a name without extension, the export
+ * chooser writes that format, with its extension. */
+static void
+test_export_dialog_accept (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "from-dialog.csv", NULL);
+  g_autofree char *chosen = g_build_filename (tmpdir, "from-dialog", NULL);
+  g_autoptr(GListModel) filters = NULL;
+  g_autoptr(GtkFileFilter) csv = NULL;
+  g_autofree char *contents = NULL;
+  FileWait wait = { FALSE, NULL, NULL };
+  GtkWidget *dialog;
+  gulong id;
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "export", NULL);
+  dialog = find_file_chooser ();
+  g_assert_nonnull (dialog);
+  filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (dialog));
+  csv = g_list_model_get_item (filters, 2);
+  g_assert_cmpstr (gtk_file_filter_get_name (csv), ==, "Spreadsheet (CSV)");
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (dialog), csv);
+  /* A whole path, as the name entry takes one typed: a folder set with
+   * gtk_file_chooser_set_current_folder() loads asynchronously, and a bare
+   * name accepted before would land in the working directory. */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), chosen);
+
+  id = g_signal_connect (window, "file-done", G_CALLBACK (on_file_done), &wait);
+  gtk_widget_activate (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT));
+  wait_for (flag_cond, &wait.done, 20, "the export from the chooser");
+  g_signal_handler_disconnect (window, id);
+  g_assert_null (wait.error);
+  g_assert_cmpstr (wait.path, ==, path);
+  g_free (wait.path);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "NOT LISTENING"));
+  wait_for (no_chooser_cond, NULL, 5, "the chooser to close");
+}
+
 static void
 test_save_and_open (void)
 {
@@ -1250,6 +1288,7 @@ main (int    argc,
   g_test_add_func ("/app/window/remember-protocol", test_remember_protocol);
   g_test_add_func ("/app/window/export", test_export);
   g_test_add_func ("/app/window/export-dialog", test_export_dialog);
+  g_test_add_func ("/app/window/export-dialog-accept", test_export_dialog_accept);
   g_test_add_func ("/app/window/save-and-open", test_save_and_open);
   g_test_add_func ("/app/window/open-from-command-line", test_open_from_command_line);
   g_test_add_func ("/app/window/cancel", test_cancel);
