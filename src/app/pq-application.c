@@ -14,15 +14,10 @@
 struct _PqApplication
 {
   AdwApplication  parent_instance;
-
-  GSettings      *settings;
 };
 
 G_DEFINE_FINAL_TYPE (PqApplication, pq_application, ADW_TYPE_APPLICATION)
 
-/* The schema id stays the same in development builds (.Devel app id), so
- * both share the user's settings. */
-#define SCHEMA_ID "io.github.portquery.PortQuery"
 /* Also for .Devel: the resources, style.css and help-overlay.ui live here. */
 #define RESOURCE_BASE "/io/github/portquery/PortQuery"
 
@@ -143,21 +138,10 @@ pq_application_startup (GApplication *app)
 }
 
 static void
-pq_application_finalize (GObject *object)
-{
-  PqApplication *self = PQ_APPLICATION (object);
-
-  g_clear_object (&self->settings);
-  G_OBJECT_CLASS (pq_application_parent_class)->finalize (object);
-}
-
-static void
 pq_application_class_init (PqApplicationClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
-  object_class->finalize = pq_application_finalize;
   app_class->activate = pq_application_activate;
   app_class->open = pq_application_open;
   app_class->startup = pq_application_startup;
@@ -166,7 +150,6 @@ pq_application_class_init (PqApplicationClass *klass)
 static void
 pq_application_init (PqApplication *self)
 {
-  self->settings = g_settings_new (SCHEMA_ID);
 }
 
 PqApplication *
@@ -181,11 +164,4 @@ pq_application_new (const char        *application_id,
                        "flags", flags | G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", RESOURCE_BASE,
                        NULL);
-}
-
-GSettings *
-pq_application_get_settings (PqApplication *self)
-{
-  g_return_val_if_fail (PQ_IS_APPLICATION (self), NULL);
-  return self->settings;
 }

@@ -12,8 +12,7 @@ G_BEGIN_DECLS
 #define PQ_TYPE_APPLICATION (pq_application_get_type ())
 G_DECLARE_FINAL_TYPE (PqApplication, pq_application, PQ, APPLICATION, AdwApplication)
 
-PqApplication *pq_application_new          (const char        *application_id,
-                                            GApplicationFlags  flags);
-GSettings     *pq_application_get_settings (PqApplication     *self);
+PqApplication *pq_application_new (const char        *application_id,
+                                   GApplicationFlags  flags);
 
 G_END_DECLS

@@ -12,9 +12,10 @@
 
 #include <glib/gi18n.h>
 
+#include "pq-enum-choice.h"
+#include "pq-enums.h"
 #include "pq-preferences-window.h"
-
-#define SCHEMA_ID "io.github.portquery.PortQuery"
+#include "pq-types.h"
 
 struct _PqPreferencesWindow
 {
@@ -57,9 +58,6 @@ static const SwitchKey switch_keys[] = {
   { "reverse-lookup", "reverse_lookup_row", "reverse_lookup_switch" },
   { "protocol-probes", "protocol_probes_row", "protocol_probes_switch" },
 };
-
-/* The choices of address-choice, in the order of the row's list. */
-static const char * const address_choices[] = { "first", "ipv4", "ipv6", "all" };
 
 static GObject *
 child (PqPreferencesWindow *self,
@@ -128,50 +126,21 @@ bind_switch (PqPreferencesWindow *self,
                g_variant_get_boolean (fallback) ? _("on") : _("off"));
 }
 
-static gboolean
-choice_to_position (GValue   *value,
-                    GVariant *variant,
-                    gpointer  user_data)
-{
-  const char *choice = g_variant_get_string (variant, NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (address_choices); i++)
-    if (g_str_equal (choice, address_choices[i]))
-      {
-        g_value_set_uint (value, i);
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static GVariant *
-position_to_choice (const GValue       *value,
-                    const GVariantType *expected_type,
-                    gpointer            user_data)
-{
-  guint position = g_value_get_uint (value);
-
-  if (position >= G_N_ELEMENTS (address_choices))
-    return NULL;
-  return g_variant_new_string (address_choices[position]);
-}
-
+/* The row lists PqAddressChoice's values in order (pq-enum-choice.c). */
 static void
 bind_address_choice (PqPreferencesWindow *self)
 {
   g_autoptr(GSettingsSchemaKey) key = schema_key (self, "address-choice");
   g_autoptr(GVariant) fallback = g_settings_schema_key_get_default_value (key);
   GListModel *names = adw_combo_row_get_model (self->address_choice_row);
-  GValue position = G_VALUE_INIT;
+  int choice;
 
-  g_settings_bind_with_mapping (self->settings, "address-choice",
-                                self->address_choice_row, "selected", G_SETTINGS_BIND_DEFAULT,
-                                choice_to_position, position_to_choice, NULL, NULL);
-
-  g_value_init (&position, G_TYPE_UINT);
-  if (choice_to_position (&position, fallback, NULL))
+  pq_enum_choice_bind (self->settings, "address-choice", self->address_choice_row, "selected",
+                       PQ_TYPE_ADDRESS_CHOICE);
+  if (pq_enum_from_nick (PQ_TYPE_ADDRESS_CHOICE, g_variant_get_string (fallback, NULL), &choice))
     add_default (ADW_PREFERENCES_ROW (self->address_choice_row),
-                 gtk_string_list_get_string (GTK_STRING_LIST (names), g_value_get_uint (&position)));
+                 gtk_string_list_get_string (GTK_STRING_LIST (names),
+                                             pq_enum_choice_get_position (PQ_TYPE_ADDRESS_CHOICE, choice)));
 }
 
 static void

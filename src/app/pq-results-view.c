@@ -11,7 +11,7 @@
 #include "pq-report-text.h"
 #include "pq-result.h"
 #include "pq-rules.h"
-#include "pq-results-view.h"
+#include "pq-results-view-private.h"
 
 struct _PqResultsView
 {
@@ -756,17 +756,15 @@ pq_results_view_set_show_address (PqResultsView *self,
   gtk_column_view_column_set_visible (self->address_column, show_address);
 }
 
-/* For tests and keyboard actions: the rows before sorting, to expand. */
 GtkTreeListModel *
-pq_results_view_get_tree_model (PqResultsView *self)
+_pq_results_view_get_tree_model (PqResultsView *self)
 {
   g_return_val_if_fail (PQ_IS_RESULTS_VIEW (self), NULL);
   return self->tree_model;
 }
 
-/* The rows as shown: sorted, filtered, with the expanded findings. */
 GListModel *
-pq_results_view_get_shown_rows (PqResultsView *self)
+_pq_results_view_get_shown_rows (PqResultsView *self)
 {
   g_return_val_if_fail (PQ_IS_RESULTS_VIEW (self), NULL);
   return G_LIST_MODEL (self->sort_model);

@@ -21,8 +21,6 @@ void              pq_results_view_set_problems_only  (PqResultsView *self,
                                                       gboolean       problems_only);
 void              pq_results_view_set_show_address   (PqResultsView *self,
                                                       gboolean       show_address);
-GtkTreeListModel *pq_results_view_get_tree_model     (PqResultsView *self);
-GListModel       *pq_results_view_get_shown_rows     (PqResultsView *self);
 gboolean          pq_results_view_match              (GObject       *item,
                                                       const char    *folded_text,
                                                       gboolean       problems_only);

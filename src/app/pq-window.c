@@ -2,77 +2,28 @@
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The main window itself: the form (host, recent hosts, ports and their
+ * protocol), the query with its progress, the results and the summary
+ * line, the messages, and which actions are enabled. Its files are in
+ * pq-window-files.c, its service checks in pq-window-checks.c; they share
+ * pq-window-private.h.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
-#include "pq-checks.h"
+#include "pq-enum-choice.h"
+#include "pq-enums.h"
 #include "pq-error.h"
 #include "pq-ports.h"
-#include "pq-query.h"
-#include "pq-report-file.h"
 #include "pq-report-text.h"
-#include "pq-results-view.h"
 #include "pq-rules.h"
-#include "pq-window.h"
+#include "pq-window-private.h"
 
 #define MAX_RECENT_TARGETS 10
 
-/* Positions in the protocol drop-down (ui/pq-window.ui). */
-enum { PROTOCOL_TCP, PROTOCOL_UDP, PROTOCOL_BOTH };
-
-struct _PqWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* template */
-  AdwToastOverlay      *toast_overlay;
-  AdwWindowTitle       *window_title;
-  GtkToggleButton      *search_button;
-  GtkEntry             *target_entry;
-  GtkMenuButton        *recent_button;
-  GtkLabel             *target_error;
-  GtkCheckButton       *check_radio;
-  GtkDropDown          *check_dropdown;
-  GtkWidget            *delete_check_button;
-  GtkLabel             *check_ports_label;
-  GtkCheckButton       *ports_radio;
-  GtkEntry             *ports_entry;
-  GtkDropDown          *protocol_dropdown;
-  GtkLabel             *ports_error;
-  GtkRevealer          *problem_revealer;
-  GtkLabel             *problem_label;
-  GtkRevealer          *progress_revealer;
-  GtkProgressBar       *progress_bar;
-  GtkLabel             *progress_label;
-  GtkSearchBar         *search_bar;
-  GtkSearchEntry       *search_entry;
-  PqResultsView        *results_view;
-  GtkLabel             *summary_label;
-  GtkLabel             *explain_label;
-  GtkToggleButton      *problems_toggle;
-
-  GSettings            *settings;
-  GListStore           *checks;
-  char                 *checks_path;
-  PqQuery              *query;          /* the running or last query */
-  PqReport             *report;         /* what Save, Export and Copy use */
-  GCancellable         *cancellable;
-  GtkFileChooserNative *chooser;
-  int                   pending_files;  /* saves, exports and opens running */
-};
-
 G_DEFINE_FINAL_TYPE (PqWindow, pq_window, ADW_TYPE_APPLICATION_WINDOW)
-
-enum {
-  SIGNAL_FILE_DONE,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
-static void update_actions (PqWindow *self);
 
 /* ------------------------------------------------------------------ */
 /* Messages: next to the field that is wrong, or inline under the form */
@@ -98,9 +49,9 @@ clear_field_error (GtkWidget *field,
   gtk_accessible_reset_relation (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY);
 }
 
-static void
-show_problem (PqWindow   *self,
-              const char *message)
+void
+_pq_window_show_problem (PqWindow   *self,
+                         const char *message)
 {
   gtk_label_set_text (self->problem_label, message);
   gtk_revealer_set_reveal_child (self->problem_revealer, TRUE);
@@ -112,11 +63,24 @@ hide_problem (PqWindow *self)
   gtk_revealer_set_reveal_child (self->problem_revealer, FALSE);
 }
 
-static void
-toast (PqWindow   *self,
-       const char *message)
+void
+_pq_window_toast (PqWindow   *self,
+                  const char *message)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+void
+_pq_window_show_ports_error (PqWindow   *self,
+                             const char *message)
+{
+  show_field_error (GTK_WIDGET (self->ports_entry), self->ports_error, message);
+}
+
+void
+_pq_window_clear_ports_error (PqWindow *self)
+{
+  clear_field_error (GTK_WIDGET (self->ports_entry), self->ports_error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -211,7 +175,7 @@ set_report (PqWindow *self,
 {
   g_set_object (&self->report, report);
   update_summary (self);
-  update_actions (self);
+  _pq_window_update_actions (self);
 }
 
 /* ------------------------------------------------------------------ */
@@ -255,158 +219,6 @@ remember_target (PqWindow   *self,
 }
 
 /* ------------------------------------------------------------------ */
-/* Checks                                                              */
-
-static PqCheck *
-selected_check (PqWindow *self)
-{
-  return gtk_drop_down_get_selected_item (self->check_dropdown);
-}
-
-static void
-update_check_widgets (PqWindow *self)
-{
-  PqCheck *check = selected_check (self);
-  gboolean by_check = gtk_check_button_get_active (self->check_radio);
-  g_autofree char *ports = check ? pq_check_dup_ports_text (check) : NULL;
-
-  gtk_label_set_text (self->check_ports_label, ports ? ports : "");
-  gtk_widget_set_sensitive (GTK_WIDGET (self->check_dropdown), by_check);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->check_ports_label), by_check);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->ports_entry), !by_check);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->protocol_dropdown), !by_check);
-  gtk_widget_set_visible (self->delete_check_button, check != NULL && pq_check_get_user_defined (check));
-  if (by_check)
-    clear_field_error (GTK_WIDGET (self->ports_entry), self->ports_error);
-  update_actions (self);
-}
-
-static void
-load_checks (PqWindow *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *last = g_settings_get_string (self->settings, "last-check");
-  guint position = 0;
-
-  self->checks_path = pq_checks_default_path ();
-  self->checks = pq_checks_load (self->checks_path, &error);
-  if (error != NULL)
-    show_problem (self, error->message);
-  gtk_drop_down_set_model (self->check_dropdown, G_LIST_MODEL (self->checks));
-  if (pq_checks_find (G_LIST_MODEL (self->checks), last, &position) != NULL)
-    {
-      gtk_drop_down_set_selected (self->check_dropdown, position);
-      gtk_check_button_set_active (self->check_radio, TRUE);
-    }
-  else
-    gtk_check_button_set_active (self->ports_radio, TRUE);
-}
-
-static const char *
-protocol_nick (guint position)
-{
-  return position == PROTOCOL_UDP ? "udp" : position == PROTOCOL_BOTH ? "both" : "tcp";
-}
-
-/* The inverse of protocol_nick(): settings and reports name the protocol. */
-static guint
-position_for_nick (const char *nick)
-{
-  return g_str_equal (nick, "udp") ? PROTOCOL_UDP
-       : g_str_equal (nick, "both") ? PROTOCOL_BOTH : PROTOCOL_TCP;
-}
-
-static PqProtocols
-protocols_for_position (guint position)
-{
-  return position == PROTOCOL_UDP ? PQ_PROTOCOLS_UDP
-       : position == PROTOCOL_BOTH ? PQ_PROTOCOLS_BOTH : PQ_PROTOCOLS_TCP;
-}
-
-static void
-save_check_response_cb (AdwMessageDialog *dialog,
-                        const char       *response,
-                        PqWindow         *self)
-{
-  GtkEditable *name_entry = g_object_get_data (G_OBJECT (dialog), "pq-name-entry");
-  g_autoptr(GError) error = NULL;
-  PqCheck *check;
-  guint position;
-
-  if (g_strcmp0 (response, "save") != 0)
-    return;
-  check = pq_checks_add (self->checks, self->checks_path, gtk_editable_get_text (name_entry),
-                         gtk_editable_get_text (GTK_EDITABLE (self->ports_entry)),
-                         protocols_for_position (gtk_drop_down_get_selected (self->protocol_dropdown)),
-                         &error);
-  if (check == NULL)
-    {
-      show_problem (self, error->message);
-      return;
-    }
-  if (g_list_store_find (self->checks, check, &position))
-    gtk_drop_down_set_selected (self->check_dropdown, position);
-  toast (self, _("Check saved"));
-}
-
-static void
-save_check_activated (GSimpleAction *action,
-                      GVariant      *parameter,
-                      gpointer       user_data)
-{
-  PqWindow *self = PQ_WINDOW (user_data);
-  g_autoptr(GArray) ports = NULL;
-  g_autoptr(GError) error = NULL;
-  GtkWidget *dialog;
-  GtkWidget *entry;
-
-  /* Only a list that would run is worth a name. */
-  ports = pq_ports_parse (gtk_editable_get_text (GTK_EDITABLE (self->ports_entry)), &error);
-  if (ports == NULL)
-    {
-      show_field_error (GTK_WIDGET (self->ports_entry), self->ports_error, error->message);
-      return;
-    }
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save as Check"),
-                                   _("Give these ports a name to find them again in the list of service checks."));
-  entry = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Name, for example File server"));
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Check name"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"), "save", _("_Save"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data (G_OBJECT (dialog), "pq-name-entry", entry);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (save_check_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-delete_check_activated (GSimpleAction *action,
-                        GVariant      *parameter,
-                        gpointer       user_data)
-{
-  PqWindow *self = PQ_WINDOW (user_data);
-  g_autoptr(PqCheck) check = selected_check (self) ? g_object_ref (selected_check (self)) : NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-
-  if (check == NULL)
-    return;
-  if (!pq_checks_remove (self->checks, self->checks_path, check, &error))
-    {
-      show_problem (self, error->message);
-      return;
-    }
-  message = g_strdup_printf (_("Check “%s” deleted"), pq_check_get_name (check));
-  toast (self, message);
-}
-
-/* ------------------------------------------------------------------ */
 /* Query                                                               */
 
 static void
@@ -424,18 +236,18 @@ read_scan_options (PqWindow      *self,
   options->probes = g_settings_get_boolean (self->settings, "protocol-probes");
 }
 
-static PqAddressChoice
-read_address_choice (PqWindow *self)
+/* The protocol drop-down lists PqProtocols' values in order (pq-enum-choice.c). */
+PqProtocols
+_pq_window_get_protocols (PqWindow *self)
 {
-  g_autofree char *choice = g_settings_get_string (self->settings, "address-choice");
+  return pq_enum_choice_get_value (PQ_TYPE_PROTOCOLS, gtk_drop_down_get_selected (self->protocol_dropdown));
+}
 
-  if (g_str_equal (choice, "ipv4"))
-    return PQ_ADDRESS_IPV4;
-  if (g_str_equal (choice, "ipv6"))
-    return PQ_ADDRESS_IPV6;
-  if (g_str_equal (choice, "all"))
-    return PQ_ADDRESS_ALL;
-  return PQ_ADDRESS_FIRST;
+static void
+select_protocols (PqWindow    *self,
+                  PqProtocols  protocols)
+{
+  gtk_drop_down_set_selected (self->protocol_dropdown, pq_enum_choice_get_position (PQ_TYPE_PROTOCOLS, protocols));
 }
 
 /* What the form asks: up to two port lists, each with its protocols
@@ -461,7 +273,7 @@ read_form_ports (PqWindow  *self,
                  FormPorts *form)
 {
   g_autoptr(GError) error = NULL;
-  PqCheck *check = selected_check (self);
+  PqCheck *check = _pq_window_get_selected_check (self);
 
   if (gtk_check_button_get_active (self->check_radio) && check != NULL)
     {
@@ -477,10 +289,10 @@ read_form_ports (PqWindow  *self,
   form->ports[0] = pq_ports_parse (gtk_editable_get_text (GTK_EDITABLE (self->ports_entry)), &error);
   if (form->ports[0] == NULL)
     {
-      show_field_error (GTK_WIDGET (self->ports_entry), self->ports_error, error->message);
+      _pq_window_show_ports_error (self, error->message);
       return FALSE;
     }
-  form->protocols[0] = protocols_for_position (gtk_drop_down_get_selected (self->protocol_dropdown));
+  form->protocols[0] = _pq_window_get_protocols (self);
   return TRUE;
 }
 
@@ -488,7 +300,7 @@ static void
 remember_form (PqWindow   *self,
                const char *target)
 {
-  PqCheck *check = selected_check (self);
+  PqCheck *check = _pq_window_get_selected_check (self);
   gboolean by_check = gtk_check_button_get_active (self->check_radio) && check != NULL;
 
   remember_target (self, target);
@@ -497,8 +309,7 @@ remember_form (PqWindow   *self,
     {
       g_settings_set_string (self->settings, "last-ports",
                              gtk_editable_get_text (GTK_EDITABLE (self->ports_entry)));
-      g_settings_set_string (self->settings, "last-protocol",
-                             protocol_nick (gtk_drop_down_get_selected (self->protocol_dropdown)));
+      g_settings_set_enum (self->settings, "last-protocol", _pq_window_get_protocols (self));
     }
 }
 
@@ -574,14 +385,14 @@ query_done_cb (GObject      *object,
   if (!pq_query_run_finish (query, result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        toast (self, _("Query stopped"));
+        _pq_window_toast (self, _("Query stopped"));
       else if (is_target_error (error))
         {
           show_field_error (GTK_WIDGET (self->target_entry), self->target_error, error->message);
-          show_problem (self, error->message);
+          _pq_window_show_problem (self, error->message);
         }
       else
-        show_problem (self, error->message);
+        _pq_window_show_problem (self, error->message);
     }
   set_report (self, pq_query_get_report (query));
   show_target_subtitle (self);
@@ -639,11 +450,11 @@ query_activated (GSimpleAction *action,
   g_clear_error (&error);
   if (!pq_scan_options_validate (&options, &error))
     {
-      show_problem (self, error->message);
+      _pq_window_show_problem (self, error->message);
       return;
     }
 
-  query = pq_query_new (target, &options, read_address_choice (self));
+  query = pq_query_new (target, &options, g_settings_get_enum (self->settings, "address-choice"));
   for (guint i = 0; i < G_N_ELEMENTS (form.ports); i++)
     if (form.ports[i] != NULL)
       pq_query_add_ports (query, form.ports[i], form.protocols[i]);
@@ -651,7 +462,7 @@ query_activated (GSimpleAction *action,
   pq_query_set_reverse_lookup (query, g_settings_get_boolean (self->settings, "reverse-lookup"));
   pq_query_set_community (query, community);
   start_query (self, query, text);
-  update_actions (self);
+  _pq_window_update_actions (self);
 }
 
 static void
@@ -665,186 +476,21 @@ stop_activated (GSimpleAction *action,
     g_cancellable_cancel (self->cancellable);
 }
 
-/* ------------------------------------------------------------------ */
-/* Files                                                               */
-
-static void
-file_done (PqWindow     *self,
-           GFile        *file,
-           const GError *error,
-           const char   *success)
-{
-  self->pending_files--;
-  if (error != NULL)
-    show_problem (self, error->message);
-  else if (success != NULL)
-    toast (self, success);
-  g_signal_emit (self, signals[SIGNAL_FILE_DONE], 0, file, error ? error->message : NULL);
-  update_actions (self);
-}
-
-typedef struct
-{
-  PqWindow *window;
-  GFile    *file;
-  char     *success;
-} FileOp;
-
-static FileOp *
-file_op_new (PqWindow   *self,
-             GFile      *file,
-             const char *success)
-{
-  FileOp *op = g_new0 (FileOp, 1);
-
-  op->window = g_object_ref (self);
-  op->file = g_object_ref (file);
-  op->success = g_strdup (success);
-  self->pending_files++;
-  update_actions (self);
-  return op;
-}
-
-static void
-file_op_free (FileOp *op)
-{
-  g_object_unref (op->window);
-  g_object_unref (op->file);
-  g_free (op->success);
-  g_free (op);
-}
-
-static void
-write_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      data)
-{
-  FileOp *op = data;
-  g_autoptr(GError) error = NULL;
-
-  pq_report_file_write_finish (result, &error);
-  file_done (op->window, op->file, error, op->success);
-  file_op_free (op);
-}
-
-static void
-write_report (PqWindow       *self,
-              GFile          *file,
-              PqReportFormat  format)
-{
-  g_autofree char *name = g_file_get_basename (file);
-  g_autofree char *success = g_strdup_printf (_("Saved as %s"), name);
-
-  if (self->report == NULL)
-    {
-      g_autoptr(GError) error = g_error_new_literal (PQ_ERROR, PQ_ERROR_REPORT,
-                                                     _("There is nothing to save yet: run a query first."));
-      self->pending_files++;
-      file_done (self, file, error, NULL);
-      return;
-    }
-  pq_report_file_write_async (self->report, file, format, NULL, write_done_cb,
-                              file_op_new (self, file, success));
-}
-
-void
-pq_window_save_file (PqWindow *self,
-                     GFile    *file)
-{
-  g_return_if_fail (PQ_IS_WINDOW (self));
-  g_return_if_fail (G_IS_FILE (file));
-  write_report (self, file, PQ_REPORT_FORMAT_JSON);
-}
-
-static const struct {
-  PqReportFormat format;
-  const char *extension;
-  const char *mime;
-  const char *name;
-} export_formats[] = {
-  { PQ_REPORT_FORMAT_HTML, "html", "text/html", N_("Web page (HTML)") },
-  { PQ_REPORT_FORMAT_TEXT, "txt", "text/plain", N_("Text, as PortQry's log (TXT)") },
-  { PQ_REPORT_FORMAT_CSV, "csv", "text/csv", N_("Spreadsheet (CSV)") },
-  { PQ_REPORT_FORMAT_JSON, "json", "application/json", N_("Port Query report (JSON)") },
-};
-
-void
-pq_window_export_file (PqWindow *self,
-                       GFile    *file,
-                       int       filter_format)
-{
-  g_autofree char *path = NULL;
-  g_autoptr(GFile) target = g_object_ref (file);
-  g_autoptr(GError) error = NULL;
-  PqReportFormat format;
-
-  g_return_if_fail (PQ_IS_WINDOW (self));
-  g_return_if_fail (G_IS_FILE (file));
-
-  path = g_file_get_basename (file);
-  /* The name decides; a name without a known extension gets the one of
-   * the filter chosen, so the file opens in the right program. */
-  if (!pq_report_format_for_path (path, &format, &error))
-    {
-      g_autofree char *with_extension = NULL;
-
-      if (filter_format < 0)
-        {
-          self->pending_files++;
-          file_done (self, file, error, NULL);
-          return;
-        }
-      format = filter_format;
-      for (guint i = 0; i < G_N_ELEMENTS (export_formats); i++)
-        if (export_formats[i].format == format)
-          with_extension = g_strdup_printf ("%s.%s", path, export_formats[i].extension);
-      {
-        g_autoptr(GFile) parent = g_file_get_parent (file);
-
-        g_clear_object (&target);
-        target = g_file_get_child (parent, with_extension);
-      }
-    }
-  write_report (self, target, format);
-}
-
-static void
-open_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  FileOp *op = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PqReport) report = pq_report_file_load_finish (result, &error);
-
-  if (report != NULL)
-    pq_window_show_report (op->window, report);
-  file_done (op->window, op->file, error, NULL);
-  file_op_free (op);
-}
-
-void
-pq_window_open_file (PqWindow *self,
-                     GFile    *file)
-{
-  g_return_if_fail (PQ_IS_WINDOW (self));
-  g_return_if_fail (G_IS_FILE (file));
-  pq_report_file_load_async (file, NULL, open_done_cb, file_op_new (self, file, NULL));
-}
-
 /* The form asks again what the report asked: Query repeats it. */
 static void
 show_report_ports (PqWindow *self,
                    PqReport *report)
 {
   g_autofree char *ports = pq_report_get_ports_text (report);
-  const char *protocols = pq_report_get_protocols_text (report);
+  int protocols = PQ_PROTOCOLS_TCP;
 
   if (ports == NULL || *ports == '\0')
     return;
   gtk_check_button_set_active (self->ports_radio, TRUE);
   gtk_editable_set_text (GTK_EDITABLE (self->ports_entry), ports);
-  gtk_drop_down_set_selected (self->protocol_dropdown, position_for_nick (protocols));
+  /* A name this version does not know leaves TCP. */
+  pq_enum_from_nick (PQ_TYPE_PROTOCOLS, pq_report_get_protocols_text (report), &protocols);
+  select_protocols (self, protocols);
 }
 
 /* Shows a report read from a file (or made elsewhere) as if just run. */
@@ -876,122 +522,8 @@ pq_window_show_report (PqWindow *self,
   show_target_subtitle (self);
 }
 
-static char *
-suggested_name (PqWindow   *self,
-                const char *extension)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
-  const char *host = pq_target_get_host (pq_report_get_target (self->report));
-  g_autofree char *clean = g_strdup (host ? host : "report");
-
-  g_strdelimit (clean, "/\\:%", '-');
-  return g_strdup_printf ("portquery-%s-%s.%s", clean, date, extension);
-}
-
-static void
-chooser_response_cb (GtkNativeDialog *dialog,
-                     int              response,
-                     PqWindow        *self)
-{
-  const char *kind = g_object_get_data (G_OBJECT (dialog), "pq-kind");
-  g_autoptr(GFile) file = NULL;
-  GtkFileFilter *filter;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  if (file != NULL && g_str_equal (kind, "open"))
-    pq_window_open_file (self, file);
-  else if (file != NULL && g_str_equal (kind, "save"))
-    pq_window_save_file (self, file);
-  else if (file != NULL)
-    {
-      filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (dialog));
-      pq_window_export_file (self, file,
-                             filter ? GPOINTER_TO_INT (g_object_get_data (G_OBJECT (filter), "pq-format")) : -1);
-    }
-  g_clear_object (&self->chooser);
-}
-
-static void
-run_chooser (PqWindow             *self,
-             const char           *kind,
-             const char           *title,
-             GtkFileChooserAction  action,
-             const char           *accept)
-{
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept, _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_object_set_data (G_OBJECT (self->chooser), "pq-kind", (gpointer) kind);
-  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self, 0);
-}
-
-static GtkFileFilter *
-new_filter (const char *name,
-            const char *mime,
-            const char *extension,
-            int         format)
-{
-  GtkFileFilter *filter = gtk_file_filter_new ();
-  g_autofree char *pattern = g_strdup_printf ("*.%s", extension);
-
-  gtk_file_filter_set_name (filter, name);
-  gtk_file_filter_add_mime_type (filter, mime);
-  gtk_file_filter_add_pattern (filter, pattern);
-  g_object_set_data (G_OBJECT (filter), "pq-format", GINT_TO_POINTER (format));
-  return filter;
-}
-
-static void
-open_activated (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
-{
-  PqWindow *self = PQ_WINDOW (user_data);
-  g_autoptr(GtkFileFilter) filter = new_filter (_("Port Query report (JSON)"), "application/json", "json",
-                                                PQ_REPORT_FORMAT_JSON);
-
-  run_chooser (self, "open", _("Open Report"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-static void
-save_activated (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
-{
-  PqWindow *self = PQ_WINDOW (user_data);
-  g_autoptr(GtkFileFilter) filter = new_filter (_("Port Query report (JSON)"), "application/json", "json",
-                                                PQ_REPORT_FORMAT_JSON);
-  g_autofree char *name = suggested_name (self, "json");
-
-  run_chooser (self, "save", _("Save Report"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-static void
-export_activated (GSimpleAction *action,
-                  GVariant      *parameter,
-                  gpointer       user_data)
-{
-  PqWindow *self = PQ_WINDOW (user_data);
-  g_autofree char *name = suggested_name (self, "html");
-
-  run_chooser (self, "export", _("Export Report"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"));
-  for (guint i = 0; i < G_N_ELEMENTS (export_formats); i++)
-    {
-      g_autoptr(GtkFileFilter) filter = new_filter (_(export_formats[i].name), export_formats[i].mime,
-                                                    export_formats[i].extension, export_formats[i].format);
-
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-    }
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
+/* ------------------------------------------------------------------ */
+/* Copy                                                                */
 
 static void
 copy_summary_activated (GSimpleAction *action,
@@ -1004,7 +536,7 @@ copy_summary_activated (GSimpleAction *action,
   if (summary == NULL)
     return;
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), summary);
-  toast (self, _("Summary copied"));
+  _pq_window_toast (self, _("Summary copied"));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1040,17 +572,14 @@ dismiss_problem_activated (GSimpleAction *action,
   hide_problem (PQ_WINDOW (user_data));
 }
 
+/* Open, save and export are added by pq-window-files.c, save-check and
+ * delete-check by pq-window-checks.c. */
 static const GActionEntry win_actions[] = {
   { .name = "query", .activate = query_activated },
   { .name = "stop", .activate = stop_activated },
-  { .name = "open", .activate = open_activated },
-  { .name = "save", .activate = save_activated },
-  { .name = "export", .activate = export_activated },
   { .name = "copy-summary", .activate = copy_summary_activated },
   { .name = "search", .activate = search_activated },
   { .name = "use-recent", .activate = use_recent_activated, .parameter_type = "s" },
-  { .name = "save-check", .activate = save_check_activated },
-  { .name = "delete-check", .activate = delete_check_activated },
   { .name = "dismiss-problem", .activate = dismiss_problem_activated },
 };
 
@@ -1065,12 +594,13 @@ set_action_enabled (PqWindow   *self,
     g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
-static void
-update_actions (PqWindow *self)
+/* Every action of the window, whichever part adds it, is enabled here. */
+void
+_pq_window_update_actions (PqWindow *self)
 {
   gboolean busy = self->cancellable != NULL;
   gboolean have_report = self->report != NULL && !busy;
-  PqCheck *check = selected_check (self);
+  PqCheck *check = _pq_window_get_selected_check (self);
 
   set_action_enabled (self, "query", !busy);
   set_action_enabled (self, "stop", busy);
@@ -1152,7 +682,7 @@ pq_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->chooser);
+  _pq_window_files_dispose (self);
   g_clear_object (&self->query);
   g_clear_object (&self->report);
   gtk_widget_dispose_template (GTK_WIDGET (self), PQ_TYPE_WINDOW);
@@ -1183,14 +713,7 @@ pq_window_class_init (PqWindowClass *klass)
   object_class->finalize = pq_window_finalize;
   window_class->close_request = pq_window_close_request;
 
-  /**
-   * PqWindow::file-done:
-   * @file: the file saved, exported or opened
-   * @error: (nullable): why it failed, or %NULL
-   */
-  signals[SIGNAL_FILE_DONE] =
-    g_signal_new ("file-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_FILE, G_TYPE_STRING);
+  _pq_window_files_class_init (klass);
 
   g_type_ensure (PQ_TYPE_CHECK);
   g_type_ensure (PQ_TYPE_RESULTS_VIEW);
@@ -1226,11 +749,10 @@ static void
 restore_form (PqWindow *self)
 {
   g_autofree char *ports = g_settings_get_string (self->settings, "last-ports");
-  g_autofree char *protocol = g_settings_get_string (self->settings, "last-protocol");
   g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-targets");
 
   gtk_editable_set_text (GTK_EDITABLE (self->ports_entry), ports);
-  gtk_drop_down_set_selected (self->protocol_dropdown, position_for_nick (protocol));
+  select_protocols (self, g_settings_get_enum (self->settings, "last-protocol"));
   if (recent[0] != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->target_entry), recent[0]);
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -1247,8 +769,6 @@ connect_signals (PqWindow *self)
   g_signal_connect_object (self->ports_entry, "changed", G_CALLBACK (on_ports_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->target_entry, "activate", G_CALLBACK (on_entry_activate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->ports_entry, "activate", G_CALLBACK (on_entry_activate), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->check_radio, "notify::active", G_CALLBACK (update_check_widgets), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->check_dropdown, "notify::selected", G_CALLBACK (update_check_widgets), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->search_bar, "notify::search-mode-enabled", G_CALLBACK (on_search_mode), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->problems_toggle, "notify::active", G_CALLBACK (on_problems_toggled), self, G_CONNECT_SWAPPED);
@@ -1260,8 +780,9 @@ pq_window_init (PqWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->settings = g_settings_new ("io.github.portquery.PortQuery");
+  self->settings = g_settings_new (SCHEMA_ID);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
+  _pq_window_files_init (self);
 
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
@@ -1272,10 +793,9 @@ pq_window_init (PqWindow *self)
   pq_results_view_set_problems_only (self->results_view, gtk_toggle_button_get_active (self->problems_toggle));
 
   restore_form (self);
-  load_checks (self);
+  _pq_window_checks_init (self);
   rebuild_recent_menu (self);
   connect_signals (self);
-  update_check_widgets (self);
   if (g_str_has_suffix (APP_ID, ".Devel"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 }

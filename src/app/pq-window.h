@@ -21,15 +21,7 @@ PqReport     *pq_window_get_report      (PqWindow       *self);
 GListModel   *pq_window_get_results     (PqWindow       *self);
 void          pq_window_show_report     (PqWindow       *self,
                                          PqReport       *report);
-/* What the file choosers do once a file is chosen; tests call them
- * directly. Each ends with the "file-done" signal. @filter_format is
- * the chooser's filter (-1 for none), used when the name has no known
- * extension. */
-void          pq_window_save_file       (PqWindow       *self,
-                                         GFile          *file);
-void          pq_window_export_file     (PqWindow       *self,
-                                         GFile          *file,
-                                         int             filter_format);
+/* Shows the report saved in @file, as Open does (`portquery report.json`). */
 void          pq_window_open_file       (PqWindow       *self,
                                          GFile          *file);
 char         *pq_window_dup_summary     (PqWindow       *self);

@@ -13,8 +13,7 @@
 #include <string.h>
 
 #include "pq-preferences-window.h"
-
-#define SCHEMA_ID "io.github.portquery.PortQuery"
+#include "pq-target.h"
 
 typedef struct
 {
@@ -198,6 +197,7 @@ static void
 test_address_choice (Fixture       *f,
                      gconstpointer  data)
 {
+  /* The nicks earlier versions saved as strings, in the row's order. */
   static const char * const choices[] = { "first", "ipv4", "ipv6", "all" };
   AdwComboRow *row = child (f, "address_choice_row");
   GListModel *names = adw_combo_row_get_model (row);
@@ -213,6 +213,10 @@ test_address_choice (Fixture       *f,
     g_autofree char *choice = g_settings_get_string (f->settings, "address-choice");
     g_assert_cmpstr (choice, ==, "ipv6");
   }
+  /* The query reads the value the core knows. */
+  g_assert_cmpint (g_settings_get_enum (f->settings, "address-choice"), ==, PQ_ADDRESS_IPV6);
+  adw_combo_row_set_selected (row, 3);
+  g_assert_cmpint (g_settings_get_enum (f->settings, "address-choice"), ==, PQ_ADDRESS_ALL);
   g_assert_nonnull (strstr (gtk_string_list_get_string (GTK_STRING_LIST (names), 2), "IPv6"));
 }
 

@@ -19,13 +19,13 @@
 #include "pq-error.h"
 #include "pq-ports.h"
 #include "pq-report-text.h"
+#include "pq-results-view-private.h"
 #include "pq-scanner.h"
 #include "pq-writers.h"
 #include "pq-writers-private.h"
-#include "pq-results-view.h"
 #include "pq-rules.h"
 #include "pq-target.h"
-#include "pq-window.h"
+#include "pq-window-private.h"
 
 #define SERVER "10.200.77.2"
 
@@ -114,6 +114,15 @@ query (const char *target,
   g_action_group_activate_action (G_ACTION_GROUP (window), "query", NULL);
 }
 
+/* Returns: the protocol drop-down's choice, as the user reads it */
+static const char *
+selected_protocol (PqWindow *win)
+{
+  GObject *dropdown = gtk_widget_get_template_child (GTK_WIDGET (win), PQ_TYPE_WINDOW, "protocol_dropdown");
+
+  return gtk_string_object_get_string (gtk_drop_down_get_selected_item (GTK_DROP_DOWN (dropdown)));
+}
+
 static PqResult *
 find_result (GListModel *results,
              guint16     port,
@@ -170,7 +179,7 @@ export_op (PqWindow *win,
            GFile    *file,
            int       filter_format)
 {
-  pq_window_export_file (win, file, filter_format);
+  _pq_window_export_file (win, file, filter_format);
 }
 
 static void
@@ -178,7 +187,7 @@ save_op (PqWindow *win,
          GFile    *file,
          int       filter_format)
 {
-  pq_window_save_file (win, file);
+  _pq_window_save_file (win, file);
 }
 
 static void
@@ -432,13 +441,13 @@ test_details (void)
   g_assert_nonnull (find_detail (pq_result_get_details (web), "PortQueryTest/1.0"));
 
   /* The findings expand in place, right under their port. */
-  tree = pq_results_view_get_tree_model (child ("results_view"));
+  tree = _pq_results_view_get_tree_model (child ("results_view"));
   n_before = g_list_model_get_n_items (G_LIST_MODEL (tree));
   g_assert_cmpuint (n_before, ==, 2);
   g_assert_true (expand_result (tree, web));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tree)), ==,
                     n_before + g_list_model_get_n_items (pq_result_get_details (web)));
-  shown = pq_results_view_get_shown_rows (child ("results_view"));
+  shown = _pq_results_view_get_shown_rows (child ("results_view"));
   spin (300);
   {
     g_autoptr(GtkTreeListRow) first = g_list_model_get_item (shown, 0);
@@ -544,11 +553,11 @@ test_query (void)
 
       if (pq_result_get_port (result) == 53 && pq_result_get_protocol (result) == PQ_PROTOCOL_TCP &&
           g_list_model_get_n_items (pq_result_get_details (result)) > 0)
-        g_assert_true (expand_result (pq_results_view_get_tree_model (child ("results_view")), result));
+        g_assert_true (expand_result (_pq_results_view_get_tree_model (child ("results_view")), result));
     }
   spin (500);
   save_screenshot (shot);
-  collapse_all (pq_results_view_get_tree_model (child ("results_view")));
+  collapse_all (_pq_results_view_get_tree_model (child ("results_view")));
 
   /* Sorted by status, the findings stay under their port. */
   {
@@ -560,10 +569,10 @@ test_query (void)
     GtkColumnViewColumn *port = GTK_COLUMN_VIEW_COLUMN (gtk_widget_get_template_child (child ("results_view"),
                                                                                         PQ_TYPE_RESULTS_VIEW,
                                                                                         "port_column"));
-    GListModel *shown = pq_results_view_get_shown_rows (child ("results_view"));
+    GListModel *shown = _pq_results_view_get_shown_rows (child ("results_view"));
     int last_state = -1;
 
-    g_assert_true (expand_result (pq_results_view_get_tree_model (child ("results_view")), dns));
+    g_assert_true (expand_result (_pq_results_view_get_tree_model (child ("results_view")), dns));
     gtk_column_view_sort_by_column (view, status, GTK_SORT_DESCENDING);
     for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
       {
@@ -594,7 +603,7 @@ test_query (void)
           }
       }
     gtk_column_view_sort_by_column (view, port, GTK_SORT_ASCENDING);
-    collapse_all (pq_results_view_get_tree_model (child ("results_view")));
+    collapse_all (_pq_results_view_get_tree_model (child ("results_view")));
   }
 
   /* Copy summary: the counts and PortQry's line for each port. */
@@ -612,7 +621,7 @@ test_query (void)
   }
 
   /* Only problems hides 53/tcp, and brings it back. */
-  tree = pq_results_view_get_tree_model (child ("results_view"));
+  tree = _pq_results_view_get_tree_model (child ("results_view"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tree)), ==, 8);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child ("problems_toggle")), TRUE);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tree)), <, 8);
@@ -673,7 +682,7 @@ no_chooser_cond (gpointer data)
 /* The Export menu item opens a chooser (GTK's own dialog here: no portal
  * without a session bus) with one filter per format and a name made of
  * the host and the date; what it does with the chosen file is
- * pq_window_export_file(), tested above. */
+ * _pq_window_export_file(), tested above. */
 static void
 test_export_dialog (void)
 {
@@ -696,6 +705,44 @@ test_export_dialog (void)
   g_assert_false (pq_window_get_busy (window));
 }
 
+/* Accepted with a filter chosen and a name without extension, the export
+ * chooser writes that format, with its extension. */
+static void
+test_export_dialog_accept (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "from-dialog.csv", NULL);
+  g_autofree char *chosen = g_build_filename (tmpdir, "from-dialog", NULL);
+  g_autoptr(GListModel) filters = NULL;
+  g_autoptr(GtkFileFilter) csv = NULL;
+  g_autofree char *contents = NULL;
+  FileWait wait = { FALSE, NULL, NULL };
+  GtkWidget *dialog;
+  gulong id;
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "export", NULL);
+  dialog = find_file_chooser ();
+  g_assert_nonnull (dialog);
+  filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (dialog));
+  csv = g_list_model_get_item (filters, 2);
+  g_assert_cmpstr (gtk_file_filter_get_name (csv), ==, "Spreadsheet (CSV)");
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (dialog), csv);
+  /* A whole path, as the name entry takes one typed: a folder set with
+   * gtk_file_chooser_set_current_folder() loads asynchronously, and a bare
+   * name accepted before would land in the working directory. */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), chosen);
+
+  id = g_signal_connect (window, "file-done", G_CALLBACK (on_file_done), &wait);
+  gtk_widget_activate (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT));
+  wait_for (flag_cond, &wait.done, 20, "the export from the chooser");
+  g_signal_handler_disconnect (window, id);
+  g_assert_null (wait.error);
+  g_assert_cmpstr (wait.path, ==, path);
+  g_free (wait.path);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "NOT LISTENING"));
+  wait_for (no_chooser_cond, NULL, 5, "the chooser to close");
+}
+
 static void
 test_save_and_open (void)
 {
@@ -713,13 +760,17 @@ test_save_and_open (void)
   /* A different window state first, so the open has something to change. */
   set_text ("target_entry", "somewhere.else");
   set_text ("ports_entry", "9");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (child ("protocol_dropdown")), 0);
   run_file_op (open_op, file, -1);
-  /* The form shows what the report asked, so Query repeats it. */
+  /* The form shows what the report asked, so Query repeats it: the
+   * ports, and both protocols (test_query asked "Both"). */
   {
     g_autofree char *asked = pq_report_get_ports_text (pq_window_get_report (window));
 
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child ("ports_entry"))), ==, asked);
     g_assert_cmpstr (asked, !=, "9");
+    g_assert_cmpstr (pq_report_get_protocols_text (pq_window_get_report (window)), ==, "both");
+    g_assert_cmpstr (selected_protocol (window), ==, "Both");
   }
   after = pq_window_get_results (window);
   g_assert_true (after != before);
@@ -739,7 +790,7 @@ test_save_and_open (void)
 
   /* Opening a report while a query runs stops the query and shows the file. */
   {
-    g_autoptr(GSettings) settings = g_settings_new ("io.github.portquery.PortQuery");
+    g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
 
     g_settings_set_uint (settings, "ports-in-flight", 2);
     query (SERVER, "1-65535", 0);
@@ -753,6 +804,27 @@ test_save_and_open (void)
     g_assert_cmpuint (g_list_model_get_n_items (pq_window_get_results (window)), ==, n);
     g_assert_cmpstr (label_text ("summary_label"), ==, summary);
   }
+}
+
+/* The protocol of the last query is kept under the name earlier versions
+ * wrote, and the next window starts with it. */
+static void
+test_remember_protocol (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autofree char *saved = g_settings_get_string (settings, "last-protocol");
+  PqWindow *next;
+
+  /* test_query asked "Both". */
+  g_assert_cmpstr (saved, ==, "both");
+  g_assert_cmpint (g_settings_get_enum (settings, "last-protocol"), ==, PQ_PROTOCOLS_BOTH);
+
+  /* A value an earlier version saved reads as the same choice. */
+  g_settings_set_string (settings, "last-protocol", "udp");
+  next = pq_window_new (app);
+  g_assert_cmpstr (selected_protocol (next), ==, "UDP");
+  gtk_window_destroy (GTK_WINDOW (next));
+  g_settings_set_string (settings, "last-protocol", "both");
 }
 
 static gboolean
@@ -791,7 +863,7 @@ test_open_from_command_line (void)
 static void
 test_cancel (void)
 {
-  g_autoptr(GSettings) settings = g_settings_new ("io.github.portquery.PortQuery");
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
   GListModel *results;
   guint n;
 
@@ -973,7 +1045,7 @@ test_copy_mac (void)
 
   spin (200);
   g_assert_null (find_copy_button (child ("results_view")));
-  g_assert_true (expand_result (pq_results_view_get_tree_model (child ("results_view")), result));
+  g_assert_true (expand_result (_pq_results_view_get_tree_model (child ("results_view")), result));
   spin (300);
   button = find_copy_button (child ("results_view"));
   g_assert_nonnull (button);
@@ -1137,7 +1209,7 @@ test_keyboard_and_menus (void)
     { "win.export", "<Control>e" }, { "win.search", "<Control>f" },
     { "app.preferences", "<Control>comma" }, { "app.quit", "<Control>q" },
   };
-  g_autoptr(GSettings) settings = g_settings_new ("io.github.portquery.PortQuery");
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
   g_auto(GStrv) recent = g_settings_get_strv (settings, "recent-targets");
   GListModel *toplevels = NULL;
   gboolean found_prefs = FALSE;
@@ -1198,7 +1270,7 @@ main (int    argc,
   adw_init ();
 
   /* Short waits: 8081 is dropped, so FILTERED after one 300 ms try. */
-  settings = g_settings_new ("io.github.portquery.PortQuery");
+  settings = g_settings_new (SCHEMA_ID);
   g_settings_set_uint (settings, "tcp-timeout", 300);
   g_settings_set_uint (settings, "tcp-tries", 1);
   g_settings_set_uint (settings, "udp-wait", 300);
@@ -1216,8 +1288,10 @@ main (int    argc,
   g_test_add_func ("/app/window/unresolvable", test_unresolvable);
   g_test_add_func ("/app/window/details", test_details);
   g_test_add_func ("/app/window/query", test_query);
+  g_test_add_func ("/app/window/remember-protocol", test_remember_protocol);
   g_test_add_func ("/app/window/export", test_export);
   g_test_add_func ("/app/window/export-dialog", test_export_dialog);
+  g_test_add_func ("/app/window/export-dialog-accept", test_export_dialog_accept);
   g_test_add_func ("/app/window/save-and-open", test_save_and_open);
   g_test_add_func ("/app/window/open-from-command-line", test_open_from_command_line);
   g_test_add_func ("/app/window/cancel", test_cancel);

@@ -1,0 +1,399 @@
+/* pq-window-files.c
+ *
+ * Copyright 2026 The Port Query authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window's files: Open, Save and Export with their file choosers,
+ * and reports written or read off the main loop (pq-report-file.c).
+ * Each file operation counts in pending_files while it runs, so the
+ * actions that would start another wait, and ends with "file-done".
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pq-error.h"
+#include "pq-report-file.h"
+#include "pq-window-private.h"
+
+enum {
+  SIGNAL_FILE_DONE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+file_done (PqWindow     *self,
+           GFile        *file,
+           const GError *error,
+           const char   *success)
+{
+  self->pending_files--;
+  if (error != NULL)
+    _pq_window_show_problem (self, error->message);
+  else if (success != NULL)
+    _pq_window_toast (self, success);
+  g_signal_emit (self, signals[SIGNAL_FILE_DONE], 0, file, error ? error->message : NULL);
+  _pq_window_update_actions (self);
+}
+
+typedef struct
+{
+  PqWindow *window;
+  GFile    *file;
+  char     *success;
+} FileOp;
+
+static FileOp *
+file_op_new (PqWindow   *self,
+             GFile      *file,
+             const char *success)
+{
+  FileOp *op = g_new0 (FileOp, 1);
+
+  op->window = g_object_ref (self);
+  op->file = g_object_ref (file);
+  op->success = g_strdup (success);
+  self->pending_files++;
+  _pq_window_update_actions (self);
+  return op;
+}
+
+static void
+file_op_free (FileOp *op)
+{
+  g_object_unref (op->window);
+  g_object_unref (op->file);
+  g_free (op->success);
+  g_free (op);
+}
+
+static void
+write_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  FileOp *op = data;
+  g_autoptr(GError) error = NULL;
+
+  pq_report_file_write_finish (result, &error);
+  file_done (op->window, op->file, error, op->success);
+  file_op_free (op);
+}
+
+static void
+write_report (PqWindow       *self,
+              GFile          *file,
+              PqReportFormat  format)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *success = g_strdup_printf (_("Saved as %s"), name);
+
+  if (self->report == NULL)
+    {
+      g_autoptr(GError) error = g_error_new_literal (PQ_ERROR, PQ_ERROR_REPORT,
+                                                     _("There is nothing to save yet: run a query first."));
+      self->pending_files++;
+      file_done (self, file, error, NULL);
+      return;
+    }
+  pq_report_file_write_async (self->report, file, format, NULL, write_done_cb,
+                              file_op_new (self, file, success));
+}
+
+void
+_pq_window_save_file (PqWindow *self,
+                      GFile    *file)
+{
+  g_return_if_fail (PQ_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+  write_report (self, file, PQ_REPORT_FORMAT_JSON);
+}
+
+static const struct {
+  PqReportFormat format;
+  const char *extension;
+  const char *mime;
+  const char *name;
+} export_formats[] = {
+  { PQ_REPORT_FORMAT_HTML, "html", "text/html", N_("Web page (HTML)") },
+  { PQ_REPORT_FORMAT_TEXT, "txt", "text/plain", N_("Text, as PortQry's log (TXT)") },
+  { PQ_REPORT_FORMAT_CSV, "csv", "text/csv", N_("Spreadsheet (CSV)") },
+  { PQ_REPORT_FORMAT_JSON, "json", "application/json", N_("Port Query report (JSON)") },
+};
+
+void
+_pq_window_export_file (PqWindow *self,
+                        GFile    *file,
+                        int       filter_format)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) target = g_object_ref (file);
+  g_autoptr(GError) error = NULL;
+  PqReportFormat format;
+
+  g_return_if_fail (PQ_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  path = g_file_get_basename (file);
+  /* The name decides; a name without a known extension gets the one of
+   * the filter chosen, so the file opens in the right program. */
+  if (!pq_report_format_for_path (path, &format, &error))
+    {
+      g_autofree char *with_extension = NULL;
+
+      if (filter_format < 0)
+        {
+          self->pending_files++;
+          file_done (self, file, error, NULL);
+          return;
+        }
+      format = filter_format;
+      for (guint i = 0; i < G_N_ELEMENTS (export_formats); i++)
+        if (export_formats[i].format == format)
+          with_extension = g_strdup_printf ("%s.%s", path, export_formats[i].extension);
+      {
+        g_autoptr(GFile) parent = g_file_get_parent (file);
+
+        g_clear_object (&target);
+        target = g_file_get_child (parent, with_extension);
+      }
+    }
+  write_report (self, target, format);
+}
+
+static void
+open_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  FileOp *op = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PqReport) report = pq_report_file_load_finish (result, &error);
+
+  if (report != NULL)
+    pq_window_show_report (op->window, report);
+  file_done (op->window, op->file, error, NULL);
+  file_op_free (op);
+}
+
+void
+pq_window_open_file (PqWindow *self,
+                     GFile    *file)
+{
+  g_return_if_fail (PQ_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+  pq_report_file_load_async (file, NULL, open_done_cb, file_op_new (self, file, NULL));
+}
+
+static char *
+suggested_name (PqWindow   *self,
+                const char *extension)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+  const char *host = pq_target_get_host (pq_report_get_target (self->report));
+  g_autofree char *clean = g_strdup (host ? host : "report");
+
+  g_strdelimit (clean, "/\\:%", '-');
+  return g_strdup_printf ("portquery-%s-%s.%s", clean, date, extension);
+}
+
+/* What a chooser was opened for; its response handler gets it. */
+typedef enum
+{
+  CHOOSE_OPEN,
+  CHOOSE_SAVE,
+  CHOOSE_EXPORT,
+} ChooserKind;
+
+typedef struct
+{
+  PqWindow    *window;  /* not a reference: drop_chooser() disconnects first */
+  ChooserKind  kind;
+} ChooserRequest;
+
+static void
+chooser_request_free (gpointer  data,
+                      GClosure *closure)
+{
+  g_free (data);
+}
+
+/* The export chooser's filters are export_formats, in that order. */
+static int
+chosen_export_format (GtkFileChooser *chooser)
+{
+  GtkFileFilter *chosen = gtk_file_chooser_get_filter (chooser);
+  g_autoptr(GListModel) filters = gtk_file_chooser_get_filters (chooser);
+  guint n = MIN (g_list_model_get_n_items (filters), G_N_ELEMENTS (export_formats));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkFileFilter) filter = g_list_model_get_item (filters, i);
+
+      if (filter == chosen)
+        return export_formats[i].format;
+    }
+  return -1;
+}
+
+static void chooser_response_cb (GtkNativeDialog *dialog,
+                                 int              response,
+                                 ChooserRequest  *request);
+
+/* A response that might still come finds no window. */
+static void
+drop_chooser (PqWindow *self)
+{
+  if (self->chooser == NULL)
+    return;
+  g_signal_handlers_disconnect_matched (self->chooser, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
+                                        chooser_response_cb, NULL);
+  g_clear_object (&self->chooser);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *dialog,
+                     int              response,
+                     ChooserRequest  *request)
+{
+  PqWindow *self = request->window;
+  ChooserKind kind = request->kind;
+  g_autoptr(GFile) file = NULL;
+  int format = -1;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  if (kind == CHOOSE_EXPORT)
+    format = chosen_export_format (GTK_FILE_CHOOSER (dialog));
+  /* Frees @request once this handler returns. */
+  drop_chooser (self);
+  if (file == NULL)
+    return;
+  switch (kind)
+    {
+    case CHOOSE_OPEN:
+      pq_window_open_file (self, file);
+      break;
+    case CHOOSE_SAVE:
+      _pq_window_save_file (self, file);
+      break;
+    case CHOOSE_EXPORT:
+      _pq_window_export_file (self, file, format);
+      break;
+    }
+}
+
+/* What each chooser asks, by ChooserKind. */
+static const struct {
+  const char           *title;
+  GtkFileChooserAction  mode;
+  const char           *accept;
+  const char           *extension;  /* of the name suggested, if any */
+} choosers[] = {
+  [CHOOSE_OPEN] = { N_("Open Report"), GTK_FILE_CHOOSER_ACTION_OPEN, N_("_Open"), NULL },
+  [CHOOSE_SAVE] = { N_("Save Report"), GTK_FILE_CHOOSER_ACTION_SAVE, N_("_Save"), "json" },
+  [CHOOSE_EXPORT] = { N_("Export Report"), GTK_FILE_CHOOSER_ACTION_SAVE, N_("_Export"), "html" },
+};
+
+static void
+add_filter (PqWindow   *self,
+            const char *name,
+            const char *mime,
+            const char *extension)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *pattern = g_strdup_printf ("*.%s", extension);
+
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_mime_type (filter, mime);
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+}
+
+/* Opens the chooser for @kind; its response does the rest. */
+static void
+choose_file (PqWindow    *self,
+             ChooserKind  kind)
+{
+  ChooserRequest *request = g_new0 (ChooserRequest, 1);
+
+  request->window = self;
+  request->kind = kind;
+  drop_chooser (self);
+  self->chooser = gtk_file_chooser_native_new (_(choosers[kind].title), GTK_WINDOW (self), choosers[kind].mode,
+                                               _(choosers[kind].accept), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect_data (self->chooser, "response", G_CALLBACK (chooser_response_cb), request,
+                         chooser_request_free, 0);
+
+  if (kind == CHOOSE_EXPORT)
+    for (guint i = 0; i < G_N_ELEMENTS (export_formats); i++)
+      add_filter (self, _(export_formats[i].name), export_formats[i].mime, export_formats[i].extension);
+  else
+    add_filter (self, _("Port Query report (JSON)"), "application/json", "json");
+  if (choosers[kind].extension != NULL)
+    {
+      g_autofree char *name = suggested_name (self, choosers[kind].extension);
+
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+    }
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+open_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  choose_file (PQ_WINDOW (user_data), CHOOSE_OPEN);
+}
+
+static void
+save_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  choose_file (PQ_WINDOW (user_data), CHOOSE_SAVE);
+}
+
+static void
+export_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  choose_file (PQ_WINDOW (user_data), CHOOSE_EXPORT);
+}
+
+static const GActionEntry file_actions[] = {
+  { .name = "open", .activate = open_activated },
+  { .name = "save", .activate = save_activated },
+  { .name = "export", .activate = export_activated },
+};
+
+void
+_pq_window_files_class_init (PqWindowClass *klass)
+{
+  /**
+   * PqWindow::file-done:
+   * @file: the file saved, exported or opened
+   * @error: (nullable): why it failed, or %NULL
+   */
+  signals[SIGNAL_FILE_DONE] =
+    g_signal_new ("file-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_FILE, G_TYPE_STRING);
+}
+
+void
+_pq_window_files_init (PqWindow *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), file_actions, G_N_ELEMENTS (file_actions), self);
+}
+
+void
+_pq_window_files_dispose (PqWindow *self)
+{
+  drop_chooser (self);
+}

@@ -1,0 +1,92 @@
+/* pq-window-private.h: the window's fields and what its parts share
+ *
+ * The window is one class over several files, as GNOME Text Editor's:
+ * pq-window.c (the form, the query, its progress and summary, the
+ * actions' states), pq-window-files.c (open, save, export, the file
+ * choosers) and pq-window-checks.c (the service checks). Only they and
+ * the tests include this header.
+ *
+ * Copyright 2026 The Port Query authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "pq-checks.h"
+#include "pq-query.h"
+#include "pq-results-view.h"
+#include "pq-window.h"
+
+G_BEGIN_DECLS
+
+struct _PqWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkToggleButton      *search_button;
+  GtkEntry             *target_entry;
+  GtkMenuButton        *recent_button;
+  GtkLabel             *target_error;
+  GtkCheckButton       *check_radio;
+  GtkDropDown          *check_dropdown;
+  GtkWidget            *delete_check_button;
+  GtkLabel             *check_ports_label;
+  GtkCheckButton       *ports_radio;
+  GtkEntry             *ports_entry;
+  GtkDropDown          *protocol_dropdown;
+  GtkLabel             *ports_error;
+  GtkRevealer          *problem_revealer;
+  GtkLabel             *problem_label;
+  GtkRevealer          *progress_revealer;
+  GtkProgressBar       *progress_bar;
+  GtkLabel             *progress_label;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  PqResultsView        *results_view;
+  GtkLabel             *summary_label;
+  GtkLabel             *explain_label;
+  GtkToggleButton      *problems_toggle;
+
+  GSettings            *settings;
+  GListStore           *checks;
+  char                 *checks_path;
+  PqQuery              *query;          /* the running or last query */
+  PqReport             *report;         /* what Save, Export and Copy use */
+  GCancellable         *cancellable;
+  GtkFileChooserNative *chooser;
+  int                   pending_files;  /* saves, exports and opens running */
+};
+
+/* pq-window.c */
+void         _pq_window_show_problem       (PqWindow       *self,
+                                            const char     *message);
+void         _pq_window_toast              (PqWindow       *self,
+                                            const char     *message);
+void         _pq_window_show_ports_error   (PqWindow       *self,
+                                            const char     *message);
+void         _pq_window_clear_ports_error  (PqWindow       *self);
+PqProtocols  _pq_window_get_protocols      (PqWindow       *self);
+void         _pq_window_update_actions     (PqWindow       *self);
+
+/* pq-window-checks.c */
+void         _pq_window_checks_init        (PqWindow       *self);
+PqCheck     *_pq_window_get_selected_check (PqWindow       *self);
+
+/* pq-window-files.c */
+void         _pq_window_files_class_init   (PqWindowClass  *klass);
+void         _pq_window_files_init         (PqWindow       *self);
+void         _pq_window_files_dispose      (PqWindow       *self);
+/* What the file choosers do once a file is chosen; tests call them
+ * directly. Each ends with the "file-done" signal (file, error message
+ * or NULL), which only tests connect to. @filter_format is the
+ * chooser's filter (-1 for none), used when the name has no known
+ * extension. */
+void         _pq_window_save_file          (PqWindow       *self,
+                                            GFile          *file);
+void         _pq_window_export_file        (PqWindow       *self,
+                                            GFile          *file,
+                                            int             filter_format);
+
+G_END_DECLS
