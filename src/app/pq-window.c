@@ -87,32 +87,11 @@ _pq_window_clear_ports_error (PqWindow *self)
 /* Summary                                                             */
 
 static void
-count_states (GListModel *results,
-              guint       counts[4])
-{
-  guint n = g_list_model_get_n_items (results);
-
-  memset (counts, 0, 4 * sizeof (guint));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(PqResult) result = g_list_model_get_item (results, i);
-      PqPortState state = pq_result_get_state (result);
-
-      if ((guint) state < 4)
-        counts[state]++;
-    }
-}
-
-static void
 update_summary (PqWindow *self)
 {
-  static const PqPortState order[] = {
-    PQ_PORT_STATE_LISTENING, PQ_PORT_STATE_NOT_LISTENING,
-    PQ_PORT_STATE_FILTERED, PQ_PORT_STATE_LISTENING_OR_FILTERED,
-  };
   g_autoptr(GString) explain = g_string_new (NULL);
   g_autofree char *summary = NULL;
-  guint counts[4];
+  guint counts[PQ_N_PORT_STATES];
 
   if (self->report == NULL)
     {
@@ -132,10 +111,11 @@ update_summary (PqWindow *self)
   gtk_label_set_text (self->summary_label, summary);
 
   /* One sentence per state present, in words a help desk can pass on. */
-  count_states (pq_report_get_results (self->report), counts);
-  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
-    if (counts[order[i]] > 0)
-      g_string_append_printf (explain, "%s%s", explain->len ? "\n" : "", pq_state_explain (order[i]));
+  pq_count_states (pq_report_get_results (self->report), counts);
+  for (guint i = 0; i < PQ_N_PORT_STATES; i++)
+    if (counts[pq_port_states_in_order[i]] > 0)
+      g_string_append_printf (explain, "%s%s", explain->len ? "\n" : "",
+                              pq_state_explain (pq_port_states_in_order[i]));
   gtk_label_set_text (self->explain_label, explain->str);
   gtk_widget_set_visible (GTK_WIDGET (self->explain_label), explain->len > 0);
 }
@@ -144,29 +124,8 @@ update_summary (PqWindow *self)
 char *
 pq_window_dup_summary (PqWindow *self)
 {
-  GString *out;
-  GListModel *results;
-  g_autofree char *summary = NULL;
-  guint n;
-
   g_return_val_if_fail (PQ_IS_WINDOW (self), NULL);
-  if (self->report == NULL)
-    return NULL;
-
-  out = g_string_new (NULL);
-  results = pq_report_get_results (self->report);
-  summary = pq_report_summary (self->report);
-  n = g_list_model_get_n_items (results);
-  g_string_append_printf (out, _("Port Query: %s"), pq_target_get_input (pq_report_get_target (self->report)));
-  g_string_append_printf (out, "\n%s\n\n", summary);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(PqResult) result = g_list_model_get_item (results, i);
-      g_autofree char *line = pq_text_result_line (result);
-
-      g_string_append_printf (out, "%s\n", line);
-    }
-  return g_string_free (out, FALSE);
+  return self->report ? pq_report_to_summary_text (self->report) : NULL;
 }
 
 static void
