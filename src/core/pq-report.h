@@ -54,6 +54,7 @@ void         pq_report_finish            (PqReport             *self,
 GListModel  *pq_report_get_results       (PqReport             *self);
 PqExitCode   pq_report_get_exit_code     (PqReport             *self);
 char        *pq_report_summary           (PqReport             *self);
+/* pq-report-json.c */
 char        *pq_report_to_json           (PqReport             *self);
 
 PqTarget            *pq_report_get_target          (PqReport   *self);
@@ -104,8 +105,6 @@ void         pq_html_append_escaped      (GString              *out,
 PqExitCode   pq_exit_code_for_results    (GListModel           *results);
 char        *pq_text_sanitize            (const char           *text);
 char        *pq_text_result_line         (PqResult             *result);
-void         pq_json_append_string       (GString              *out,
-                                          const char           *text);
 void         pq_append_decimal           (GString              *out,
                                           double                value,
                                           guint                 digits);
