@@ -178,6 +178,25 @@ pq_load_milliseconds (JsonObject  *object,
   return TRUE;
 }
 
+/* The member @name if it is a @type node (an object or an array). */
+static JsonNode *
+get_container (JsonObject    *object,
+               const char    *where,
+               const char    *name,
+               JsonNodeType   type,
+               GError       **error)
+{
+  JsonNode *node = get_member (object, where, name, error);
+
+  if (node != NULL && JSON_NODE_TYPE (node) != type)
+    {
+      wrong_type (error, where, name,
+                  type == JSON_NODE_OBJECT ? _("a group of fields in { }") : _("a list in [ ]"));
+      return NULL;
+    }
+  return node;
+}
+
 gboolean
 pq_load_object (JsonObject   *object,
                 const char   *where,
@@ -185,17 +204,10 @@ pq_load_object (JsonObject   *object,
                 JsonObject  **out,
                 GError      **error)
 {
-  JsonNode *node = get_member (object, where, name, error);
+  JsonNode *node = get_container (object, where, name, JSON_NODE_OBJECT, error);
 
-  if (node == NULL)
-    return FALSE;
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      wrong_type (error, where, name, _("a group of fields in { }"));
-      return FALSE;
-    }
-  *out = json_node_get_object (node);
-  return TRUE;
+  *out = node ? json_node_get_object (node) : NULL;
+  return node != NULL;
 }
 
 gboolean
@@ -205,17 +217,10 @@ pq_load_array (JsonObject  *object,
                JsonArray  **out,
                GError     **error)
 {
-  JsonNode *node = get_member (object, where, name, error);
+  JsonNode *node = get_container (object, where, name, JSON_NODE_ARRAY, error);
 
-  if (node == NULL)
-    return FALSE;
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      wrong_type (error, where, name, _("a list in [ ]"));
-      return FALSE;
-    }
-  *out = json_node_get_array (node);
-  return TRUE;
+  *out = node ? json_node_get_array (node) : NULL;
+  return node != NULL;
 }
 
 /* The index-th element of @array, which must be an object. */
