@@ -8,250 +8,32 @@
  * from anywhere (a colleague's mail, a download): every field is checked
  * for its type and range, and anything else is refused with a message that
  * says which field is wrong, rather than guessed at.
+ *
+ * This file reads the document, its target and settings, from bytes or a
+ * file; pq-report-load-results.c the results, pq-report-load-fields.c each
+ * typed field. The field names are pq-report-json-private.h's.
  */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
-#include <math.h>
 #include <net/if.h>
-#include <stdarg.h>
 #include <string.h>
 
-#include "pq-enums.h"
 #include "pq-error.h"
 #include "pq-ports.h"
 #include "pq-report-load.h"
-#include "pq-report-text.h"
-
-#define REPORT_FORMAT "io.github.portquery.report/1"
+#include "pq-report-load-private.h"
 
 /* The writer nests results, details and their children; json-glib
  * recurses once per level, so deeper files are refused before it sees
- * them. The probes nest details three or four levels at most. */
+ * them. */
 #define MAX_NESTING       64
-#define MAX_DETAIL_DEPTH  16
 
 /* Read in pieces so a special file (a pipe, /dev/zero) stops at the limit. */
 #define READ_CHUNK (1024 * 1024)
 
-static void G_GNUC_PRINTF (2, 3)
-set_report_error (GError     **error,
-                  const char  *format,
-                  ...)
-{
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, PQ_ERROR, PQ_ERROR_REPORT,
-               _("This is not a Port Query report: %s"), what);
-}
-
-/* Text from the file, made safe and short for an error message. */
-static char *
-quote_value (const char *text)
-{
-  g_autofree char *safe = pq_text_sanitize (text);
-
-  if (g_utf8_strlen (safe, -1) > 60)
-    {
-      g_autofree char *head = g_utf8_substring (safe, 0, 60);
-      return g_strdup_printf ("%s…", head);
-    }
-  return g_steal_pointer (&safe);
-}
-
-static char *
-field_path (const char *where,
-            const char *name)
-{
-  return *where ? g_strdup_printf ("%s.%s", where, name) : g_strdup (name);
-}
-
 /* ------------------------------------------------------------------ */
-/* Typed fields                                                        */
-
-static JsonNode *
-get_member (JsonObject  *object,
-            const char  *where,
-            const char  *name,
-            GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL)
-    {
-      g_autofree char *path = field_path (where, name);
-      set_report_error (error, _("the field “%s” is missing."), path);
-    }
-  return node;
-}
-
-static void
-wrong_type (GError     **error,
-            const char  *where,
-            const char  *name,
-            const char  *expected)
-{
-  g_autofree char *path = field_path (where, name);
-
-  set_report_error (error, _("the field “%s” should be %s."), path, expected);
-}
-
-static gboolean
-get_string (JsonObject   *object,
-            const char   *where,
-            const char   *name,
-            gboolean      nullable,
-            const char  **out,
-            GError      **error)
-{
-  JsonNode *node = get_member (object, where, name, error);
-
-  if (node == NULL)
-    return FALSE;
-  if (nullable && JSON_NODE_HOLDS_NULL (node))
-    {
-      *out = NULL;
-      return TRUE;
-    }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      wrong_type (error, where, name, nullable ? _("text or null") : _("text"));
-      return FALSE;
-    }
-  *out = json_node_get_string (node);
-  return TRUE;
-}
-
-static gboolean
-get_uint (JsonObject  *object,
-          const char  *where,
-          const char  *name,
-          guint        min,
-          guint        max,
-          guint       *out,
-          GError     **error)
-{
-  JsonNode *node = get_member (object, where, name, error);
-  gint64 value;
-
-  if (node == NULL)
-    return FALSE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
-      (value = json_node_get_int (node)) < min || value > max)
-    {
-      g_autofree char *expected = g_strdup_printf (_("a whole number from %u to %u"), min, max);
-      wrong_type (error, where, name, expected);
-      return FALSE;
-    }
-  *out = (guint) value;
-  return TRUE;
-}
-
-static gboolean
-get_bool (JsonObject  *object,
-          const char  *where,
-          const char  *name,
-          gboolean    *out,
-          GError     **error)
-{
-  JsonNode *node = get_member (object, where, name, error);
-
-  if (node == NULL)
-    return FALSE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      wrong_type (error, where, name, _("true or false"));
-      return FALSE;
-    }
-  *out = json_node_get_boolean (node);
-  return TRUE;
-}
-
-static gboolean
-get_milliseconds (JsonObject  *object,
-                  const char  *where,
-                  const char  *name,
-                  double      *out,
-                  GError     **error)
-{
-  JsonNode *node = get_member (object, where, name, error);
-  double value;
-
-  if (node == NULL)
-    return FALSE;
-  if (!JSON_NODE_HOLDS_VALUE (node) ||
-      (json_node_get_value_type (node) != G_TYPE_DOUBLE &&
-       json_node_get_value_type (node) != G_TYPE_INT64) ||
-      !isfinite (value = json_node_get_double (node)) || value < 0 || value > 1e9)
-    {
-      wrong_type (error, where, name, _("a number of milliseconds"));
-      return FALSE;
-    }
-  *out = value;
-  return TRUE;
-}
-
-static gboolean
-get_object (JsonObject   *object,
-            const char   *where,
-            const char   *name,
-            JsonObject  **out,
-            GError      **error)
-{
-  JsonNode *node = get_member (object, where, name, error);
-
-  if (node == NULL)
-    return FALSE;
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      wrong_type (error, where, name, _("a group of fields in { }"));
-      return FALSE;
-    }
-  *out = json_node_get_object (node);
-  return TRUE;
-}
-
-static gboolean
-get_array (JsonObject  *object,
-           const char  *where,
-           const char  *name,
-           JsonArray  **out,
-           GError     **error)
-{
-  JsonNode *node = get_member (object, where, name, error);
-
-  if (node == NULL)
-    return FALSE;
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      wrong_type (error, where, name, _("a list in [ ]"));
-      return FALSE;
-    }
-  *out = json_node_get_array (node);
-  return TRUE;
-}
-
-/* The index-th element of @array, which must be an object. */
-static JsonObject *
-array_object (JsonArray   *array,
-              guint        index,
-              const char  *path,
-              GError     **error)
-{
-  JsonNode *node = json_array_get_element (array, index);
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      set_report_error (error, _("the field “%s” should be a group of fields in { }."), path);
-      return NULL;
-    }
-  return json_node_get_object (node);
-}
+/* The parts of a report                                               */
 
 static gboolean
 get_time (JsonObject  *object,
@@ -262,7 +44,7 @@ get_time (JsonObject  *object,
 {
   const char *text;
 
-  if (!get_string (object, "", name, nullable, &text, error))
+  if (!pq_load_string (object, "", name, nullable, &text, error))
     return FALSE;
   *out = NULL;
   if (text == NULL)
@@ -270,105 +52,12 @@ get_time (JsonObject  *object,
   *out = g_date_time_new_from_iso8601 (text, NULL);
   if (*out == NULL)
     {
-      g_autofree char *shown = quote_value (text);
-      set_report_error (error, _("the field “%s” (“%s”) is not a date and time such as 2026-01-31T09:30:00Z."),
-                        name, shown);
+      g_autofree char *shown = pq_load_quote (text);
+      pq_load_error (error, _("the field “%s” (“%s”) is not a date and time such as 2026-01-31T09:30:00Z."),
+                     name, shown);
       return FALSE;
     }
   return TRUE;
-}
-
-/* ------------------------------------------------------------------ */
-/* Names the writer uses                                               */
-
-static guint
-enum_size (GType type)
-{
-  GEnumClass *klass = g_type_class_ref (type);
-  guint n = klass->n_values;
-
-  g_type_class_unref (klass);
-  return n;
-}
-
-static gboolean
-parse_state (const char   *text,
-             PqPortState  *state)
-{
-  for (guint i = 0; i < enum_size (PQ_TYPE_PORT_STATE); i++)
-    if (strcmp (text, pq_port_state_to_string ((PqPortState) i)) == 0)
-      {
-        *state = (PqPortState) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static gboolean
-parse_reason (const char *text,
-              PqReason   *reason)
-{
-  for (guint i = 0; i < enum_size (PQ_TYPE_REASON); i++)
-    if (strcmp (text, pq_reason_to_nick ((PqReason) i)) == 0)
-      {
-        *reason = (PqReason) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static gboolean
-parse_probe (const char  *text,
-             PqProbeKind *probe)
-{
-  for (guint i = 0; i < enum_size (PQ_TYPE_PROBE_KIND); i++)
-    if (strcmp (text, pq_probe_kind_to_nick ((PqProbeKind) i)) == 0)
-      {
-        *probe = (PqProbeKind) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-typedef enum
-{
-  UNKNOWN_PROTOCOL,
-  UNKNOWN_STATE,
-  UNKNOWN_REASON,
-  UNKNOWN_PROBE,
-} UnknownKind;
-
-/* One whole sentence per kind of name, so that translations can make the
- * words agree (no "a %s" stitched in). */
-static void
-unknown_name (GError      **error,
-              const char   *path,
-              const char   *text,
-              UnknownKind   kind)
-{
-  g_autofree char *shown = quote_value (text);
-
-  switch (kind)
-    {
-    case UNKNOWN_PROTOCOL:
-      set_report_error (error, _("“%s” in the field “%s” is not a protocol Port Query knows (tcp, udp)."),
-                        shown, path);
-      break;
-    case UNKNOWN_STATE:
-      set_report_error (error, _("“%s” in the field “%s” is not a port state Port Query knows "
-                                 "(LISTENING, NOT LISTENING, FILTERED, LISTENING or FILTERED)."),
-                        shown, path);
-      break;
-    case UNKNOWN_REASON:
-      set_report_error (error, _("“%s” in the field “%s” is not a reason Port Query knows."),
-                        shown, path);
-      break;
-    case UNKNOWN_PROBE:
-    default:
-      set_report_error (error, _("“%s” in the field “%s” is not a protocol query Port Query knows."),
-                        shown, path);
-      break;
-    }
 }
 
 /* "192.0.2.1", "2001:db8::1" or "fe80::1%eth0" (an interface this
@@ -392,148 +81,6 @@ parse_address (const char  *text,
   return g_inet_address_new_from_string (copy);
 }
 
-/* ------------------------------------------------------------------ */
-/* The parts of a report                                               */
-
-static gboolean
-read_details (JsonArray   *array,
-              const char  *where,
-              guint        depth,
-              PqResult    *result,
-              PqDetail    *parent,
-              GError     **error)
-{
-  guint n = json_array_get_length (array);
-
-  if (depth > MAX_DETAIL_DEPTH)
-    {
-      set_report_error (error, _("the findings in “%s” are nested more than %u levels deep."),
-                        where, MAX_DETAIL_DEPTH);
-      return FALSE;
-    }
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *path = g_strdup_printf ("%s[%u]", where, i);
-      g_autofree char *children_path = g_strdup_printf ("%s.children", path);
-      g_autoptr(PqDetail) detail = NULL;
-      JsonObject *object;
-      JsonArray *children;
-      const char *kind, *label, *value;
-
-      if (!(object = array_object (array, i, path, error)) ||
-          !get_string (object, path, "kind", TRUE, &kind, error) ||
-          !get_string (object, path, "label", TRUE, &label, error) ||
-          !get_string (object, path, "value", TRUE, &value, error) ||
-          !get_array (object, path, "children", &children, error))
-        return FALSE;
-
-      detail = pq_detail_new (kind, label, value);
-      if (!read_details (children, children_path, depth + 1, NULL, detail, error))
-        return FALSE;
-      if (parent != NULL)
-        pq_detail_append (parent, detail);
-      else
-        pq_result_add_detail (result, detail);
-    }
-  return TRUE;
-}
-
-/* The ICMP message, when there was one: both fields or neither. */
-static gboolean
-read_icmp (JsonObject  *object,
-           const char  *where,
-           PqResult    *result,
-           const char  *reply_from,
-           guint        bytes_received,
-           GError     **error)
-{
-  guint type = 0, code = 0;
-  gboolean has_type = json_object_has_member (object, "icmp_type");
-  gboolean has_code = json_object_has_member (object, "icmp_code");
-
-  if (has_type || has_code)
-    {
-      if (!get_uint (object, where, "icmp_type", 0, 255, &type, error) ||
-          !get_uint (object, where, "icmp_code", 0, 255, &code, error))
-        return FALSE;
-      pq_result_set_reply (result, reply_from, (int) type, (int) code, bytes_received);
-    }
-  else
-    pq_result_set_reply (result, reply_from, -1, -1, bytes_received);
-  return TRUE;
-}
-
-static PqResult *
-read_result (JsonObject  *object,
-             const char  *where,
-             GError     **error)
-{
-  g_autoptr(PqResult) result = NULL;
-  g_autofree char *details_path = g_strdup_printf ("%s.details", where);
-  const char *address, *protocol, *service, *state_text, *reason_text, *evidence;
-  const char *local_address, *reply_from, *probe_text;
-  guint port, tries, bytes_received;
-  double elapsed_ms;
-  PqPortState state;
-  PqReason reason;
-  PqProbeKind probe;
-  JsonArray *details;
-
-  if (!get_string (object, where, "address", FALSE, &address, error) ||
-      !get_uint (object, where, "port", 0, 65535, &port, error) ||
-      !get_string (object, where, "protocol", FALSE, &protocol, error) ||
-      !get_string (object, where, "service", TRUE, &service, error) ||
-      !get_string (object, where, "state", FALSE, &state_text, error) ||
-      !get_string (object, where, "reason", FALSE, &reason_text, error) ||
-      !get_string (object, where, "evidence", TRUE, &evidence, error) ||
-      !get_uint (object, where, "tries", 0, G_MAXUINT, &tries, error) ||
-      !get_milliseconds (object, where, "elapsed_ms", &elapsed_ms, error) ||
-      !get_string (object, where, "local_address", TRUE, &local_address, error) ||
-      !get_string (object, where, "reply_from", TRUE, &reply_from, error) ||
-      !get_uint (object, where, "bytes_received", 0, G_MAXUINT, &bytes_received, error) ||
-      !get_string (object, where, "probe", FALSE, &probe_text, error) ||
-      !get_array (object, where, "details", &details, error))
-    return NULL;
-
-  if (strcmp (protocol, "tcp") != 0 && strcmp (protocol, "udp") != 0)
-    {
-      g_autofree char *path = field_path (where, "protocol");
-      unknown_name (error, path, protocol, UNKNOWN_PROTOCOL);
-      return NULL;
-    }
-  if (!parse_state (state_text, &state))
-    {
-      g_autofree char *path = field_path (where, "state");
-      unknown_name (error, path, state_text, UNKNOWN_STATE);
-      return NULL;
-    }
-  if (!parse_reason (reason_text, &reason))
-    {
-      g_autofree char *path = field_path (where, "reason");
-      unknown_name (error, path, reason_text, UNKNOWN_REASON);
-      return NULL;
-    }
-  if (!parse_probe (probe_text, &probe))
-    {
-      g_autofree char *path = field_path (where, "probe");
-      unknown_name (error, path, probe_text, UNKNOWN_PROBE);
-      return NULL;
-    }
-
-  result = pq_result_new (address, (guint16) port,
-                          strcmp (protocol, "udp") == 0 ? PQ_PROTOCOL_UDP : PQ_PROTOCOL_TCP);
-  pq_result_set_state (result, state, reason);
-  pq_result_set_service (result, service, probe);
-  pq_result_set_evidence (result, evidence);
-  pq_result_set_timing (result, tries, elapsed_ms);
-  pq_result_set_local_address (result, local_address);
-  if (!read_icmp (object, where, result, reply_from, bytes_received, error) ||
-      !read_details (details, details_path, 1, result, NULL, error))
-    return NULL;
-  return g_steal_pointer (&result);
-}
-
 static PqTarget *
 read_target (JsonObject  *object,
              gboolean    *reverse_lookup,
@@ -545,10 +92,10 @@ read_target (JsonObject  *object,
   JsonArray *list;
   guint32 scope_id = 0;
 
-  if (!get_string (object, "target", "input", FALSE, &input, error) ||
-      !get_string (object, "target", "host", FALSE, &host, error) ||
-      !get_bool (object, "target", "reverse_lookup", reverse_lookup, error) ||
-      !get_array (object, "target", "addresses", &list, error))
+  if (!pq_load_string (object, PQ_JSON_TARGET, PQ_JSON_INPUT, FALSE, &input, error) ||
+      !pq_load_string (object, PQ_JSON_TARGET, PQ_JSON_HOST, FALSE, &host, error) ||
+      !pq_load_bool (object, PQ_JSON_TARGET, PQ_JSON_REVERSE_LOOKUP, reverse_lookup, error) ||
+      !pq_load_array (object, PQ_JSON_TARGET, PQ_JSON_ADDRESSES, &list, error))
     return NULL;
 
   for (guint i = 0; i < json_array_get_length (list); i++)
@@ -560,12 +107,13 @@ read_target (JsonObject  *object,
 
       if (address == NULL)
         {
-          g_autofree char *shown = text ? quote_value (text) : NULL;
+          g_autofree char *path = pq_load_path (PQ_JSON_TARGET, PQ_JSON_ADDRESSES);
+          g_autofree char *shown = text ? pq_load_quote (text) : NULL;
 
           if (shown != NULL)
-            set_report_error (error, _("“%s” in the field “target.addresses” is not an IP address."), shown);
+            pq_load_error (error, _("“%s” in the field “%s” is not an IP address."), shown, path);
           else
-            set_report_error (error, _("the field “target.addresses” should be a list of IP addresses."));
+            pq_load_error (error, _("the field “%s” should be a list of IP addresses."), path);
           return NULL;
         }
       g_ptr_array_add (addresses, address);
@@ -583,22 +131,34 @@ read_queried (JsonObject  *target,
 {
   JsonArray *list;
 
-  if (!get_array (target, "target", "queried", &list, error))
+  if (!pq_load_array (target, PQ_JSON_TARGET, PQ_JSON_QUERIED, &list, error))
     return FALSE;
 
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
-      g_autofree char *path = g_strdup_printf ("target.queried[%u]", i);
+      g_autofree char *path = g_strdup_printf ("%s.%s[%u]", PQ_JSON_TARGET, PQ_JSON_QUERIED, i);
       JsonObject *object;
       const char *address, *reverse_name;
 
-      if (!(object = array_object (list, i, path, error)) ||
-          !get_string (object, path, "address", FALSE, &address, error) ||
-          !get_string (object, path, "reverse_name", TRUE, &reverse_name, error))
+      if (!(object = pq_load_array_object (list, i, path, error)) ||
+          !pq_load_string (object, path, PQ_JSON_ADDRESS, FALSE, &address, error) ||
+          !pq_load_string (object, path, PQ_JSON_REVERSE_NAME, TRUE, &reverse_name, error))
         return FALSE;
       pq_report_add_queried_text (report, address, reverse_name);
     }
   return TRUE;
+}
+
+/* A setting of the right type that its own parser refuses. */
+static gboolean
+wrong_setting (GError     **error,
+               const char  *name,
+               GError      *why)
+{
+  g_autofree char *path = pq_load_path (PQ_JSON_SETTINGS, name);
+
+  pq_load_error (error, _("the field “%s” is wrong: %s"), path, why->message);
+  return FALSE;
 }
 
 typedef struct
@@ -614,66 +174,37 @@ read_settings (JsonObject  *object,
                Settings    *settings,
                GError     **error)
 {
+  const char *where = PQ_JSON_SETTINGS;
   PqScanOptions *o = &settings->options;
   g_autoptr(GError) local_error = NULL;
   const char *ports, *protocol;
   guint source_port;
 
   pq_scan_options_init (o);
-  if (!get_string (object, "settings", "ports", FALSE, &ports, error) ||
-      !get_string (object, "settings", "protocol", FALSE, &protocol, error) ||
-      !get_uint (object, "settings", "tcp_timeout_ms", 1, PQ_MAX_TIMEOUT_MS, &o->tcp_timeout_ms, error) ||
-      !get_uint (object, "settings", "tcp_tries", 1, PQ_MAX_TRIES, &o->tcp_tries, error) ||
-      !get_uint (object, "settings", "udp_wait_ms", 1, PQ_MAX_TIMEOUT_MS, &o->udp_wait_ms, error) ||
-      !get_uint (object, "settings", "udp_tries", 1, PQ_MAX_TRIES, &o->udp_tries, error) ||
-      !get_bool (object, "settings", "slow_link", &o->slow_link, error) ||
-      !get_uint (object, "settings", "ports_in_flight", 1, PQ_MAX_WINDOW, &o->window, error) ||
-      !get_uint (object, "settings", "source_port", 0, 65535, &source_port, error) ||
-      !get_bool (object, "settings", "protocol_probes", &o->probes, error) ||
-      !get_string (object, "settings", "services_file", TRUE, &settings->services_source, error))
+  if (!pq_load_string (object, where, PQ_JSON_PORTS, FALSE, &ports, error) ||
+      !pq_load_string (object, where, PQ_JSON_PROTOCOL, FALSE, &protocol, error) ||
+      !pq_load_uint (object, where, PQ_JSON_TCP_TIMEOUT_MS, 1, PQ_MAX_TIMEOUT_MS, &o->tcp_timeout_ms, error) ||
+      !pq_load_uint (object, where, PQ_JSON_TCP_TRIES, 1, PQ_MAX_TRIES, &o->tcp_tries, error) ||
+      !pq_load_uint (object, where, PQ_JSON_UDP_WAIT_MS, 1, PQ_MAX_TIMEOUT_MS, &o->udp_wait_ms, error) ||
+      !pq_load_uint (object, where, PQ_JSON_UDP_TRIES, 1, PQ_MAX_TRIES, &o->udp_tries, error) ||
+      !pq_load_bool (object, where, PQ_JSON_SLOW_LINK, &o->slow_link, error) ||
+      !pq_load_uint (object, where, PQ_JSON_PORTS_IN_FLIGHT, 1, PQ_MAX_WINDOW, &o->window, error) ||
+      !pq_load_uint (object, where, PQ_JSON_SOURCE_PORT, 0, 65535, &source_port, error) ||
+      !pq_load_bool (object, where, PQ_JSON_PROTOCOL_PROBES, &o->probes, error) ||
+      !pq_load_string (object, where, PQ_JSON_SERVICES_FILE, TRUE, &settings->services_source, error))
     return FALSE;
   o->source_port = (guint16) source_port;
 
   /* Reports written before this field was added used adaptive waits. */
-  if (json_object_has_member (object, "adaptive_tcp_wait") &&
-      !get_bool (object, "settings", "adaptive_tcp_wait", &o->adaptive, error))
+  if (json_object_has_member (object, PQ_JSON_ADAPTIVE_TCP_WAIT) &&
+      !pq_load_bool (object, where, PQ_JSON_ADAPTIVE_TCP_WAIT, &o->adaptive, error))
     return FALSE;
 
   if (!pq_protocols_parse (protocol, &settings->protocols, &local_error))
-    {
-      set_report_error (error, _("the field “settings.protocol” is wrong: %s"), local_error->message);
-      return FALSE;
-    }
+    return wrong_setting (error, PQ_JSON_PROTOCOL, local_error);
   settings->ports = pq_ports_parse (ports, &local_error);
   if (settings->ports == NULL)
-    {
-      set_report_error (error, _("the field “settings.ports” is wrong: %s"), local_error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-read_results (JsonObject  *root,
-              PqReport    *report,
-              GError     **error)
-{
-  JsonArray *list;
-
-  if (!get_array (root, "", "results", &list, error))
-    return FALSE;
-
-  for (guint i = 0; i < json_array_get_length (list); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("results[%u]", i);
-      g_autoptr(PqResult) result = NULL;
-      JsonObject *object;
-
-      if (!(object = array_object (list, i, path, error)) ||
-          !(result = read_result (object, path, error)))
-        return FALSE;
-      pq_report_add_result (report, result);
-    }
+    return wrong_setting (error, PQ_JSON_PORTS, local_error);
   return TRUE;
 }
 
@@ -683,17 +214,17 @@ check_format (JsonObject  *root,
 {
   const char *format;
 
-  if (!json_object_has_member (root, "format"))
+  if (!json_object_has_member (root, PQ_JSON_FORMAT))
     {
-      set_report_error (error, _("it has no “format” field, which every saved report has."));
+      pq_load_error (error, _("it has no “%s” field, which every saved report has."), PQ_JSON_FORMAT);
       return FALSE;
     }
-  if (!get_string (root, "", "format", FALSE, &format, error))
+  if (!pq_load_string (root, "", PQ_JSON_FORMAT, FALSE, &format, error))
     return FALSE;
-  if (strcmp (format, REPORT_FORMAT) != 0)
+  if (strcmp (format, PQ_JSON_FORMAT_ID) != 0)
     {
-      g_autofree char *shown = quote_value (format);
-      set_report_error (error, _("its format is “%s”; this version reads %s."), shown, REPORT_FORMAT);
+      g_autofree char *shown = pq_load_quote (format);
+      pq_load_error (error, _("its format is “%s”; this version reads %s."), shown, PQ_JSON_FORMAT_ID);
       return FALSE;
     }
   return TRUE;
@@ -714,11 +245,11 @@ read_report (JsonObject  *root,
   gboolean ok;
 
   if (!check_format (root, error) ||
-      !get_time (root, "started", FALSE, &started, error) ||
-      !get_time (root, "finished", TRUE, &finished, error) ||
-      !get_bool (root, "", "cancelled", &cancelled, error) ||
-      !get_object (root, "", "target", &target_object, error) ||
-      !get_object (root, "", "settings", &settings_object, error) ||
+      !get_time (root, PQ_JSON_STARTED, FALSE, &started, error) ||
+      !get_time (root, PQ_JSON_FINISHED, TRUE, &finished, error) ||
+      !pq_load_bool (root, "", PQ_JSON_CANCELLED, &cancelled, error) ||
+      !pq_load_object (root, "", PQ_JSON_TARGET, &target_object, error) ||
+      !pq_load_object (root, "", PQ_JSON_SETTINGS, &settings_object, error) ||
       !(target = read_target (target_object, &reverse_lookup, error)))
     return NULL;
 
@@ -732,7 +263,7 @@ read_report (JsonObject  *root,
   pq_report_set_times (report, started, finished, cancelled);
   pq_report_set_no_reverse (report, !reverse_lookup);
   if (!read_queried (target_object, report, error) ||
-      !read_results (root, report, error))
+      !pq_load_results (root, report, error))
     return NULL;
   return g_steal_pointer (&report);
 }
@@ -743,8 +274,8 @@ read_report (JsonObject  *root,
 static void
 set_too_large (GError **error)
 {
-  set_report_error (error, _("the file is larger than %u MiB; saved reports are much smaller."),
-                    PQ_REPORT_MAX_FILE_SIZE / (1024 * 1024));
+  pq_load_error (error, _("the file is larger than %u MiB; saved reports are much smaller."),
+                 PQ_REPORT_MAX_FILE_SIZE / (1024 * 1024));
 }
 
 /* json-glib recurses once per [ or {: count them first, outside strings. */
@@ -774,8 +305,8 @@ check_nesting (const char  *data,
         {
           if (++depth > MAX_NESTING)
             {
-              set_report_error (error, _("its lists and groups are nested more than %u levels deep."),
-                                MAX_NESTING);
+              pq_load_error (error, _("its lists and groups are nested more than %u levels deep."),
+                             MAX_NESTING);
               return FALSE;
             }
         }
@@ -813,12 +344,12 @@ pq_report_load_bytes (GBytes  *bytes,
     }
   if (len == 0)
     {
-      set_report_error (error, _("the file is empty."));
+      pq_load_error (error, _("the file is empty."));
       return NULL;
     }
   if (!g_utf8_validate_len (data, len, NULL))
     {
-      set_report_error (error, _("the file is not text (it holds bytes that are not UTF-8)."));
+      pq_load_error (error, _("the file is not text (it holds bytes that are not UTF-8)."));
       return NULL;
     }
   if (!check_nesting (data, len, error))
@@ -827,15 +358,15 @@ pq_report_load_bytes (GBytes  *bytes,
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error))
     {
-      set_report_error (error, _("the file is not valid JSON (%s). It may be cut short or edited."),
-                        local_error->message);
+      pq_load_error (error, _("the file is not valid JSON (%s). It may be cut short or edited."),
+                     local_error->message);
       return NULL;
     }
 
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      set_report_error (error, _("the file does not hold a group of fields in { }."));
+      pq_load_error (error, _("the file does not hold a group of fields in { }."));
       return NULL;
     }
   return read_report (json_node_get_object (root), error);

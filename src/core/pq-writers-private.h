@@ -12,8 +12,6 @@ G_BEGIN_DECLS
 char  *pq_csv_cell             (const char  *text);
 void   pq_html_append_escaped  (GString     *out,
                                 const char  *text);
-void   pq_json_append_string   (GString     *out,
-                                const char  *text);
 void   pq_append_decimal       (GString     *out,
                                 double       value,
                                 guint        digits);

@@ -1,6 +1,7 @@
 #!/bin/bash
 # run-fuzz.sh BUILDDIR SECONDS [NAME...]: run each fuzz target for SECONDS,
-# seeded from tests/protocols/*/seeds/<name>, and print its figures.
+# seeded from tests/protocols/*/seeds/<name> (codecs) or
+# tests/fuzz/seeds/<name> (saved reports), and print its figures.
 #   CC=clang meson setup build-fuzz -Dfuzzing=true -Dapp=false -Dintegration_tests=false
 #   ninja -C build-fuzz && tests/fuzz/run-fuzz.sh build-fuzz 300
 set -euo pipefail
@@ -18,7 +19,7 @@ status=0
 for name in "${names[@]}"; do
   corpus="$build/fuzz-corpus/$name"
   mkdir -p "$corpus"
-  seeds=$(find "$top/tests/protocols" -type d -path "*/seeds/$name" | head -1)
+  seeds=$(find "$top/tests/protocols" "$top/tests/fuzz/seeds" -type d -path "*/seeds/$name" | head -1)
   log="$build/fuzz-$name.log"
   # -rss_limit_mb bounds memory; a codec that grows without bound fails here.
   if "$build/tests/fuzz/fuzz-$name" -max_total_time="$seconds" -rss_limit_mb=512 -timeout=5 \

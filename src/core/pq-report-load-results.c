@@ -1,0 +1,200 @@
+/* pq-report-load-results.c: the report reader's results, each with its
+ * findings
+ *
+ * Copyright 2026 The Port Query authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Protocols, states, reasons and probes are read by the nicks the writer
+ * prints (pq-types.h); any other word is refused, naming the field.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pq-enums.h"
+#include "pq-report-load-private.h"
+
+/* The probes nest findings three or four levels at most. */
+#define MAX_DETAIL_DEPTH  16
+
+/* One whole sentence per kind of name, so that translations can make the
+ * words agree (no "a %s" stitched in). */
+static void
+unknown_name (GError     **error,
+              const char  *path,
+              const char  *text,
+              GType        type)
+{
+  g_autofree char *shown = pq_load_quote (text);
+
+  if (type == PQ_TYPE_PROTOCOL)
+    pq_load_error (error, _("“%s” in the field “%s” is not a protocol Port Query knows (tcp, udp)."),
+                   shown, path);
+  else if (type == PQ_TYPE_PORT_STATE)
+    pq_load_error (error, _("“%s” in the field “%s” is not a port state Port Query knows "
+                            "(LISTENING, NOT LISTENING, FILTERED, LISTENING or FILTERED)."),
+                   shown, path);
+  else if (type == PQ_TYPE_REASON)
+    pq_load_error (error, _("“%s” in the field “%s” is not a reason Port Query knows."),
+                   shown, path);
+  else
+    pq_load_error (error, _("“%s” in the field “%s” is not a protocol query Port Query knows."),
+                   shown, path);
+}
+
+/* A field holding the nick of one of the core's enumerations. */
+static gboolean
+read_nick (JsonObject  *object,
+           const char  *where,
+           const char  *name,
+           GType        type,
+           int         *value,
+           GError     **error)
+{
+  const char *text;
+
+  if (!pq_load_string (object, where, name, FALSE, &text, error))
+    return FALSE;
+  if (!pq_enum_from_nick (type, text, value))
+    {
+      g_autofree char *path = pq_load_path (where, name);
+
+      unknown_name (error, path, text, type);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_details (JsonArray   *array,
+              const char  *where,
+              guint        depth,
+              PqResult    *result,
+              PqDetail    *parent,
+              GError     **error)
+{
+  guint n = json_array_get_length (array);
+
+  if (depth > MAX_DETAIL_DEPTH)
+    {
+      pq_load_error (error, _("the findings in “%s” are nested more than %u levels deep."),
+                     where, MAX_DETAIL_DEPTH);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s[%u]", where, i);
+      g_autofree char *children_path = pq_load_path (path, PQ_JSON_CHILDREN);
+      g_autoptr(PqDetail) detail = NULL;
+      JsonObject *object;
+      JsonArray *children;
+      const char *kind, *label, *value;
+
+      if (!(object = pq_load_array_object (array, i, path, error)) ||
+          !pq_load_string (object, path, PQ_JSON_KIND, TRUE, &kind, error) ||
+          !pq_load_string (object, path, PQ_JSON_LABEL, TRUE, &label, error) ||
+          !pq_load_string (object, path, PQ_JSON_VALUE, TRUE, &value, error) ||
+          !pq_load_array (object, path, PQ_JSON_CHILDREN, &children, error))
+        return FALSE;
+
+      detail = pq_detail_new (kind, label, value);
+      if (!read_details (children, children_path, depth + 1, NULL, detail, error))
+        return FALSE;
+      if (parent != NULL)
+        pq_detail_append (parent, detail);
+      else
+        pq_result_add_detail (result, detail);
+    }
+  return TRUE;
+}
+
+/* The ICMP message, when there was one: both fields or neither. */
+static gboolean
+read_icmp (JsonObject  *object,
+           const char  *where,
+           PqResult    *result,
+           const char  *reply_from,
+           guint        bytes_received,
+           GError     **error)
+{
+  guint type = 0, code = 0;
+
+  if (json_object_has_member (object, PQ_JSON_ICMP_TYPE) ||
+      json_object_has_member (object, PQ_JSON_ICMP_CODE))
+    {
+      if (!pq_load_uint (object, where, PQ_JSON_ICMP_TYPE, 0, 255, &type, error) ||
+          !pq_load_uint (object, where, PQ_JSON_ICMP_CODE, 0, 255, &code, error))
+        return FALSE;
+      pq_result_set_reply (result, reply_from, (int) type, (int) code, bytes_received);
+    }
+  else
+    pq_result_set_reply (result, reply_from, -1, -1, bytes_received);
+  return TRUE;
+}
+
+static PqResult *
+read_result (JsonObject  *object,
+             const char  *where,
+             GError     **error)
+{
+  g_autoptr(PqResult) result = NULL;
+  g_autofree char *details_path = pq_load_path (where, PQ_JSON_DETAILS);
+  const char *address, *service, *evidence, *local_address, *reply_from;
+  guint port, tries, bytes_received;
+  int protocol, state, reason, probe;
+  double elapsed_ms;
+  JsonArray *details;
+
+  if (!pq_load_string (object, where, PQ_JSON_ADDRESS, FALSE, &address, error) ||
+      !pq_load_uint (object, where, PQ_JSON_PORT, 0, 65535, &port, error) ||
+      !read_nick (object, where, PQ_JSON_PROTOCOL, PQ_TYPE_PROTOCOL, &protocol, error) ||
+      !pq_load_string (object, where, PQ_JSON_SERVICE, TRUE, &service, error) ||
+      !read_nick (object, where, PQ_JSON_STATE, PQ_TYPE_PORT_STATE, &state, error) ||
+      !read_nick (object, where, PQ_JSON_REASON, PQ_TYPE_REASON, &reason, error) ||
+      !pq_load_string (object, where, PQ_JSON_EVIDENCE, TRUE, &evidence, error) ||
+      !pq_load_uint (object, where, PQ_JSON_TRIES, 0, G_MAXUINT, &tries, error) ||
+      !pq_load_milliseconds (object, where, PQ_JSON_ELAPSED_MS, &elapsed_ms, error) ||
+      !pq_load_string (object, where, PQ_JSON_LOCAL_ADDRESS, TRUE, &local_address, error) ||
+      !pq_load_string (object, where, PQ_JSON_REPLY_FROM, TRUE, &reply_from, error) ||
+      !pq_load_uint (object, where, PQ_JSON_BYTES_RECEIVED, 0, G_MAXUINT, &bytes_received, error) ||
+      !read_nick (object, where, PQ_JSON_PROBE, PQ_TYPE_PROBE_KIND, &probe, error) ||
+      !pq_load_array (object, where, PQ_JSON_DETAILS, &details, error))
+    return NULL;
+
+  result = pq_result_new (address, (guint16) port, (PqProtocol) protocol);
+  pq_result_set_state (result, (PqPortState) state, (PqReason) reason);
+  pq_result_set_service (result, service, (PqProbeKind) probe);
+  pq_result_set_evidence (result, evidence);
+  pq_result_set_timing (result, tries, elapsed_ms);
+  pq_result_set_local_address (result, local_address);
+  if (!read_icmp (object, where, result, reply_from, bytes_received, error) ||
+      !read_details (details, details_path, 1, result, NULL, error))
+    return NULL;
+  return g_steal_pointer (&result);
+}
+
+/* Adds each of the document's results to @report, in order. */
+gboolean
+pq_load_results (JsonObject  *root,
+                 PqReport    *report,
+                 GError     **error)
+{
+  JsonArray *list;
+
+  if (!pq_load_array (root, "", PQ_JSON_RESULTS, &list, error))
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s[%u]", PQ_JSON_RESULTS, i);
+      g_autoptr(PqResult) result = NULL;
+      JsonObject *object;
+
+      if (!(object = pq_load_array_object (list, i, path, error)) ||
+          !(result = read_result (object, path, error)))
+        return FALSE;
+      pq_report_add_result (report, result);
+    }
+  return TRUE;
+}
