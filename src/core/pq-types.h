@@ -21,7 +21,9 @@ typedef enum /*< flags=0 >*/
 {
   PQ_PROTOCOLS_TCP  = 1 << 0,
   PQ_PROTOCOLS_UDP  = 1 << 1,
-  PQ_PROTOCOLS_BOTH = PQ_PROTOCOLS_TCP | PQ_PROTOCOLS_UDP,
+  /* Written out, not TCP | UDP: glib-mkenums computes the settings
+   * schema's <enum> values from this header and cannot fold names. */
+  PQ_PROTOCOLS_BOTH = (1 << 0) | (1 << 1),
 } PqProtocols;
 
 /* PortQry's four words; nmap's open, closed, filtered and open|filtered.
