@@ -155,8 +155,10 @@ pq_query_class_init (PqQueryClass *klass)
    * @result: a decided port
    *
    * Emitted in the order the ports were asked, each port once every port
-   * before it is decided; a stopped query gives the rest it decided at
-   * its end, still in that order.
+   * before it is decided, as PortQry prints them. A stopped query gives
+   * nothing after the first port it did not decide (a gap in PortQry's
+   * list would read as a port forgotten); the report has every decided
+   * port all the same.
    */
   signals[SIGNAL_RESULT] =
     g_signal_new ("result", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -344,18 +346,11 @@ map_job_slots (PqQuery *self,
 }
 
 static void
-emit_in_order (PqQuery  *self,
-               gboolean  skip_gaps)
+emit_in_order (PqQuery *self)
 {
-  for (; self->next_in_order < self->n_slots; self->next_in_order++)
-    {
-      PqResult *result = self->slots[self->next_in_order];
-
-      if (result == NULL && !skip_gaps)
-        break;
-      if (result != NULL)
-        g_signal_emit (self, signals[SIGNAL_RESULT], 0, result);
-    }
+  for (; self->next_in_order < self->n_slots && self->slots[self->next_in_order] != NULL;
+       self->next_in_order++)
+    g_signal_emit (self, signals[SIGNAL_RESULT], 0, self->slots[self->next_in_order]);
 }
 
 static int
@@ -426,7 +421,7 @@ on_scanner_progress (PqScanner *scanner,
                      PqQuery   *self)
 {
   insert_batch (self);
-  emit_in_order (self, FALSE);
+  emit_in_order (self);
   g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, self->done, self->n_slots);
 }
 
@@ -445,7 +440,7 @@ finish (PqQuery *self,
   if (self->resolved)
     {
       insert_batch (self);
-      emit_in_order (self, TRUE);
+      emit_in_order (self);
     }
   pq_report_finish (self->report, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
   if (error != NULL)
