@@ -21,14 +21,16 @@ address, and every byte count but SNMP's.
 A JSON document is parsed, masked and written again with indent 2 in the
 document's own key order, so the golden file pins the keys, their order and
 the values, not the whitespace. The CSV report is read and written again with
-every field quoted and CRLF line ends (RFC 4180); the script fails if that does not give back the file
-byte for byte, so the golden file pins the report's layout too.
+every field quoted and CRLF line ends (RFC 4180); the script fails if that
+does not give back the file byte for byte, so the golden file pins the
+report's layout too.
 """
 
 import csv
 import io
 import json
 import re
+import socket
 import sys
 
 MASK_MS = "<MS>"
@@ -40,24 +42,30 @@ def dynamic_port(match):
     return match.group(1) + ("<DYNAMIC-PORT>" if port >= DYNAMIC_PORT_MIN else match.group(2)) + "]"
 
 
+# Each pattern matches the value only in the format portqry writes it today
+# (elapsed times with one decimal, dates as the writer prints them): a
+# value written another way is left alone and shows in the diff.
+DATE_ISO = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"      # 2026-11-29 12:51:07 UTC
+DATE_C = r"[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}"  # Sun Nov 29 12:51:06 2026
+HOSTNAME = re.escape(socket.gethostname())
+
 # (pattern, replacement, why): applied to the whole text, to every JSON
 # string and to "label: value" of every JSON finding, and to every CSV cell.
 RULES = [
-    # Round trips: "on try 1, after 0.3 ms", "... from the target X after 0.2 ms."
-    (r"(?<=after )\d+(?:\.\d+)? ms", MASK_MS + " ms",
-     "elapsed time of a probe"),
-    # The HTML report's Time column.
-    (r"(<td>)\d+(?:\.\d+)? ms(</td>)", r"\1" + MASK_MS + r" ms\2",
-     "elapsed time of a probe (HTML Time column)"),
-    (r"(?m)^(System Date: ).+$", r"\1<DATE>",
-     "when the log or text report was written"),
-    (r"(<dt>(?:Started|Finished)</dt><dd>)[^<]*(</dd>)", r"\1<DATE>\2",
+    (r"(?<=after )\d+\.\d ms", MASK_MS + " ms",
+     "elapsed time of a probe: 'on try 1, after 0.3 ms', 'from the target X after 0.2 ms'"),
+    (r"(<td>)\d+\.\d ms(</td>)", r"\1" + MASK_MS + r" ms\2",
+     "elapsed time of a probe (the HTML report's Time column)"),
+    (r"(?m)^(System Date: )(?:%s|%s)$" % (DATE_C, DATE_ISO), r"\1<DATE>",
+     "when the log (C locale date) or the text report (UTC) was written"),
+    (r"(<dt>(?:Started|Finished)</dt><dd>)%s(</dd>)" % DATE_ISO, r"\1<DATE>\2",
      "when the query ran (HTML report)"),
-    (r"(?m)^(Local computer name:\n\n ).+$", r"\1<HOSTNAME>",
+    (r"(?m)^(Local computer name:\n\n )%s$" % HOSTNAME, r"\1<HOSTNAME>",
      "the name of the computer the test runs on (log file)"),
-    (r"(?m)^(\s*currentTime: )\d{14}(?:\.\d+)?Z \([^)]*\)$", r"\1<GENERALIZED-TIME> (<DATE>)",
+    (r"(?m)^(\s*currentTime: )\d{14}\.\dZ \(%s\)$" % DATE_ISO, r"\1<GENERALIZED-TIME> (<DATE>)",
      "the AD DC's clock (LDAP root entry)"),
-    (r"(sysUpTime \([0-9.]+\): Timeticks: )\(\d+\) [^\n]*", r"\1(<TICKS>) <UPTIME>",
+    (r"(sysUpTime \(1\.3\.6\.1\.2\.1\.1\.3\.0\): Timeticks: )"
+     r"\(\d+\) \d+ days, \d+ hours, \d+ minutes, \d+\.\d\d seconds", r"\1(<TICKS>) <UPTIME>",
      "how long snmpd has run"),
     (r"(MAC address:? )(?!00:00:00:00:00:00)[0-9a-f]{2}(?::[0-9a-f]{2}){5}", r"\1<MAC>",
      "the Samba AD DC answers NBSTAT with a random MAC address on each start"),
@@ -79,11 +87,12 @@ def mask_local_address(value):
     """The local port of a probe is the kernel's choice; the address is kept."""
     if not isinstance(value, str):
         return value
-    return re.sub(r":\d+$", ":<PORT>", value)
+    return re.sub(r"^((?:\d+\.){3}\d+|\[[0-9a-f:]+\]):\d+$", r"\1:<PORT>", value)
 
 
 def mask_json_value(key, value, parent):
-    if key in ("started", "finished") and isinstance(value, str):
+    if key in ("started", "finished") and isinstance(value, str) and \
+            re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", value):
         return "<DATE>"  # when the query ran
     if key == "elapsed_ms" and isinstance(value, (int, float)):
         return MASK_MS  # elapsed time of a probe
@@ -181,7 +190,7 @@ def mask_csv(text):
     for row in rows[1:]:
         cells = []
         for name, cell in zip(header, row):
-            if name == "elapsed_ms":
+            if name == "elapsed_ms" and re.fullmatch(r"\d+\.\d{3}", cell):
                 cells.append(MASK_MS)
             elif name == "local_address":
                 cells.append(mask_local_address(cell))

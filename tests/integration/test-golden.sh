@@ -28,6 +28,8 @@ done
 # The golden files are portqry's English output.
 export LC_ALL=C.UTF-8
 unset LANGUAGE LANG
+# JSON and reports name the ports in flight (256), fewer under a low open-file limit.
+[ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 1024 ] && ulimit -n 1024
 
 GOLDEN=$HERE/golden
 MASK=$HERE/golden-mask.py
@@ -56,7 +58,7 @@ MASK_OPTS=
 
 # mask FORMAT FILE: FILE masked (golden-mask.py), on stdout.
 mask() {
-  "$PY" "$MASK" "$1" "$2" --replace "$PORTQRY=<PORTQRY>" --replace "$WORK=<TMP>" $MASK_OPTS
+  "$PY" "$MASK" "$1" "$2" --replace "$PORTQRY=<PORTQRY>" --replace "$WORK=<TMP>" ${MASK_OPTS:+"$MASK_OPTS"}
 }
 
 # compare NAME FILE: FILE against golden/NAME (or written there on UPDATE_GOLDEN=1).
@@ -121,9 +123,9 @@ check_file() {
 # wait_names HOST 'NAME <XX>'...: until HOST's NBSTAT answer lists every
 # NAME (polled twice a second, for at most 60 s).
 wait_names() {
-  local host=$1 name missing i
+  local host=$1 name missing _
   shift
-  for i in $(seq 1 120); do
+  for _ in $(seq 1 120); do
     ip netns exec "$NS_CLI" "$PORTQRY" -n "$host" -e 137 -p udp -nr > "$WORK/nbstat" 2>&1
     missing=
     for name in "$@"; do grep -qF "      $name: " "$WORK/nbstat" || missing+=" '$name'"; done
