@@ -136,7 +136,7 @@ wait_names() {
   cat "$WORK/nbstat"
 }
 
-# --- names through the rig's dnsmasq --------------------------------------
+# --- names through the rig's dnsmasq, and an IPv6 address ----------------
 run_case name-forward -n srv.test.lan -o 53,80 -p both
 run_case name-reverse -n $SRV -e 80 -p tcp
 run_case name-reverse-json -n $SRV -e 80 -p tcp --json
