@@ -113,14 +113,13 @@ _pq_window_save_file (PqWindow *self,
 
 static const struct {
   PqReportFormat format;
-  const char *extension;
   const char *mime;
   const char *name;
 } export_formats[] = {
-  { PQ_REPORT_FORMAT_HTML, "html", "text/html", N_("Web page (HTML)") },
-  { PQ_REPORT_FORMAT_TEXT, "txt", "text/plain", N_("Text, as PortQry's log (TXT)") },
-  { PQ_REPORT_FORMAT_CSV, "csv", "text/csv", N_("Spreadsheet (CSV)") },
-  { PQ_REPORT_FORMAT_JSON, "json", "application/json", N_("Port Query report (JSON)") },
+  { PQ_REPORT_FORMAT_HTML, "text/html", N_("Web page (HTML)") },
+  { PQ_REPORT_FORMAT_TEXT, "text/plain", N_("Text, as PortQry's log (TXT)") },
+  { PQ_REPORT_FORMAT_CSV, "text/csv", N_("Spreadsheet (CSV)") },
+  { PQ_REPORT_FORMAT_JSON, "application/json", N_("Port Query report (JSON)") },
 };
 
 void
@@ -150,9 +149,7 @@ _pq_window_export_file (PqWindow *self,
           return;
         }
       format = filter_format;
-      for (guint i = 0; i < G_N_ELEMENTS (export_formats); i++)
-        if (export_formats[i].format == format)
-          with_extension = g_strdup_printf ("%s.%s", path, export_formats[i].extension);
+      with_extension = g_strdup_printf ("%s.%s", path, pq_report_format_get_extension (format));
       {
         g_autoptr(GFile) parent = g_file_get_parent (file);
 
@@ -331,7 +328,8 @@ choose_file (PqWindow    *self,
 
   if (kind == CHOOSE_EXPORT)
     for (guint i = 0; i < G_N_ELEMENTS (export_formats); i++)
-      add_filter (self, _(export_formats[i].name), export_formats[i].mime, export_formats[i].extension);
+      add_filter (self, _(export_formats[i].name), export_formats[i].mime,
+                  pq_report_format_get_extension (export_formats[i].format));
   else
     add_filter (self, _("Port Query report (JSON)"), "application/json", "json");
   if (choosers[kind].extension != NULL)

@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "pq-enums.h"
 #include "pq-report-text.h"
 #include "pq-writers.h"
 #include "pq-writers-private.h"
@@ -113,7 +114,7 @@ pq_report_to_csv (PqReport *self)
       row[0] = pq_target_get_input (pq_report_get_target (self));
       row[1] = pq_result_get_address (r);
       row[2] = port;
-      row[3] = pq_result_get_protocol (r) == PQ_PROTOCOL_UDP ? "udp" : "tcp";
+      row[3] = pq_enum_to_nick (PQ_TYPE_PROTOCOL, pq_result_get_protocol (r));
       row[4] = pq_result_get_service (r);
       row[5] = pq_port_state_to_string (pq_result_get_state (r));
       row[6] = pq_reason_to_nick (pq_result_get_reason (r));

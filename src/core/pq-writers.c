@@ -51,6 +51,27 @@ pq_report_to_format (PqReport       *self,
     }
 }
 
+/* Each format's file name extensions, the first the one to give a new
+ * file: what --export and the window's Export both go by. */
+static const struct {
+  PqReportFormat  format;
+  const char     *extensions[3];
+} format_extensions[] = {
+  { PQ_REPORT_FORMAT_TEXT, { "txt", "log", NULL } },
+  { PQ_REPORT_FORMAT_CSV, { "csv", NULL } },
+  { PQ_REPORT_FORMAT_JSON, { "json", NULL } },
+  { PQ_REPORT_FORMAT_HTML, { "html", "htm", NULL } },
+};
+
+const char *
+pq_report_format_get_extension (PqReportFormat format)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (format_extensions); i++)
+    if (format_extensions[i].format == format)
+      return format_extensions[i].extensions[0];
+  g_return_val_if_reached ("txt");
+}
+
 /* The format a file name asks for, by its extension. */
 gboolean
 pq_report_format_for_path (const char      *path,
@@ -59,22 +80,17 @@ pq_report_format_for_path (const char      *path,
 {
   const char *dot = strrchr (path, '.');
 
-  if (dot != NULL && (g_ascii_strcasecmp (dot, ".txt") == 0 || g_ascii_strcasecmp (dot, ".log") == 0))
-    *format = PQ_REPORT_FORMAT_TEXT;
-  else if (dot != NULL && g_ascii_strcasecmp (dot, ".csv") == 0)
-    *format = PQ_REPORT_FORMAT_CSV;
-  else if (dot != NULL && g_ascii_strcasecmp (dot, ".json") == 0)
-    *format = PQ_REPORT_FORMAT_JSON;
-  else if (dot != NULL && (g_ascii_strcasecmp (dot, ".html") == 0 || g_ascii_strcasecmp (dot, ".htm") == 0))
-    *format = PQ_REPORT_FORMAT_HTML;
-  else
-    {
-      g_set_error (error, PQ_ERROR, PQ_ERROR_REPORT,
-                   _("Cannot tell the report format from “%s”. End the file name with .txt, .csv, .json or .html."),
-                   path);
-      return FALSE;
-    }
-  return TRUE;
+  for (guint i = 0; dot != NULL && i < G_N_ELEMENTS (format_extensions); i++)
+    for (guint j = 0; format_extensions[i].extensions[j] != NULL; j++)
+      if (g_ascii_strcasecmp (dot + 1, format_extensions[i].extensions[j]) == 0)
+        {
+          *format = format_extensions[i].format;
+          return TRUE;
+        }
+  g_set_error (error, PQ_ERROR, PQ_ERROR_REPORT,
+               _("Cannot tell the report format from “%s”. End the file name with .txt, .csv, .json or .html."),
+               path);
+  return FALSE;
 }
 
 /**

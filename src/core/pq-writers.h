@@ -25,6 +25,7 @@ char        *pq_report_to_json           (PqReport             *self);
 char        *pq_report_to_html           (PqReport             *self);
 char        *pq_report_to_format         (PqReport             *self,
                                           PqReportFormat        format);
+const char  *pq_report_format_get_extension (PqReportFormat   format);
 gboolean     pq_report_format_for_path   (const char           *path,
                                           PqReportFormat       *format,
                                           GError              **error);
