@@ -75,6 +75,8 @@ typedef enum
   PQ_PROBE_IMAP,
   PQ_PROBE_FTP,
   PQ_PROBE_HTTP,
+  PQ_PROBE_KERBEROS,
+  PQ_PROBE_SMB,
 } PqProbeKind;
 
 /* The names of every enumeration of the core are their glib-mkenums nicks

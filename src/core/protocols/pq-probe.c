@@ -10,6 +10,7 @@
 #include "pq-banner.h"
 #include "pq-dns.h"
 #include "pq-epm.h"
+#include "pq-kerberos.h"
 #include "pq-ldap.h"
 #include "pq-nbns.h"
 #include "pq-probe.h"
@@ -48,6 +49,9 @@ pq_probe_codec_for (PqProbeKind kind,
       return tcp ? NULL : &pq_snmp_codec;
     case PQ_PROBE_SQL_BROWSER:
       return tcp ? NULL : &pq_sqlbrowser_codec;
+    case PQ_PROBE_KERBEROS:
+      return &pq_kerberos_codec;        /* UDP, and TCP with its length prefix */
+    case PQ_PROBE_SMB:
     case PQ_PROBE_NONE:
     default:
       return NULL;
