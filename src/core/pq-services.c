@@ -74,8 +74,8 @@ static const struct
   { "krb5", PQ_PROBE_KERBEROS },
   { "kerberos-sec", PQ_PROBE_KERBEROS },
   { "microsoft-ds", PQ_PROBE_SMB },
-  { "netbios-ssn", PQ_PROBE_SMB },
-  { "nbsession", PQ_PROBE_SMB },
+  { "netbios-ssn", PQ_PROBE_NETBIOS_SSN },
+  { "nbsession", PQ_PROBE_NETBIOS_SSN },
 };
 
 static void

@@ -14,6 +14,7 @@
 #include "pq-ldap.h"
 #include "pq-nbns.h"
 #include "pq-probe.h"
+#include "pq-smb.h"
 #include "pq-snmp.h"
 #include "pq-sqlbrowser.h"
 
@@ -52,6 +53,9 @@ pq_probe_codec_for (PqProbeKind kind,
     case PQ_PROBE_KERBEROS:
       return &pq_kerberos_codec;        /* UDP, and TCP with its length prefix */
     case PQ_PROBE_SMB:
+      return tcp ? &pq_smb_codec : NULL;
+    case PQ_PROBE_NETBIOS_SSN:
+      return tcp ? &pq_smb_netbios_codec : NULL;
     case PQ_PROBE_NONE:
     default:
       return NULL;

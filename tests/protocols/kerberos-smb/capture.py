@@ -3,8 +3,11 @@
 # fuzz seed in fuzz-codec.c's layout (byte 0 sets the chunk size, then what
 # the peer sends). KIND: kerberos (UDP) or kerberos-tcp: the AS-REQ the
 # codec sends (client krbtgt, service krbtgt/REALM@REALM, no
-# pre-authentication; REALM defaults to EXAMPLE); smb (TCP 445): the
-# SMB2 NEGOTIATE the codec sends.
+# pre-authentication; REALM defaults to EXAMPLE); smb (TCP 445) and
+# smb-netbios (TCP 139, after a session request to *SMBSERVER): the SMB1
+# multi-protocol NEGOTIATE, then the SMB2 NEGOTIATE when the server picks
+# SMB2, as the codec sends them; smb1-only: an SMB1 NEGOTIATE offering
+# only "NT LM 0.12".
 import socket
 import struct
 import sys
@@ -70,7 +73,7 @@ def smb2_negotiate(message_id):
 
 def recv_frame(s):
     data = b""
-    while len(data) < 4 or len(data) < 4 + struct.unpack(">I", data[:4])[0]:
+    while len(data) < 4 or len(data) < 4 + (struct.unpack(">I", data[:4])[0] & 0xFFFFFF):
         chunk = s.recv(65536)
         if not chunk:
             break
@@ -78,12 +81,22 @@ def recv_frame(s):
     return data
 
 
-def smb(host, port):
+def netbios_name(name):
+    raw = name.ljust(15).encode()[:15] + b"\x20"
+    return b"\x20" + b"".join(bytes([0x41 + (c >> 4), 0x41 + (c & 15)]) for c in raw) + b"\x00"
+
+
+def smb(host, port, netbios=False):
     """The multi-protocol negotiate, then SMB2 NEGOTIATE when the server asks for it."""
     s = socket.create_connection((host, port), timeout=5)
+    data = b""
+    if netbios:
+        body = netbios_name("*SMBSERVER") + netbios_name("PORTQRY")
+        s.sendall(b"\x81\x00" + struct.pack(">H", len(body)) + body)
+        data = recv_frame(s)
     s.sendall(smb1_negotiate(["NT LM 0.12", "SMB 2.002", "SMB 2.???"]))
     first = recv_frame(s)
-    data = first
+    data += first
     if first[4:8] == b"\xfeSMB" and first[4 + 64 + 4:4 + 64 + 6] == b"\xff\x02":
         s.sendall(smb2_negotiate(1))
         data += recv_frame(s)
@@ -113,6 +126,8 @@ def main():
         seed = bytes([15]) + data
     elif kind == "smb":
         seed = bytes([15]) + smb(host, port)
+    elif kind == "smb-netbios":
+        seed = bytes([15]) + smb(host, port, netbios=True)
     elif kind == "smb1-only":
         s = socket.create_connection((host, port), timeout=5)
         s.sendall(smb1_negotiate(["NT LM 0.12"]))

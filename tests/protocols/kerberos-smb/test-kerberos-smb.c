@@ -11,6 +11,7 @@
 #include "pq-ber.h"
 #include "pq-kerberos.h"
 #include "pq-services.h"
+#include "pq-smb.h"
 
 /* One conversation: the codec's requests and what it found. */
 typedef struct
@@ -449,6 +450,221 @@ test_kerberos_huge_counts (void)
   }
 }
 
+/* ------------------------------------------------------------------ */
+/* SMB                                                                 */
+
+static gsize
+frame_len (const guint8 *p)
+{
+  return 4 + ((gsize) p[1] << 16 | (gsize) p[2] << 8 | p[3]);
+}
+
+static void
+test_smb_chosen_by_name (void)
+{
+  g_autoptr(PqServices) s = pq_services_new_from_data ("", 0);
+
+  g_assert_cmpint (pq_probe_kind_for_name ("microsoft-ds"), ==, PQ_PROBE_SMB);
+  g_assert_cmpint (pq_probe_kind_for_name ("netbios-ssn"), ==, PQ_PROBE_NETBIOS_SSN);
+  g_assert_cmpint (pq_services_probe_for (s, 445, PQ_PROTOCOL_TCP), ==, PQ_PROBE_SMB);
+  g_assert_cmpint (pq_services_probe_for (s, 139, PQ_PROTOCOL_TCP), ==, PQ_PROBE_NETBIOS_SSN);
+  g_assert_true (pq_probe_codec_for (PQ_PROBE_SMB, PQ_PROTOCOL_TCP) == &pq_smb_codec);
+  g_assert_true (pq_probe_codec_for (PQ_PROBE_NETBIOS_SSN, PQ_PROTOCOL_TCP) == &pq_smb_netbios_codec);
+  g_assert_null (pq_probe_codec_for (PQ_PROBE_SMB, PQ_PROTOCOL_UDP));
+  g_assert_cmpstr (pq_probe_kind_to_nick (PQ_PROBE_SMB), ==, "smb");
+}
+
+/* The multi-protocol NEGOTIATE; on 139 a session request to *SMBSERVER first. */
+static void
+test_smb_requests (void)
+{
+  g_autoptr(Talk) direct = talk_start (&pq_smb_codec, PQ_PROTOCOL_TCP, 445, "srv");
+  g_autoptr(Talk) nb = talk_start (&pq_smb_netbios_codec, PQ_PROTOCOL_TCP, 139, "srv");
+  const guint8 *d = direct->sent->data;
+
+  g_assert_cmpuint (frame_len (d), ==, direct->sent->len);
+  g_assert_cmpint (d[0], ==, 0);
+  g_assert_cmpmem (d + 4, 5, "\xffSMB\x72", 5);
+  g_assert_nonnull (memmem (d, direct->sent->len, "\x02NT LM 0.12\0\x02SMB 2.002\0\x02SMB 2.???\0", 34));
+  g_assert_cmpint (nb->sent->data[0], ==, 0x81);
+  g_assert_cmpuint (frame_len (nb->sent->data), ==, 72);
+  /* "*SMBSERVER" padded, first-level encoded; then "PORTQRY". */
+  g_assert_cmpmem (nb->sent->data + 4, 34, "\x20" "CKFDENECFDEFFCFGEFFCCACACACACACA" "\0", 34);
+  g_assert_cmpmem (nb->sent->data + 38, 15, "\x20" "FAEPFCFEFBFCFJ", 15);
+}
+
+static void
+assert_samba_311 (Talk *t)
+{
+  g_assert_cmpint (t->step, ==, PQ_STEP_DONE);
+  g_assert_cmpstr (finding (t, "Dialect"), ==, "SMB 3.1.1");
+  g_assert_cmpstr (finding (t, "Signing"), ==, "enabled, not required");
+  g_assert_cmpstr (finding (t, "Server GUID"), ==, "74736574-7273-0076-0000-000000000000");
+  g_assert_cmpstr (finding (t, "Pre-authentication integrity"), ==, "SHA-512");
+  g_assert_cmpstr (finding (t, "Cipher"), ==, "AES-128-GCM");
+  g_assert_cmpstr (finding (t, "Signing algorithm"), ==, "AES-GMAC");
+  g_assert_cmpstr (finding (t, "Authentication offered"), ==, "NTLMSSP");
+  assert_contains (finding (t, "Server time"), "2026-11-29 ");
+  g_assert_nonnull (finding (t, "Clock skew"));
+  assert_contains (finding (t, "SMB1"), "not checked");
+  assert_contains (t->findings.summary->str, "SMB answered: SMB 3.1.1, signing enabled, not required, encryption AES-128-GCM");
+}
+
+/* smbd on 445: 0x02FF to the multi-protocol offer, then SMB2 NEGOTIATE
+ * with message id 1 and three contexts, answered with 3.1.1. */
+static void
+test_smb_samba (void)
+{
+  g_autoptr(GBytes) reply = seed ("smb", "samba-3.1.1");
+  g_autoptr(Talk) t = talk_start (&pq_smb_codec, PQ_PROTOCOL_TCP, 445, "srv");
+  gsize len, first;
+  const guint8 *data = g_bytes_get_data (reply, &len);
+  const guint8 *req;
+
+  first = frame_len (data);
+  g_assert_cmpint (talk_hear (t, data, first - 1), ==, PQ_STEP_READ);
+  g_assert_cmpint (talk_hear (t, data + first - 1, 1), ==, PQ_STEP_SEND);
+  req = t->sent->data + frame_len (t->sent->data);
+  g_assert_cmpmem (req + 4, 4, "\xfeSMB", 4);
+  g_assert_cmpint (req[4 + 24], ==, 1);                              /* MessageId */
+  g_assert_cmpint (req[4 + 64 + 2], ==, 5);                          /* DialectCount */
+  g_assert_cmpint (req[4 + 64 + 32], ==, 3);                         /* NegotiateContextCount */
+  g_assert_nonnull (memmem (req, frame_len (req), "\x02\x02\x10\x02\x00\x03\x02\x03\x11\x03", 10));
+  g_assert_cmpint (talk_hear_slowly (t, data + first, len - first), ==, PQ_STEP_DONE);
+  g_assert_cmpuint (t->requests, ==, 2);
+  assert_samba_311 (t);
+  g_assert_cmpstr (finding (t, "Max read size"), ==, "8 MiB");
+}
+
+static void
+test_smb_samba_netbios (void)
+{
+  g_autoptr(GBytes) reply = seed ("smb-netbios", "samba-3.1.1");
+  g_autoptr(Talk) t = talk_start (&pq_smb_netbios_codec, PQ_PROTOCOL_TCP, 139, "srv");
+  gsize len;
+  const guint8 *data = g_bytes_get_data (reply, &len);
+
+  g_assert_cmpint (talk_hear (t, data, 4), ==, PQ_STEP_SEND);   /* positive session response */
+  g_assert_cmpmem (t->sent->data + 72 + 4, 4, "\xffSMB", 4);
+  talk_hear (t, data + 4, frame_len (data + 4));
+  g_assert_cmpint (t->step, ==, PQ_STEP_SEND);
+  talk_hear (t, data + 4 + frame_len (data + 4), len - 4 - frame_len (data + 4));
+  g_assert_cmpuint (t->requests, ==, 3);
+  assert_samba_311 (t);
+}
+
+/* smbd with "server max protocol = NT1": SMB1 only, a security finding. */
+static void
+test_smb_smb1_only (void)
+{
+  g_autoptr(GBytes) reply = seed ("smb", "samba-smb1-only");
+  g_autoptr(Talk) t = talk_start (&pq_smb_codec, PQ_PROTOCOL_TCP, 445, "srv");
+  gsize len;
+  const guint8 *data = g_bytes_get_data (reply, &len);
+
+  g_assert_cmpint (talk_hear (t, data, len), ==, PQ_STEP_DONE);
+  g_assert_cmpstr (finding (t, "Dialect"), ==, "NT LM 0.12 (SMB1)");
+  assert_contains (finding (t, "SMB1"), "accepted, and SMB2 refused");
+  g_assert_cmpstr (finding (t, "Signing"), ==, "required");
+  assert_contains (finding (t, "Server time"), "2026-11-29 ");
+  assert_contains (t->findings.summary->str, "SMB answered with SMB1 only (NT LM 0.12): a security risk");
+}
+
+/* The captured SMB2 NEGOTIATE response as one frame, for changing. */
+static GByteArray *
+samba_smb2_frame (void)
+{
+  g_autoptr(GBytes) reply = seed ("smb", "samba-3.1.1");
+  gsize len;
+  const guint8 *data = g_bytes_get_data (reply, &len);
+  gsize first = frame_len (data);
+  GByteArray *frame = g_byte_array_new ();
+
+  g_byte_array_append (frame, data + first, (guint) (len - first));
+  return frame;
+}
+
+/* After the wildcard answer, @frame as the reply to SMB2 NEGOTIATE. */
+static Talk *
+smb_hears (GByteArray *frame)
+{
+  g_autoptr(GBytes) reply = seed ("smb", "samba-3.1.1");
+  gsize len;
+  const guint8 *data = g_bytes_get_data (reply, &len);
+  Talk *t = talk_start (&pq_smb_codec, PQ_PROTOCOL_TCP, 445, "srv");
+
+  g_assert_cmpint (talk_hear (t, data, frame_len (data)), ==, PQ_STEP_SEND);
+  talk_hear (t, frame->data, frame->len);
+  return t;
+}
+
+static void
+test_smb_hostile (void)
+{
+  static const guint8 huge[] = { 0x00, 0xff, 0xff, 0xff, 0xfe, 'S', 'M', 'B' };
+  static const guint8 wrong_type[] = { 0x42, 0x00, 0x00, 0x01, 0x00 };
+  static const guint8 keepalive_then_junk[] = { 0x85, 0, 0, 0, 0x00, 0, 0, 4, 'H', 'T', 'T', 'P' };
+  static const guint8 negative[] = { 0x83, 0, 0, 1, 0x82 };
+  g_autoptr(GByteArray) frame = samba_smb2_frame ();
+  guint8 *body = frame->data + 4 + 64;
+
+  {
+    g_autoptr(Talk) t = talk_start (&pq_smb_codec, PQ_PROTOCOL_TCP, 445, "srv");
+    g_autoptr(Talk) t2 = talk_start (&pq_smb_codec, PQ_PROTOCOL_TCP, 445, "srv");
+    g_autoptr(Talk) t3 = talk_start (&pq_smb_codec, PQ_PROTOCOL_TCP, 445, "srv");
+    g_autoptr(Talk) t4 = talk_start (&pq_smb_netbios_codec, PQ_PROTOCOL_TCP, 139, "srv");
+
+    g_assert_cmpint (talk_hear (t, huge, sizeof huge), ==, PQ_STEP_MALFORMED);
+    g_assert_cmpint (talk_hear (t2, wrong_type, sizeof wrong_type), ==, PQ_STEP_MALFORMED);
+    g_assert_cmpint (talk_hear (t3, keepalive_then_junk, sizeof keepalive_then_junk), ==, PQ_STEP_MALFORMED);
+    g_assert_cmpint (talk_hear (t4, negative, sizeof negative), ==, PQ_STEP_DONE);
+    g_assert_cmpstr (finding (t4, "NetBIOS session"), ==, "refused with error 0x82");
+  }
+  /* Every cut of the real response, its length header made to match: refused. */
+  for (gsize cut = 4; cut < frame->len; cut += 7)
+    {
+      g_autoptr(GByteArray) cut_frame = g_byte_array_new ();
+      g_autoptr(Talk) t = NULL;
+
+      g_byte_array_append (cut_frame, frame->data, (guint) cut);
+      cut_frame->data[1] = (guint8) ((cut - 4) >> 16);
+      cut_frame->data[2] = (guint8) ((cut - 4) >> 8);
+      cut_frame->data[3] = (guint8) (cut - 4);
+      t = smb_hears (cut_frame);
+      if (cut < 4 + 64 + 65)
+        g_assert_cmpint (t->step, ==, PQ_STEP_MALFORMED);
+      else
+        g_assert_cmpint (t->step, ==, PQ_STEP_DONE);   /* contexts and blob past the end: left out */
+    }
+  /* Contexts: 65535 of them, at an offset past the end; a blob past the end. */
+  body[6] = 0xff, body[7] = 0xff;
+  body[60] = 0xf0, body[61] = 0xff, body[62] = 0xff, body[63] = 0x7f;
+  body[56] = 0xff, body[57] = 0xff;
+  {
+    g_autoptr(Talk) t = smb_hears (frame);
+
+    g_assert_cmpint (t->step, ==, PQ_STEP_DONE);
+    g_assert_null (finding (t, "Cipher"));
+    g_assert_null (finding (t, "Authentication offered"));
+    g_assert_cmpstr (finding (t, "Dialect"), ==, "SMB 3.1.1");
+  }
+  /* The wildcard dialect twice; then an error status. */
+  body[4] = 0xff, body[5] = 0x02;
+  {
+    g_autoptr(Talk) t = smb_hears (frame);
+
+    g_assert_cmpint (t->step, ==, PQ_STEP_MALFORMED);
+    g_assert_cmpuint (t->findings.details->len, ==, 0);
+  }
+  frame->data[4 + 8] = 0x22, frame->data[4 + 11] = 0xc0;
+  {
+    g_autoptr(Talk) t = smb_hears (frame);
+
+    g_assert_cmpint (t->step, ==, PQ_STEP_DONE);
+    g_assert_cmpstr (finding (t, "Status"), ==, "0xc0000022");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -464,5 +680,11 @@ main (int   argc,
   g_test_add_func ("/kerberos/as-rep", test_kerberos_as_rep);
   g_test_add_func ("/kerberos/hostile", test_kerberos_hostile);
   g_test_add_func ("/kerberos/huge-counts", test_kerberos_huge_counts);
+  g_test_add_func ("/smb/chosen-by-name", test_smb_chosen_by_name);
+  g_test_add_func ("/smb/requests", test_smb_requests);
+  g_test_add_func ("/smb/samba", test_smb_samba);
+  g_test_add_func ("/smb/samba-netbios", test_smb_samba_netbios);
+  g_test_add_func ("/smb/smb1-only", test_smb_smb1_only);
+  g_test_add_func ("/smb/hostile", test_smb_hostile);
   return g_test_run ();
 }

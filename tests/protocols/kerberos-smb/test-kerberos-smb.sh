@@ -67,5 +67,40 @@ else bad "KDC time '$kdc'"; fi
 out=$(q -n dc1.other.lan -e 88 -p udp -v)
 check "KDC asked for a realm it does not serve: said so" "does not serve the realm asked for" "$out"
 
+# ---- SMB: smbd on the file server ----
+ref=$(ip netns exec "$NS_CLI" smbclient -L "//$SRV" -N -d10 2>&1 | sed -n 's/.*negotiated dialect\[\([^]]*\)\].*/\1/p' | head -1)
+[ "$ref" = SMB3_11 ] && ok "smbclient negotiates SMB3_11" || bad "smbclient negotiated '$ref'"
+out=$(q -n $SRV -o 445,139 -p tcp -v)
+check "SMB 445: LISTENING" "TCP port 445 (microsoft-ds service): LISTENING" "$out"
+check "SMB 139: LISTENING" "TCP port 139 (netbios-ssn service): LISTENING" "$out"
+[ "$(grep -c 'Dialect: SMB 3.1.1' <<<"$out")" -eq 2 ] && ok "SMB 3.1.1 on 445 and on 139, as smbclient" \
+  || { bad "dialect on 445 and 139"; echo "$out" | sed 's/^/    /'; }
+check "SMB: signing as smb.conf leaves it" "Signing: enabled, not required" "$out"
+check "SMB: the cipher chosen" "Cipher: AES-128-GCM" "$out"
+check "SMB: preauth integrity" "Pre-authentication integrity: SHA-512" "$out"
+check "SMB: clock" "Clock skew: in step with this computer (within 1 s)" "$out"
+check "SMB: security blob" "Authentication offered: NTLMSSP" "$out"
+check "SMB: SMB1 not checked, and why" "SMB1: not checked" "$out"
+check "SMB: evidence" "SMB answered: SMB 3.1.1, signing enabled, not required, encryption AES-128-GCM." "$out"
+
+# An smbd that speaks only SMB1 (and requires signing), on 1445.
+OLD=$RIG/smb1
+mkdir -p "$OLD"/lock "$OLD"/state "$OLD"/cache "$OLD"/private "$OLD"/run "$OLD"/log
+printf '%s\n' "[global]" "netbios name = OLDSRV" "server role = standalone server" \
+  "interfaces = $SRV/24" "bind interfaces only = yes" "smb ports = 1445" \
+  "server min protocol = NT1" "server max protocol = NT1" "server signing = mandatory" \
+  "lock directory = $OLD/lock" "state directory = $OLD/state" "cache directory = $OLD/cache" \
+  "private dir = $OLD/private" "pid directory = $OLD/run" "ncalrpc dir = $OLD/run/ncalrpc" \
+  "log file = $OLD/log/log.%m" "load printers = no" "printing = bsd" "printcap name = /dev/null" \
+  "disable spoolss = yes" "rpc start on demand helpers = no" > "$OLD/smb.conf"
+setsid ip netns exec "$NS_SRV" smbd -F --no-process-group --debug-stdout -s "$OLD/smb.conf" > "$OLD/smbd.out" 2>&1 < /dev/null &
+echo "smbd-smb1 $!" >> "$RIG/pids"
+for _ in $(seq 250); do ip netns exec "$NS_SRV" ss -Htln | grep -q " $SRV:1445 " && break; sleep 0.02; done
+printf 'microsoft-ds 1445/tcp\n' > "$RIG/services"
+out=$(q -n $SRV -e 1445 --services "$RIG/services" -v)
+check "SMB1-only server: the dialect" "Dialect: NT LM 0.12 (SMB1)" "$out"
+check "SMB1-only server: a security finding" "SMB answered with SMB1 only (NT LM 0.12): a security risk." "$out"
+check "SMB1-only server: signing required" "Signing: required" "$out"
+
 echo "$((checks - fails)) passed, $fails failed"
 [ $fails -eq 0 ]
