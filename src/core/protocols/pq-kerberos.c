@@ -557,25 +557,38 @@ read_method_data (const PqBerTlv  *edata,
     pq_probe_add_detail (findings, "kerberos-salt", _("Salt"), salt);
 }
 
-/* The KDC's clock: shown, and compared with ours. Returns the skew in
- * words when it is beyond what Kerberos accepts. */
-static char *
-add_clock (const KrbError  *e,
-           PqProbeFindings *findings)
+/**
+ * pq_kerberos_add_clock:
+ * @kind: the findings' kind prefix: "kerberos", "smb"
+ * @label: what the time is called: "KDC time"
+ * @unix_us: the server's clock, microseconds since 1970
+ *
+ * Adds a server's time and its skew against this computer's clock, which
+ * Kerberos allows to be 5 minutes at most.
+ *
+ * Returns: (transfer full) (nullable): the skew in words when it is
+ *   beyond that, else NULL
+ */
+char *
+pq_kerberos_add_clock (PqProbeFindings *findings,
+                       const char      *kind,
+                       const char      *label,
+                       gint64           unix_us)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (e->stime);
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_us / G_USEC_PER_SEC);
   g_autofree char *when = dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%S UTC") : NULL;
-  gint64 now_us = g_get_real_time ();
-  /* To the nearest second, with the KDC's microseconds. */
-  gint64 diff = e->stime * G_USEC_PER_SEC + e->susec - now_us;
+  g_autofree char *time_kind = g_strconcat (kind, "-time", NULL);
+  g_autofree char *skew_kind = g_strconcat (kind, "-clock-skew", NULL);
+  gint64 diff = unix_us - g_get_real_time ();
+  /* To the nearest second. */
   gint64 skew = diff >= 0 ? (diff + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC
                           : -((-diff + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC);
   gboolean too_far;
   g_autofree char *words = pq_ldap_describe_skew (skew, &too_far);
 
   if (when != NULL)
-    pq_probe_add_detail (findings, "kerberos-time", _("KDC time"), when);
-  pq_probe_add_detail (findings, "kerberos-clock-skew", _("Clock skew"), words);
+    pq_probe_add_detail (findings, time_kind, label, when);
+  pq_probe_add_detail (findings, skew_kind, _("Clock skew"), words);
   return too_far ? g_steal_pointer (&words) : NULL;
 }
 
@@ -606,7 +619,7 @@ report_error (Kerberos        *k,
   if (e->edata.len > 0)
     read_method_data (&e->edata, findings);
   if (e->have_time)
-    far = add_clock (e, findings);
+    far = pq_kerberos_add_clock (findings, "kerberos", _("KDC time"), e->stime * G_USEC_PER_SEC + e->susec);
 
   g_string_printf (findings->summary, _("Kerberos KDC answered %s (%lld) for realm %s"),
                    pq_kerberos_error_name (e->code), (long long) e->code, realm ? realm : k->realm);

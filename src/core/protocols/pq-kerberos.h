@@ -16,6 +16,11 @@ G_BEGIN_DECLS
 
 extern const PqProbeCodec pq_kerberos_codec;
 
+char       *pq_kerberos_add_clock       (PqProbeFindings *findings,
+                                         const char      *kind,
+                                         const char      *label,
+                                         gint64           unix_us);
+
 /* Exposed for the tests. */
 char       *pq_kerberos_realm_for_host  (const char *host,
                                          gboolean   *from_name);

@@ -30,7 +30,7 @@
 #include <string.h>
 
 #include "pq-ber.h"
-#include "pq-ldap.h"
+#include "pq-kerberos.h"
 #include "pq-smb.h"
 
 /* A NEGOTIATE response is a few hundred bytes. */
@@ -380,30 +380,17 @@ capabilities_text (guint32 caps)
 /* ------------------------------------------------------------------ */
 /* Reading                                                             */
 
-/* The server's clock: shown, and compared with ours. Returns the skew
- * in words when it is more than Kerberos accepts. */
+/* The server's clock, shown and compared with ours (a FILETIME: 100 ns
+ * units since 1601). Returns the skew in words when Kerberos would fail. */
 static char *
 add_clock (guint64          filetime,
            PqProbeFindings *findings)
 {
-  gint64 unix_seconds;
-  g_autoptr(GDateTime) dt = NULL;
-  g_autofree char *when = NULL;
-  g_autofree char *skew = NULL;
-  gboolean too_far;
-
   /* Zero (not given) and times outside years 1970..9999 are not shown. */
   if (filetime / 10000000 < (guint64) FILETIME_UNIX_DIFF || filetime / 10000000 > G_GUINT64_CONSTANT (265000000000))
     return NULL;
-  unix_seconds = (gint64) (filetime / 10000000) - FILETIME_UNIX_DIFF;
-  dt = g_date_time_new_from_unix_utc (unix_seconds);
-  if (dt == NULL)
-    return NULL;
-  when = g_date_time_format (dt, "%Y-%m-%d %H:%M:%S UTC");
-  pq_probe_add_detail (findings, "smb-time", _("Server time"), when);
-  skew = pq_ldap_describe_skew (unix_seconds - g_get_real_time () / G_USEC_PER_SEC, &too_far);
-  pq_probe_add_detail (findings, "smb-clock-skew", _("Clock skew"), skew);
-  return too_far ? g_steal_pointer (&skew) : NULL;
+  return pq_kerberos_add_clock (findings, "smb", _("Server time"),
+                                (gint64) (filetime / 10) - FILETIME_UNIX_DIFF * G_USEC_PER_SEC);
 }
 
 static const char *
