@@ -68,6 +68,14 @@ static const struct
   { "ftp", PQ_PROBE_FTP },
   { "http", PQ_PROBE_HTTP },
   { "www", PQ_PROBE_HTTP },
+  /* Kerberos 5 only: "kdc" in Debian's file is Kerberos 4 on port 750. */
+  { "kerberos", PQ_PROBE_KERBEROS },
+  { "kerberos5", PQ_PROBE_KERBEROS },
+  { "krb5", PQ_PROBE_KERBEROS },
+  { "kerberos-sec", PQ_PROBE_KERBEROS },
+  { "microsoft-ds", PQ_PROBE_SMB },
+  { "netbios-ssn", PQ_PROBE_NETBIOS_SSN },
+  { "nbsession", PQ_PROBE_NETBIOS_SSN },
 };
 
 static void

@@ -80,6 +80,9 @@ typedef enum
   PQ_PROBE_IMAP,
   PQ_PROBE_FTP,
   PQ_PROBE_HTTP,
+  PQ_PROBE_KERBEROS,
+  PQ_PROBE_SMB,
+  PQ_PROBE_NETBIOS_SSN,   /* SMB behind a NetBIOS session */
 } PqProbeKind;
 
 /* The names of every enumeration of the core are their glib-mkenums nicks

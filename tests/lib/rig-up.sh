@@ -8,7 +8,8 @@
 #          10.200.78.1 (veth $P-c2) <->  $NS_DC  10.200.78.2 (veth $P-d)
 # $NS_SRV: nmbd 137-138/udp, smbd 139+445, samba-dcerpcd 135 (+49152..), dnsmasq 53/udp+tcp,
 #        slapd 389/tcp, snmpd 161/udp, nft: 8081 DROP, 8082 REJECT admin-prohibited
-# $NS_DC : Samba AD DC (rpc nbt cldap ldap): 135, 137-138/udp, 389/tcp+udp, 636, 3268-3269
+# $NS_DC : Samba AD DC (rpc nbt cldap ldap kdc): 135, 137-138/udp, 389/tcp+udp, 636, 3268-3269,
+#        88/tcp+udp and 464/tcp+udp (Kerberos, realm TEST.LAN)
 set -euo pipefail
 RIG=$(realpath -m "${1:?usage: rig-up.sh RIGDIR (scratch dir for configs, logs, pids)}")
 mkdir -p "$RIG"; cd "$RIG"; : > pids
@@ -176,9 +177,10 @@ if [ ! -f dc/private/sam.ldb ]; then
   lap "samba-tool provision" $t
 fi
 t=$(now); start samba-dc $NS_DC samba -F --no-process-group --debug-stdout -d1 -M single \
-  --option="server services=${DC_SERVICES:-rpc nbt cldap ldap}" -s "$RIG/dc/etc/smb.conf"
+  --option="server services=${DC_SERVICES:-rpc nbt cldap ldap kdc}" -s "$RIG/dc/etc/smb.conf"
 wait_port $NS_DC tcp 10.200.78.2:135 60; wait_port $NS_DC udp 10.200.78.2:389 60; wait_port $NS_DC tcp 10.200.78.2:389 60
-lap "samba AD DC (135,389)" $t
+case " ${DC_SERVICES:-kdc} " in *" kdc "*) wait_port $NS_DC tcp 10.200.78.2:88 60; wait_port $NS_DC udp 10.200.78.2:88 60;; esac
+lap "samba AD DC (135,389,88)" $t
 fi
 
 lap "TOTAL rig up" $T_ALL

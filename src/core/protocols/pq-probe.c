@@ -10,9 +10,11 @@
 #include "pq-banner.h"
 #include "pq-dns.h"
 #include "pq-epm.h"
+#include "pq-kerberos.h"
 #include "pq-ldap.h"
 #include "pq-nbns.h"
 #include "pq-probe.h"
+#include "pq-smb.h"
 #include "pq-snmp.h"
 #include "pq-sqlbrowser.h"
 
@@ -48,6 +50,12 @@ pq_probe_codec_for (PqProbeKind kind,
       return tcp ? NULL : &pq_snmp_codec;
     case PQ_PROBE_SQL_BROWSER:
       return tcp ? NULL : &pq_sqlbrowser_codec;
+    case PQ_PROBE_KERBEROS:
+      return &pq_kerberos_codec;        /* UDP, and TCP with its length prefix */
+    case PQ_PROBE_SMB:
+      return tcp ? &pq_smb_codec : NULL;
+    case PQ_PROBE_NETBIOS_SSN:
+      return tcp ? &pq_smb_netbios_codec : NULL;
     case PQ_PROBE_NONE:
     default:
       return NULL;
