@@ -543,6 +543,10 @@ next_address (PqQuery *self)
       return;
     }
   lookup = g_task_new (self, g_task_get_cancellable (self->task), reverse_lookup_cb, NULL);
+  /* As in pq_target_resolve_async(): GLib 2.74 leaks the error of a
+   * return-on-cancel task cancelled before it runs. */
+  if (g_task_return_error_if_cancelled (lookup))
+    return;
   g_task_set_task_data (lookup, g_object_ref (address), g_object_unref);
   /* A silent DNS server must not hold up Ctrl+C or Stop. */
   g_task_set_return_on_cancel (lookup, TRUE);
