@@ -29,6 +29,17 @@ strip_mnemonic (const char *label)
   return g_string_free (out, FALSE);
 }
 
+/* @widget named @label as read, without its mnemonic. */
+void
+pq_accessible_name_label (GtkWidget  *widget,
+                          const char *label)
+{
+  g_autofree char *name = strip_mnemonic (label);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
 /* Every button and check box with a mnemonic, named by its text. */
 void
 pq_accessible_name_mnemonics (GtkWidget *widget)
@@ -40,12 +51,7 @@ pq_accessible_name_mnemonics (GtkWidget *widget)
   else if (GTK_IS_CHECK_BUTTON (widget) && gtk_check_button_get_use_underline (GTK_CHECK_BUTTON (widget)))
     label = gtk_check_button_get_label (GTK_CHECK_BUTTON (widget));
   if (label != NULL)
-    {
-      g_autofree char *name = strip_mnemonic (label);
-
-      gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-      gtk_accessible_reset_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
-    }
+    pq_accessible_name_label (widget, label);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     pq_accessible_name_mnemonics (child);
 }

@@ -10,6 +10,8 @@
 
 G_BEGIN_DECLS
 
+void  pq_accessible_name_label     (GtkWidget   *widget,
+                                    const char  *label);
 void  pq_accessible_name_mnemonics (GtkWidget   *widget);
 void  pq_accessible_name_dropdown  (GtkDropDown *dropdown,
                                     const char  *name);

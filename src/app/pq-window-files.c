@@ -37,6 +37,8 @@ toast_saved (PqWindow   *self,
   adw_toast_set_button_label (toast, _("_Open"));
   adw_toast_set_action_name (toast, "win.open-with-default");
   adw_toast_set_action_target_value (toast, g_variant_new_string (uri));
+  /* The newest file's toast at once, not after the older ones. */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 

@@ -68,6 +68,26 @@ layout_for_width (int width)
   return width < MEDIUM_BELOW ? LAYOUT_MEDIUM : LAYOUT_WIDE;
 }
 
+/* The Table, Text and Save as Check buttons: labelled when there is
+ * room, icons when not; either way named by their label. */
+static void
+set_view_button (GtkButton  *button,
+                 gboolean    icon,
+                 const char *label,
+                 const char *icon_name)
+{
+  if (icon)
+    gtk_button_set_icon_name (button, icon_name);
+  else
+    {
+      gtk_button_set_label (button, label);
+      gtk_button_set_use_underline (button, TRUE);
+    }
+  pq_accessible_name_mnemonics (GTK_WIDGET (button));
+  if (icon)
+    pq_accessible_name_label (GTK_WIDGET (button), label);
+}
+
 static void
 apply_layout (PqWindow *self,
               Layout    layout)
@@ -84,6 +104,15 @@ apply_layout (PqWindow *self,
       gtk_grid_layout_child_set_column_span (cell, cells[i].at[layout].span);
     }
   gtk_widget_set_halign (template_widget (self, "query_box"), layout == LAYOUT_WIDE ? GTK_ALIGN_FILL : GTK_ALIGN_END);
+  /* Narrow, the header bar's buttons are icons and the window keeps
+   * only its close button, as on a phone. */
+  adw_header_bar_set_decoration_layout (ADW_HEADER_BAR (template_widget (self, "header_bar")),
+                                        layout == LAYOUT_NARROW ? ":close" : NULL);
+  set_view_button (GTK_BUTTON (template_widget (self, "table_toggle")), layout == LAYOUT_NARROW,
+                   _("_Table"), "view-list-symbolic");
+  set_view_button (GTK_BUTTON (self->text_toggle), layout == LAYOUT_NARROW, _("Te_xt"), "text-x-generic-symbolic");
+  set_view_button (GTK_BUTTON (template_widget (self, "save_check_button")), layout == LAYOUT_NARROW,
+                   _("Save as Check…"), "bookmark-new-symbolic");
   /* The legend folds away: the summary line's tooltip keeps it. */
   self->narrow = layout != LAYOUT_WIDE;
   gtk_widget_set_visible (GTK_WIDGET (self->explain_label),
@@ -127,7 +156,8 @@ void
 _pq_window_layout_class_init (PqWindowClass *klass)
 {
   static const char * const unbound[] = {
-    "target_label", "target_box", "query_box", "check_box", "ports_box", "form_scroller",
+    "target_label", "target_box", "query_box", "query_button", "check_box", "ports_box", "form_scroller",
+    "table_toggle", "header_bar", "save_check_button",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (unbound); i++)

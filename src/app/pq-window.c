@@ -143,8 +143,14 @@ update_summary (PqWindow *self)
 {
   if (self->report != NULL)
     show_summary_of (self, self->report, FALSE);
-  else if (self->query != NULL && self->cancellable != NULL)
+  else if (self->query != NULL && self->cancellable != NULL && pq_query_get_report (self->query) != NULL)
     show_summary_of (self, pq_query_get_report (self->query), TRUE);
+  else if (self->query != NULL && self->cancellable != NULL)
+    {
+      /* The name is being looked up. */
+      gtk_label_set_text (self->summary_label, _("Querying…"));
+      gtk_widget_set_visible (GTK_WIDGET (self->explain_label), FALSE);
+    }
   else
     {
       gtk_label_set_text (self->summary_label, _("No results yet"));
@@ -363,21 +369,18 @@ show_results_of (PqWindow *self,
   show_target_subtitle (self);
 }
 
-/* A host that did not resolve queried nothing: the message goes beside
- * the Host field only, and the window goes back to the last query that
- * ran, its rows, title and subtitle. */
+/* A query that ended before its host resolved queried nothing: the
+ * window goes back to the last query that ran, its rows, title and
+ * subtitle. */
 static void
-show_target_error (PqWindow     *self,
-                   const GError *error)
+show_previous (PqWindow *self)
 {
   g_autoptr(PqReport) previous = g_steal_pointer (&self->previous);
   g_autoptr(GFile) previous_file = g_steal_pointer (&self->previous_file);
 
-  show_field_error (GTK_WIDGET (self->target_entry), self->target_error, error->message);
   g_clear_object (&self->query);
   show_results_of (self, previous);
   _pq_window_set_file (self, previous_file);
-  gtk_widget_grab_focus (GTK_WIDGET (self->target_entry));
 }
 
 static void
@@ -395,16 +398,22 @@ query_done_cb (GObject      *object,
   g_clear_object (&self->cancellable);
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
 
-  if (!pq_query_run_finish (query, result, &error) && is_target_error (error))
-    {
-      show_target_error (self, error);
-      _pq_window_update_actions (self);
-      return;
-    }
+  pq_query_run_finish (query, result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     _pq_window_toast (self, _("Query stopped"));
+  else if (is_target_error (error))
+    {
+      /* The message goes beside the Host field only. */
+      show_field_error (GTK_WIDGET (self->target_entry), self->target_error, error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->target_entry));
+    }
   else if (error != NULL)
     show_query_problem (self, error->message);
+  if (report == NULL)
+    {
+      show_previous (self);
+      return;
+    }
   /* Recent Hosts keeps names that resolved, never a typo. */
   if (pq_report_get_queried (report)->len > 0)
     _pq_window_remember_target (self, pq_target_get_input (pq_report_get_target (report)));
