@@ -67,3 +67,21 @@ pq_accessible_name_dropdown (GtkDropDown *dropdown,
     if (GTK_IS_TOGGLE_BUTTON (child))
       gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
+
+/* libadwaita 1.2's search in a preferences window: its entry and its
+ * button are read by their class names. */
+void
+pq_accessible_name_search (GtkWidget  *widget,
+                           const char *entry_name,
+                           const char *button_name)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  if (GTK_IS_SEARCH_ENTRY (widget))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, entry_name, -1);
+  else if (GTK_IS_TOGGLE_BUTTON (widget) && GTK_IS_IMAGE (child) &&
+           g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (child)), "system-search-symbolic") == 0)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, button_name, -1);
+  for (; child != NULL; child = gtk_widget_get_next_sibling (child))
+    pq_accessible_name_search (child, entry_name, button_name);
+}

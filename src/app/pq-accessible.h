@@ -16,4 +16,8 @@ void  pq_accessible_name_mnemonics (GtkWidget   *widget);
 void  pq_accessible_name_dropdown  (GtkDropDown *dropdown,
                                     const char  *name);
 
+void  pq_accessible_name_search    (GtkWidget   *widget,
+                                    const char  *entry_name,
+                                    const char  *button_name);
+
 G_END_DECLS

@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The form's layout for the window's width, and the names a screen
- * reader reads for its controls (pq-accessible.c).
+ * reader reads for its controls (pq-accessible.c), and Tab through the
+ * results in one step.
  *
  * libadwaita 1.2 has no AdwBreakpoint: the window measures its own
  * width after each allocation and, when it crosses a threshold, moves
@@ -164,9 +165,55 @@ _pq_window_layout_class_init (PqWindowClass *klass)
     gtk_widget_class_bind_template_child_full (GTK_WIDGET_CLASS (klass), unbound[i], FALSE, 0);
 }
 
+/* The list (or table) holding @widget inside the results, if any. */
+static GtkWidget *
+results_list_of (PqWindow  *self,
+                 GtkWidget *widget)
+{
+  GtkWidget *list;
+
+  if (widget == NULL)
+    return NULL;
+  list = gtk_widget_get_ancestor (widget, GTK_TYPE_COLUMN_VIEW);
+  if (list == NULL)
+    list = gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_VIEW);
+  if (list == NULL || !gtk_widget_is_ancestor (list, GTK_WIDGET (self->results_view)))
+    return NULL;
+  return list;
+}
+
+/* Tab and Shift+Tab leave a list of results in one step instead of
+ * walking its rows (arrows move between rows): the list, made
+ * unfocusable for the moment, is passed over as GTK moves the focus. */
+static gboolean
+on_results_key (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                PqWindow              *self)
+{
+  GtkWidget *list;
+  gboolean moved;
+
+  if ((keyval != GDK_KEY_Tab && keyval != GDK_KEY_ISO_Left_Tab && keyval != GDK_KEY_KP_Tab) ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return FALSE;
+  list = results_list_of (self, gtk_root_get_focus (GTK_ROOT (self)));
+  if (list == NULL)
+    return FALSE;
+  gtk_widget_set_can_focus (list, FALSE);
+  moved = gtk_widget_child_focus (GTK_WIDGET (self),
+                                  keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) ?
+                                  GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD);
+  gtk_widget_set_can_focus (list, TRUE);
+  return moved;
+}
+
 void
 _pq_window_layout_init (PqWindow *self)
 {
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
   GtkWidget *scroller = template_widget (self, "form_scroller");
 
   /* The form's width is not the window's minimum: see the top. */
@@ -175,4 +222,8 @@ _pq_window_layout_init (PqWindow *self)
   pq_accessible_name_mnemonics (GTK_WIDGET (self));
   pq_accessible_name_dropdown (self->protocol_dropdown, _("Protocol"));
   pq_accessible_name_dropdown (self->check_dropdown, _("Service to check"));
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (on_results_key), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->results_view), keys);
 }
