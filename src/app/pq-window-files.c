@@ -24,6 +24,28 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* The window's title names the report file shown, or is the program's. */
+void
+_pq_window_set_file (PqWindow *self,
+                     GFile    *file)
+{
+  g_autofree char *name = file ? g_file_get_basename (file) : NULL;
+  g_autofree char *title = NULL;
+
+  if (file != self->shown_file)
+    g_set_object (&self->shown_file, file);
+  if (name == NULL)
+    {
+      adw_window_title_set_title (self->window_title, _("Port Query"));
+      gtk_window_set_title (GTK_WINDOW (self), _("Port Query"));
+      return;
+    }
+  /* Translators: the window's title, "saved.json — Port Query" */
+  title = g_strdup_printf (_("%s — Port Query"), name);
+  adw_window_title_set_title (self->window_title, name);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
 /* "Saved as NAME", with a button that opens the file in the program
  * the desktop has for its type. */
 static void

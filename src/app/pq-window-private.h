@@ -83,8 +83,6 @@ void         _pq_window_show_ports_error   (PqWindow       *self,
 void         _pq_window_clear_ports_error  (PqWindow       *self);
 PqProtocols  _pq_window_get_protocols      (PqWindow       *self);
 void         _pq_window_update_actions     (PqWindow       *self);
-void         _pq_window_set_file           (PqWindow       *self,
-                                            GFile          *file);
 
 /* pq-window-recent.c */
 void         _pq_window_recent_init        (PqWindow       *self);
@@ -112,6 +110,8 @@ PqCheck     *_pq_window_get_selected_check (PqWindow       *self);
 void         _pq_window_files_class_init   (PqWindowClass  *klass);
 void         _pq_window_files_init         (PqWindow       *self);
 void         _pq_window_files_dispose      (PqWindow       *self);
+void         _pq_window_set_file           (PqWindow       *self,
+                                            GFile          *file);
 /* What the file choosers do once a file is chosen; tests call them
  * directly. Each ends with the "file-done" signal (file, error message
  * or NULL), which only tests connect to. @filter_format is the
