@@ -65,6 +65,7 @@ struct _PqWindow
   GFile                *shown_file;     /* the report file shown, if any */
   gboolean              query_problem;  /* the banner is the query's, not a file's */
   gboolean              narrow;         /* the form laid out for a narrow window */
+  guint                 live_counts[PQ_N_PORT_STATES];  /* the running query's rows by state */
   guint                 text_source;    /* the text view's pending refresh */
   int                   layout;         /* the form's layout (pq-window-layout.c) */
   guint                 layout_source;  /* its pending change */

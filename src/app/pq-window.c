@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "pq-enum-choice.h"
 #include "pq-enums.h"
@@ -105,17 +106,16 @@ _pq_window_clear_ports_error (PqWindow *self)
 /* Summary                                                             */
 
 /* Counts, then one sentence per state present, in words a help desk can
- * pass on. While a query runs the counts are the rows shown so far. */
+ * pass on. */
 static void
 show_summary_of (PqWindow *self,
-                 PqReport *report,
-                 gboolean  running)
+                 PqReport *report)
 {
   g_autoptr(GString) explain = g_string_new (NULL);
   g_autofree char *summary = pq_report_summary (report);
   guint counts[PQ_N_PORT_STATES];
 
-  if (pq_report_get_cancelled (report) && !running)
+  if (pq_report_get_cancelled (report))
     {
       g_autofree char *partial = g_strdup_printf (_("%s (stopped before the end)"), summary);
 
@@ -123,14 +123,9 @@ show_summary_of (PqWindow *self,
       summary = g_steal_pointer (&partial);
     }
   pq_count_states (pq_report_get_results (report), counts);
-  if (running && g_list_model_get_n_items (pq_report_get_results (report)) == 0)
-    {
-      g_free (summary);
-      summary = g_strdup (_("Querying…"));
-    }
   gtk_label_set_text (self->summary_label, summary);
 
-  for (guint i = 0; i < PQ_N_PORT_STATES && !running; i++)
+  for (guint i = 0; i < PQ_N_PORT_STATES; i++)
     if (counts[pq_port_states_in_order[i]] > 0)
       g_string_append_printf (explain, "%s%s", explain->len ? "\n" : "",
                               pq_state_explain (pq_port_states_in_order[i]));
@@ -138,19 +133,28 @@ show_summary_of (PqWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->explain_label), explain->len > 0 && !self->narrow);
 }
 
+/* While a query runs: the counts of the rows shown so far, kept as
+ * they come (a full count per change cost seconds on 65,535 rows). */
+static void
+show_live_summary (PqWindow *self)
+{
+  g_autofree char *summary = NULL;
+  guint n = 0;
+
+  for (guint i = 0; i < PQ_N_PORT_STATES; i++)
+    n += self->live_counts[i];
+  summary = n > 0 ? pq_summary_for_counts (self->live_counts) : g_strdup (_("Querying…"));
+  gtk_label_set_text (self->summary_label, summary);
+  gtk_widget_set_visible (GTK_WIDGET (self->explain_label), FALSE);
+}
+
 static void
 update_summary (PqWindow *self)
 {
   if (self->report != NULL)
-    show_summary_of (self, self->report, FALSE);
-  else if (self->query != NULL && self->cancellable != NULL && pq_query_get_report (self->query) != NULL)
-    show_summary_of (self, pq_query_get_report (self->query), TRUE);
+    show_summary_of (self, self->report);
   else if (self->query != NULL && self->cancellable != NULL)
-    {
-      /* The name is being looked up. */
-      gtk_label_set_text (self->summary_label, _("Querying…"));
-      gtk_widget_set_visible (GTK_WIDGET (self->explain_label), FALSE);
-    }
+    show_live_summary (self);
   else
     {
       gtk_label_set_text (self->summary_label, _("No results yet"));
@@ -280,6 +284,15 @@ on_results_changed (GListModel *results,
 {
   if (self->query == NULL || pq_query_get_results (self->query) != results || self->cancellable == NULL)
     return;
+  if (removed > 0)
+    pq_count_states (results, self->live_counts);
+  else
+    for (guint i = position; i < position + added; i++)
+      {
+        g_autoptr(PqResult) result = g_list_model_get_item (results, i);
+
+        self->live_counts[pq_result_get_state (result)]++;
+      }
   update_summary (self);
   _pq_window_text_changed (self);
 }
@@ -411,6 +424,7 @@ start_query (PqWindow   *self,
   g_set_object (&self->previous, self->report);
   g_set_object (&self->previous_file, self->shown_file);
   g_set_object (&self->query, query);
+  memset (self->live_counts, 0, sizeof self->live_counts);
   set_report (self, NULL);
   self->cancellable = g_cancellable_new ();
   g_signal_connect_object (query, "progress", G_CALLBACK (on_query_progress), self, 0);

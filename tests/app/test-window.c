@@ -1052,6 +1052,31 @@ shoot (const char *name,
 static void
 test_adaptive (void)
 {
+  PqWindow *main_window = window;
+
+  /* A window of its own: no toasts of the tests before in the pictures,
+   * and the main window's query stays for the tests after. */
+  window = pq_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 720);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* The text view follows a query while it runs, to its end. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child ("text_toggle")), TRUE);
+  query (SERVER, "1,53,8081,8082", 2);
+  wait_for (idle_cond, NULL, 60, "the query to finish");
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (child ("text_view")));
+    g_autofree char *expected = pq_report_to_text (pq_window_get_report (window));
+    g_autofree char *shown = NULL;
+    GtkTextIter start, end;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    g_assert_cmpstr (shown, ==, expected);
+  }
+  shoot ("main-window-text.png", FALSE);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child ("table_toggle")), TRUE);
+
   shoot ("main-window-dark.png", TRUE);
   resize_to (600, 500);
   g_assert_cmpint (grid_row ("query_box"), ==, 6);
@@ -1078,6 +1103,8 @@ test_adaptive (void)
   g_assert_cmpint (grid_row ("query_box"), ==, 0);
   g_assert_true (gtk_widget_get_visible (child ("explain_label")));
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_destroy (GTK_WINDOW (window));
+  window = main_window;
 }
 
 static void
