@@ -173,6 +173,29 @@ try:
     check(out is not None and not inside(out, "tree table") and not inside(out, "table"),
           f"Shift+Tab again leaves the results in one step ({describe(out)})")
 
+    # Alt+X: the query as PortQry's log, read through the Text interface.
+    key("alt+x")
+    text_button = [o for o in walk(win) if o.getRoleName() == "push button" and o.name == "Text"]
+    check(bool(text_button) and text_button[0].getState().contains(pyatspi.STATE_PRESSED),
+          "Alt+X presses Text")
+    logs = [o for o in walk(win) if o.getRoleName() == "text" and o.name == "Query log"]
+    content = logs[0].queryText().getText(0, -1) if logs else ""
+    check("TCP port 1 (" in content and "NOT LISTENING" in content and "Querying target system called" in content,
+          "the query log reads as PortQry's log")
+    key("alt+t")
+
+    # The host emptied from the keyboard: Query cannot be pressed.
+    key("alt+h")
+    key("ctrl+a")
+    key("BackSpace")
+    query = [o for o in walk(win) if o.getRoleName() == "push button" and o.name == "Query"]
+    check(bool(query) and not query[0].getState().contains(pyatspi.STATE_SENSITIVE),
+          "without a host Query is read as unavailable")
+    key("1", "2", "7", "period", "0", "period", "0", "period", "1")
+    query = [o for o in walk(win) if o.getRoleName() == "push button" and o.name == "Query"]
+    check(bool(query) and query[0].getState().contains(pyatspi.STATE_SENSITIVE),
+          "with a host typed Query is available again")
+
     # Preferences from the keyboard: Ctrl+comma.
     key("ctrl+comma")
     prefs = frame_named(app, "^Preferences$")
