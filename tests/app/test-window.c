@@ -1107,6 +1107,43 @@ test_adaptive (void)
   window = main_window;
 }
 
+/* A problem of the query's own (the source port in use) shows in the
+ * banner, and goes once the setting that caused it changes. */
+static void
+test_query_problem (void)
+{
+  PqWindow *main_window = window;
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (any, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+
+  g_assert_true (g_socket_bind (socket, address, FALSE, &error));
+  g_assert_true (g_socket_listen (socket, &error));
+  bound = g_socket_get_local_address (socket, &error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  window = pq_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  g_settings_set_uint (settings, "source-port", port);
+  /* Both, as the tests before asked: the last protocol stays theirs. */
+  query (SERVER, "53", 2);
+  wait_for (idle_cond, NULL, 30, "the query to fail");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (child ("problem_revealer"))));
+  g_assert_nonnull (strstr (label_text ("problem_label"), "in use"));
+  /* One place: nothing beside the fields. */
+  g_assert_false (gtk_widget_get_visible (child ("target_error")));
+  g_assert_false (gtk_widget_get_visible (child ("ports_error")));
+
+  g_settings_reset (settings, "source-port");
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (child ("problem_revealer"))));
+  gtk_window_destroy (GTK_WINDOW (window));
+  window = main_window;
+}
+
 static void
 test_remember_protocol (void)
 {
@@ -1590,6 +1627,7 @@ main (int    argc,
   g_test_add_func ("/app/window/failed-host-keeps-last", test_failed_host_keeps_last);
   g_test_add_func ("/app/window/text-view", test_text_view);
   g_test_add_func ("/app/window/adaptive", test_adaptive);
+  g_test_add_func ("/app/window/query-problem", test_query_problem);
   g_test_add_func ("/app/window/remember-protocol", test_remember_protocol);
   g_test_add_func ("/app/window/export", test_export);
   g_test_add_func ("/app/window/export-dialog", test_export_dialog);
