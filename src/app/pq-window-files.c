@@ -301,6 +301,42 @@ chosen_export_format (GtkFileChooser *chooser)
   return -1;
 }
 
+/* The file type chosen in the export chooser renames the name proposed:
+ * "report.html" becomes "report.csv" as Spreadsheet is chosen. (GTK's
+ * own chooser says so; a portal's chooser is read when it closes, and
+ * _pq_window_export_file() gives the name the extension then.) */
+static void
+on_export_filter (GtkFileChooser *chooser)
+{
+  int format = chosen_export_format (chooser);
+  g_autofree char *name = gtk_file_chooser_get_current_name (chooser);
+  g_autofree char *renamed = NULL;
+
+  if (format < 0 || name == NULL || *name == '\0')
+    return;
+  renamed = name_for_format (name, format);
+  if (g_strcmp0 (renamed, name) != 0)
+    gtk_file_chooser_set_current_name (chooser, renamed);
+}
+
+/* GTK 4.8's native chooser does not pass the filter's change on; its
+ * own dialog, when it is the one shown (no portal), does. */
+static void
+follow_export_filter (PqWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (toplevel) && gtk_window_get_transient_for (toplevel) == GTK_WINDOW (self) &&
+          gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        g_signal_connect_object (toplevel, "notify::filter", G_CALLBACK (on_export_filter), self->chooser,
+                                 G_CONNECT_SWAPPED);
+    }
+}
+
 static void chooser_response_cb (GtkNativeDialog *dialog,
                                  int              response,
                                  ChooserRequest  *request);
@@ -404,6 +440,8 @@ choose_file (PqWindow    *self,
       gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
     }
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  if (kind == CHOOSE_EXPORT)
+    follow_export_filter (self);
 }
 
 static void

@@ -825,6 +825,18 @@ test_export_dialog (void)
   g_assert_true (g_str_has_prefix (name, expected_start));
   g_assert_true (g_str_has_suffix (name, ".html"));
 
+  /* Choosing another file type renames the name proposed. */
+  {
+    g_autoptr(GtkFileFilter) csv = g_list_model_get_item (filters, 2);
+    g_autofree char *renamed = NULL;
+    g_autofree char *stem = g_strndup (name, strlen (name) - strlen ("html"));
+    g_autofree char *expected = g_strconcat (stem, "csv", NULL);
+
+    gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (dialog), csv);
+    renamed = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (dialog));
+    g_assert_cmpstr (renamed, ==, expected);
+  }
+
   gtk_widget_activate (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL));
   wait_for (no_chooser_cond, NULL, 5, "the chooser to close");
   g_assert_false (pq_window_get_busy (window));
