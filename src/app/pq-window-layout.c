@@ -11,10 +11,11 @@
  * width after each allocation and, when it crosses a threshold, moves
  * the form's cells in its grid (once the allocation is over). Wide, the
  * Query button sits beside the host; medium, under the form; narrow,
- * each label above its field. The form sits in a scrolled window that
- * does not ask for the form's width, so the window can be made
- * narrower than the current layout and the next one takes over; no
- * field is ever given less than its content needs.
+ * each label above its field, the header bar's buttons as icons. The
+ * form sits in a scrolled window that does not ask for the form's
+ * width, so the window can be made narrower than the current layout and
+ * the next one takes over; in the layout for its width no field is
+ * given less than its content needs (the window test measures it).
  */
 #include "config.h"
 
