@@ -7,6 +7,9 @@
  * and reports written or read off the main loop (pq-report-file.c).
  * Each file operation counts in pending_files while it runs, so the
  * actions that would start another wait, and ends with "file-done".
+ * An export's file type decides its format and its name's extension; a
+ * saved or opened report names the window; a saved file's toast opens
+ * it in the desktop's program for its type.
  */
 #include "config.h"
 
