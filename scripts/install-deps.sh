@@ -21,6 +21,8 @@ packages=(
   libclang-rt-14-dev
   # window tests and screenshots
   xvfb xauth imagemagick dbus
+  # the window through AT-SPI, as a screen reader reads it, and real keys
+  python3-pyatspi at-spi2-core xdotool
   # Flatpak manifest check (a real build needs the GNOME SDK, see README)
   flatpak-builder
 )

@@ -10,6 +10,7 @@
 
 #include "pq-checks.h"
 #include "pq-error.h"
+#include "pq-file.h"
 #include "pq-ports.h"
 
 struct _PqCheck
@@ -312,6 +313,8 @@ save_user_checks (GListModel  *checks,
 {
   g_autoptr(GKeyFile) keys = g_key_file_new ();
   g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *data = NULL;
+  gsize length;
   guint n = g_list_model_get_n_items (checks);
 
   for (guint i = 0; i < n; i++)
@@ -332,7 +335,9 @@ save_user_checks (GListModel  *checks,
                    _("The folder %s could not be created: %s"), dir, g_strerror (saved));
       return FALSE;
     }
-  return g_key_file_save_to_file (keys, path, error);
+  data = g_key_file_to_data (keys, &length, NULL);
+  /* As every file Port Query writes: whole or not at all, a link kept. */
+  return pq_file_write (path, data, length, error);
 }
 
 /* Adds a check named @name asking @ports over @protocols, and saves the

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pq-accessible.h"
 #include "pq-enum-choice.h"
 #include "pq-enums.h"
 #include "pq-preferences-window.h"
@@ -214,6 +215,7 @@ static void
 pq_preferences_window_init (PqPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  pq_accessible_name_search (GTK_WIDGET (self), _("Search preferences"), _("Search"));
 
   self->settings = g_settings_new (SCHEMA_ID);
   for (guint i = 0; i < G_N_ELEMENTS (number_keys); i++)

@@ -7,10 +7,14 @@
  * and reports written or read off the main loop (pq-report-file.c).
  * Each file operation counts in pending_files while it runs, so the
  * actions that would start another wait, and ends with "file-done".
+ * An export's file type decides its format and its name's extension; a
+ * saved or opened report names the window; a saved file's toast opens
+ * it in the desktop's program for its type.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "pq-error.h"
 #include "pq-report-file.h"
@@ -23,6 +27,46 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* The window's title names the report file shown, or is the program's. */
+void
+_pq_window_set_file (PqWindow *self,
+                     GFile    *file)
+{
+  g_autofree char *name = file ? g_file_get_basename (file) : NULL;
+  g_autofree char *title = NULL;
+
+  if (file != self->shown_file)
+    g_set_object (&self->shown_file, file);
+  if (name == NULL)
+    {
+      adw_window_title_set_title (self->window_title, _("Port Query"));
+      gtk_window_set_title (GTK_WINDOW (self), _("Port Query"));
+      return;
+    }
+  /* Translators: the window's title, "saved.json — Port Query" */
+  title = g_strdup_printf (_("%s — Port Query"), name);
+  adw_window_title_set_title (self->window_title, name);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+/* "Saved as NAME", with a button that opens the file in the program
+ * the desktop has for its type. */
+static void
+toast_saved (PqWindow   *self,
+             GFile      *file,
+             const char *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+  g_autofree char *uri = g_file_get_uri (file);
+
+  adw_toast_set_button_label (toast, _("_Open"));
+  adw_toast_set_action_name (toast, "win.open-with-default");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (uri));
+  /* The newest file's toast at once, not after the older ones. */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 file_done (PqWindow     *self,
            GFile        *file,
@@ -33,7 +77,7 @@ file_done (PqWindow     *self,
   if (error != NULL)
     _pq_window_show_problem (self, error->message);
   else if (success != NULL)
-    _pq_window_toast (self, success);
+    toast_saved (self, file, success);
   g_signal_emit (self, signals[SIGNAL_FILE_DONE], 0, file, error ? error->message : NULL);
   _pq_window_update_actions (self);
 }
@@ -43,6 +87,7 @@ typedef struct
   PqWindow *window;
   GFile    *file;
   char     *success;
+  gboolean  is_report;  /* a Port Query report (Save), not an export */
 } FileOp;
 
 static FileOp *
@@ -77,7 +122,9 @@ write_done_cb (GObject      *object,
   FileOp *op = data;
   g_autoptr(GError) error = NULL;
 
-  pq_report_file_write_finish (result, &error);
+  /* A saved report is the file the window shows; an export is not. */
+  if (pq_report_file_write_finish (result, &error) && op->is_report)
+    _pq_window_set_file (op->window, op->file);
   file_done (op->window, op->file, error, op->success);
   file_op_free (op);
 }
@@ -85,8 +132,10 @@ write_done_cb (GObject      *object,
 static void
 write_report (PqWindow       *self,
               GFile          *file,
-              PqReportFormat  format)
+              PqReportFormat  format,
+              gboolean        is_report)
 {
+  FileOp *op;
   g_autofree char *name = g_file_get_basename (file);
   g_autofree char *success = g_strdup_printf (_("Saved as %s"), name);
 
@@ -98,8 +147,9 @@ write_report (PqWindow       *self,
       file_done (self, file, error, NULL);
       return;
     }
-  pq_report_file_write_async (self->report, file, format, NULL, write_done_cb,
-                              file_op_new (self, file, success));
+  op = file_op_new (self, file, success);
+  op->is_report = is_report;
+  pq_report_file_write_async (self->report, file, format, NULL, write_done_cb, op);
 }
 
 void
@@ -108,7 +158,7 @@ _pq_window_save_file (PqWindow *self,
 {
   g_return_if_fail (PQ_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
-  write_report (self, file, PQ_REPORT_FORMAT_JSON);
+  write_report (self, file, PQ_REPORT_FORMAT_JSON, TRUE);
 }
 
 static const struct {
@@ -122,42 +172,57 @@ static const struct {
   { PQ_REPORT_FORMAT_JSON, "application/json", N_("Port Query report (JSON)") },
 };
 
+/* @name with @format's extension in place of a report format's one:
+ * "report.html" chosen as CSV is "report.csv", "notes" is "notes.csv". */
+static char *
+name_for_format (const char     *name,
+                 PqReportFormat  format)
+{
+  PqReportFormat named;
+  const char *dot = strrchr (name, '.');
+  g_autofree char *stem = NULL;
+
+  if (pq_report_format_for_path (name, &named, NULL) && dot != name)
+    stem = g_strndup (name, dot - name);
+  else
+    stem = g_strdup (name);
+  return g_strdup_printf ("%s.%s", stem, pq_report_format_get_extension (format));
+}
+
 void
 _pq_window_export_file (PqWindow *self,
                         GFile    *file,
                         int       filter_format)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(GFile) target = g_object_ref (file);
+  g_autofree char *name = NULL;
+  g_autofree char *renamed = NULL;
+  g_autoptr(GFile) parent = NULL;
+  g_autoptr(GFile) target = NULL;
   g_autoptr(GError) error = NULL;
   PqReportFormat format;
 
   g_return_if_fail (PQ_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  path = g_file_get_basename (file);
-  /* The name decides; a name without a known extension gets the one of
-   * the filter chosen, so the file opens in the right program. */
-  if (!pq_report_format_for_path (path, &format, &error))
+  name = g_file_get_basename (file);
+  /* Without a file type chosen the name decides. */
+  if (filter_format < 0)
     {
-      g_autofree char *with_extension = NULL;
-
-      if (filter_format < 0)
+      if (!pq_report_format_for_path (name, &format, &error))
         {
           self->pending_files++;
           file_done (self, file, error, NULL);
           return;
         }
-      format = filter_format;
-      with_extension = g_strdup_printf ("%s.%s", path, pq_report_format_get_extension (format));
-      {
-        g_autoptr(GFile) parent = g_file_get_parent (file);
-
-        g_clear_object (&target);
-        target = g_file_get_child (parent, with_extension);
-      }
+      write_report (self, file, format, FALSE);
+      return;
     }
-  write_report (self, target, format);
+  /* The file type chosen decides, and the name's extension follows it,
+   * so the file opens in the program for what it holds. */
+  renamed = name_for_format (name, filter_format);
+  parent = g_file_get_parent (file);
+  target = g_file_get_child (parent, renamed);
+  write_report (self, target, filter_format, FALSE);
 }
 
 static void
@@ -170,7 +235,10 @@ open_done_cb (GObject      *object,
   g_autoptr(PqReport) report = pq_report_file_load_finish (result, &error);
 
   if (report != NULL)
-    pq_window_show_report (op->window, report);
+    {
+      pq_window_show_report (op->window, report);
+      _pq_window_set_file (op->window, op->file);
+    }
   file_done (op->window, op->file, error, NULL);
   file_op_free (op);
 }
@@ -234,6 +302,42 @@ chosen_export_format (GtkFileChooser *chooser)
         return export_formats[i].format;
     }
   return -1;
+}
+
+/* The file type chosen in the export chooser renames the name proposed:
+ * "report.html" becomes "report.csv" as Spreadsheet is chosen. (GTK's
+ * own chooser says so; a portal's chooser is read when it closes, and
+ * _pq_window_export_file() gives the name the extension then.) */
+static void
+on_export_filter (GtkFileChooser *chooser)
+{
+  int format = chosen_export_format (chooser);
+  g_autofree char *name = gtk_file_chooser_get_current_name (chooser);
+  g_autofree char *renamed = NULL;
+
+  if (format < 0 || name == NULL || *name == '\0')
+    return;
+  renamed = name_for_format (name, format);
+  if (g_strcmp0 (renamed, name) != 0)
+    gtk_file_chooser_set_current_name (chooser, renamed);
+}
+
+/* GTK 4.8's native chooser does not pass the filter's change on; its
+ * own dialog, when it is the one shown (no portal), does. */
+static void
+follow_export_filter (PqWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (toplevel) && gtk_window_get_transient_for (toplevel) == GTK_WINDOW (self) &&
+          gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        g_signal_connect_object (toplevel, "notify::filter", G_CALLBACK (on_export_filter), self->chooser,
+                                 G_CONNECT_SWAPPED);
+    }
 }
 
 static void chooser_response_cb (GtkNativeDialog *dialog,
@@ -339,6 +443,8 @@ choose_file (PqWindow    *self,
       gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
     }
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  if (kind == CHOOSE_EXPORT)
+    follow_export_filter (self);
 }
 
 static void
@@ -365,7 +471,35 @@ export_activated (GSimpleAction *action,
   choose_file (PQ_WINDOW (user_data), CHOOSE_EXPORT);
 }
 
+static void
+launch_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr(PqWindow) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    _pq_window_show_problem (self, error->message);
+}
+
+/* The toast's Open: the desktop's program for the file's type (through
+ * the portal inside a sandbox). */
+static void
+open_with_default_activated (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  PqWindow *self = PQ_WINDOW (user_data);
+  g_autoptr(GAppLaunchContext) context = NULL;
+
+  context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (self))));
+  g_app_info_launch_default_for_uri_async (g_variant_get_string (parameter, NULL), context, NULL,
+                                           launch_done_cb, g_object_ref (self));
+}
+
 static const GActionEntry file_actions[] = {
+  { .name = "open-with-default", .activate = open_with_default_activated, .parameter_type = "s" },
   { .name = "open", .activate = open_activated },
   { .name = "save", .activate = save_activated },
   { .name = "export", .activate = export_activated },

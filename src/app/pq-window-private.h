@@ -3,7 +3,9 @@
  * The window is one class over several files, as GNOME Text Editor's:
  * pq-window.c (the form, the query, its progress and summary, the
  * actions' states), pq-window-files.c (open, save, export, the file
- * choosers) and pq-window-checks.c (the service checks). Only they and
+ * choosers), pq-window-checks.c (the service checks), pq-window-recent.c
+ * (Recent Hosts), pq-window-text.c (the text view) and
+ * pq-window-layout.c (narrow layout, accessible names). Only they and
  * the tests include this header.
  *
  * Copyright 2026 The Port Query authors
@@ -48,12 +50,25 @@ struct _PqWindow
   GtkLabel             *summary_label;
   GtkLabel             *explain_label;
   GtkToggleButton      *problems_toggle;
+  GtkStack             *results_stack;
+  GtkTextView          *text_view;
+  GtkToggleButton      *text_toggle;
+  GtkWidget            *form;
 
   GSettings            *settings;
   GListStore           *checks;
   char                 *checks_path;
   PqQuery              *query;          /* the running or last query */
   PqReport             *report;         /* what Save, Export and Copy use */
+  PqReport             *previous;       /* shown again if the host does not resolve */
+  GFile                *previous_file;
+  GFile                *shown_file;     /* the report file shown, if any */
+  gboolean              query_problem;  /* the banner is the query's, not a file's */
+  gboolean              narrow;         /* the form laid out for a narrow window */
+  guint                 live_counts[PQ_N_PORT_STATES];  /* the running query's rows by state */
+  guint                 text_source;    /* the text view's pending refresh */
+  int                   layout;         /* the form's layout (pq-window-layout.c) */
+  guint                 layout_source;  /* its pending change */
   GCancellable         *cancellable;
   GtkFileChooserNative *chooser;
   int                   pending_files;  /* saves, exports and opens running */
@@ -70,6 +85,24 @@ void         _pq_window_clear_ports_error  (PqWindow       *self);
 PqProtocols  _pq_window_get_protocols      (PqWindow       *self);
 void         _pq_window_update_actions     (PqWindow       *self);
 
+/* pq-window-recent.c */
+void         _pq_window_recent_init        (PqWindow       *self);
+void         _pq_window_remember_target    (PqWindow       *self,
+                                            const char     *target);
+
+/* pq-window-text.c: the query in PortQry's log layout */
+void         _pq_window_text_init          (PqWindow       *self);
+void         _pq_window_text_changed       (PqWindow       *self);
+void         _pq_window_text_dispose       (PqWindow       *self);
+
+/* pq-window-layout.c: the form's layout for the window's width, and
+ * the accessible names GTK 4.8 gets wrong */
+void         _pq_window_layout_class_init  (PqWindowClass  *klass);
+void         _pq_window_layout_init        (PqWindow       *self);
+void         _pq_window_layout_allocated   (PqWindow       *self,
+                                            int             width);
+void         _pq_window_layout_dispose     (PqWindow       *self);
+
 /* pq-window-checks.c */
 void         _pq_window_checks_init        (PqWindow       *self);
 PqCheck     *_pq_window_get_selected_check (PqWindow       *self);
@@ -78,6 +111,8 @@ PqCheck     *_pq_window_get_selected_check (PqWindow       *self);
 void         _pq_window_files_class_init   (PqWindowClass  *klass);
 void         _pq_window_files_init         (PqWindow       *self);
 void         _pq_window_files_dispose      (PqWindow       *self);
+void         _pq_window_set_file           (PqWindow       *self,
+                                            GFile          *file);
 /* What the file choosers do once a file is chosen; tests call them
  * directly. Each ends with the "file-done" signal (file, error message
  * or NULL), which only tests connect to. @filter_format is the

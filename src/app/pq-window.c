@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "pq-enum-choice.h"
 #include "pq-enums.h"
@@ -20,8 +21,6 @@
 #include "pq-report-text.h"
 #include "pq-rules.h"
 #include "pq-window-private.h"
-
-#define MAX_RECENT_TARGETS 10
 
 G_DEFINE_FINAL_TYPE (PqWindow, pq_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -55,12 +54,32 @@ _pq_window_show_problem (PqWindow   *self,
 {
   gtk_label_set_text (self->problem_label, message);
   gtk_revealer_set_reveal_child (self->problem_revealer, TRUE);
+  self->query_problem = FALSE;
 }
 
 static void
 hide_problem (PqWindow *self)
 {
   gtk_revealer_set_reveal_child (self->problem_revealer, FALSE);
+  self->query_problem = FALSE;
+}
+
+/* A problem of the query's own (a setting refused, the source port in
+ * use) goes once the form or the preferences change, as the next query
+ * may no longer have it; a file's problem stays until dismissed. */
+static void
+show_query_problem (PqWindow   *self,
+                    const char *message)
+{
+  _pq_window_show_problem (self, message);
+  self->query_problem = TRUE;
+}
+
+static void
+hide_query_problem (PqWindow *self)
+{
+  if (self->query_problem)
+    hide_problem (self);
 }
 
 void
@@ -86,38 +105,61 @@ _pq_window_clear_ports_error (PqWindow *self)
 /* ------------------------------------------------------------------ */
 /* Summary                                                             */
 
+/* Counts, then one sentence per state present, in words a help desk can
+ * pass on. */
 static void
-update_summary (PqWindow *self)
+show_summary_of (PqWindow *self,
+                 PqReport *report)
 {
   g_autoptr(GString) explain = g_string_new (NULL);
-  g_autofree char *summary = NULL;
+  g_autofree char *summary = pq_report_summary (report);
   guint counts[PQ_N_PORT_STATES];
 
-  if (self->report == NULL)
-    {
-      gtk_label_set_text (self->summary_label, _("No results yet"));
-      gtk_widget_set_visible (GTK_WIDGET (self->explain_label), FALSE);
-      return;
-    }
-
-  summary = pq_report_summary (self->report);
-  if (pq_report_get_cancelled (self->report))
+  if (pq_report_get_cancelled (report))
     {
       g_autofree char *partial = g_strdup_printf (_("%s (stopped before the end)"), summary);
 
       g_free (summary);
       summary = g_steal_pointer (&partial);
     }
+  pq_count_states (pq_report_get_results (report), counts);
   gtk_label_set_text (self->summary_label, summary);
 
-  /* One sentence per state present, in words a help desk can pass on. */
-  pq_count_states (pq_report_get_results (self->report), counts);
   for (guint i = 0; i < PQ_N_PORT_STATES; i++)
     if (counts[pq_port_states_in_order[i]] > 0)
       g_string_append_printf (explain, "%s%s", explain->len ? "\n" : "",
                               pq_state_explain (pq_port_states_in_order[i]));
   gtk_label_set_text (self->explain_label, explain->str);
-  gtk_widget_set_visible (GTK_WIDGET (self->explain_label), explain->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->explain_label), explain->len > 0 && !self->narrow);
+}
+
+/* While a query runs: the counts of the rows shown so far, kept as
+ * they come (a full count per change cost seconds on 65,535 rows). */
+static void
+show_live_summary (PqWindow *self)
+{
+  g_autofree char *summary = NULL;
+  guint n = 0;
+
+  for (guint i = 0; i < PQ_N_PORT_STATES; i++)
+    n += self->live_counts[i];
+  summary = n > 0 ? pq_summary_for_counts (self->live_counts) : g_strdup (_("Querying…"));
+  gtk_label_set_text (self->summary_label, summary);
+  gtk_widget_set_visible (GTK_WIDGET (self->explain_label), FALSE);
+}
+
+static void
+update_summary (PqWindow *self)
+{
+  if (self->report != NULL)
+    show_summary_of (self, self->report);
+  else if (self->query != NULL && self->cancellable != NULL)
+    show_live_summary (self);
+  else
+    {
+      gtk_label_set_text (self->summary_label, _("No results yet"));
+      gtk_widget_set_visible (GTK_WIDGET (self->explain_label), FALSE);
+    }
 }
 
 /* Returns: the summary and one line per port, for a ticket or a chat */
@@ -134,47 +176,8 @@ set_report (PqWindow *self,
 {
   g_set_object (&self->report, report);
   update_summary (self);
+  _pq_window_text_changed (self);
   _pq_window_update_actions (self);
-}
-
-/* ------------------------------------------------------------------ */
-/* Recent targets                                                      */
-
-static void
-rebuild_recent_menu (PqWindow *self)
-{
-  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-targets");
-  g_autoptr(GMenu) menu = g_menu_new ();
-
-  for (guint i = 0; recent[i] != NULL; i++)
-    {
-      g_autoptr(GMenuItem) item = g_menu_item_new (recent[i], NULL);
-
-      g_menu_item_set_action_and_target_value (item, "win.use-recent", g_variant_new_string (recent[i]));
-      g_menu_append_item (menu, item);
-    }
-  gtk_menu_button_set_menu_model (self->recent_button, G_MENU_MODEL (menu));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->recent_button), recent[0] != NULL);
-}
-
-static void
-remember_target (PqWindow   *self,
-                 const char *target)
-{
-  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-targets");
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) updated = NULL;
-  guint kept = 1;
-
-  g_strv_builder_add (builder, target);
-  for (guint i = 0; recent[i] != NULL && kept < MAX_RECENT_TARGETS; i++)
-    if (g_strcmp0 (recent[i], target) != 0)
-      {
-        g_strv_builder_add (builder, recent[i]);
-        kept++;
-      }
-  updated = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "recent-targets", (const char * const *) updated);
 }
 
 /* ------------------------------------------------------------------ */
@@ -256,13 +259,11 @@ read_form_ports (PqWindow  *self,
 }
 
 static void
-remember_form (PqWindow   *self,
-               const char *target)
+remember_form (PqWindow *self)
 {
   PqCheck *check = _pq_window_get_selected_check (self);
   gboolean by_check = gtk_check_button_get_active (self->check_radio) && check != NULL;
 
-  remember_target (self, target);
   g_settings_set_string (self->settings, "last-check", by_check ? pq_check_get_id (check) : "custom");
   if (!by_check)
     {
@@ -270,6 +271,30 @@ remember_form (PqWindow   *self,
                              gtk_editable_get_text (GTK_EDITABLE (self->ports_entry)));
       g_settings_set_enum (self->settings, "last-protocol", _pq_window_get_protocols (self));
     }
+}
+
+/* Rows come into the query's list as ports are decided; the counts
+ * follow the rows shown, never the progress signal's timing. */
+static void
+on_results_changed (GListModel *results,
+                    guint       position,
+                    guint       removed,
+                    guint       added,
+                    PqWindow   *self)
+{
+  if (self->query == NULL || pq_query_get_results (self->query) != results || self->cancellable == NULL)
+    return;
+  if (removed > 0)
+    pq_count_states (results, self->live_counts);
+  else
+    for (guint i = position; i < position + added; i++)
+      {
+        g_autoptr(PqResult) result = g_list_model_get_item (results, i);
+
+        self->live_counts[pq_result_get_state (result)]++;
+      }
+  update_summary (self);
+  _pq_window_text_changed (self);
 }
 
 static void
@@ -287,13 +312,6 @@ on_query_progress (PqQuery  *query,
   gtk_label_set_text (self->progress_label, text);
   gtk_progress_bar_set_fraction (self->progress_bar, total ? (double) done / total : 0.0);
   pq_results_view_set_show_address (self->results_view, pq_query_get_n_addresses (query) > 1);
-  /* The counts so far, so a long query already tells something. */
-  if (pq_query_get_report (query) != NULL && done > 0)
-    {
-      g_autofree char *summary = pq_report_summary (pq_query_get_report (query));
-
-      gtk_label_set_text (self->summary_label, summary);
-    }
 }
 
 static gboolean
@@ -305,7 +323,7 @@ is_target_error (const GError *error)
 }
 
 /* The host as typed, with the name its address has when one was found:
- * "10.0.0.5 (fileserver.example.com)". */
+ * "10.0.0.5 (fileserver.example.com)"; nothing without a report. */
 static void
 show_target_subtitle (PqWindow *self)
 {
@@ -315,7 +333,10 @@ show_target_subtitle (PqWindow *self)
   g_autofree char *subtitle = NULL;
 
   if (self->report == NULL || (target = pq_report_get_target (self->report)) == NULL)
-    return;
+    {
+      adw_window_title_set_subtitle (self->window_title, NULL);
+      return;
+    }
   reverse = pq_report_get_queried (self->report)->len > 0 ? pq_report_get_reverse_name (self->report, 0) : NULL;
   if (reverse == NULL)
     {
@@ -327,6 +348,32 @@ show_target_subtitle (PqWindow *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
+/* Shows @report's rows (none for %NULL), counts and host. */
+static void
+show_results_of (PqWindow *self,
+                 PqReport *report)
+{
+  pq_results_view_set_results (self->results_view, report ? pq_report_get_results (report) : NULL);
+  if (report != NULL)
+    pq_results_view_set_show_address (self->results_view, pq_report_get_queried (report)->len > 1);
+  set_report (self, report);
+  show_target_subtitle (self);
+}
+
+/* A query that ended before its host resolved queried nothing: the
+ * window goes back to the last query that ran, its rows, title and
+ * subtitle. */
+static void
+show_previous (PqWindow *self)
+{
+  g_autoptr(PqReport) previous = g_steal_pointer (&self->previous);
+  g_autoptr(GFile) previous_file = g_steal_pointer (&self->previous_file);
+
+  g_clear_object (&self->query);
+  show_results_of (self, previous);
+  _pq_window_set_file (self, previous_file);
+}
+
 static void
 query_done_cb (GObject      *object,
                GAsyncResult *result,
@@ -334,6 +381,7 @@ query_done_cb (GObject      *object,
 {
   g_autoptr(PqWindow) self = data;
   PqQuery *query = PQ_QUERY (object);
+  PqReport *report = pq_query_get_report (query);
   g_autoptr(GError) error = NULL;
 
   if (query != self->query)
@@ -341,19 +389,28 @@ query_done_cb (GObject      *object,
   g_clear_object (&self->cancellable);
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
 
-  if (!pq_query_run_finish (query, result, &error))
+  pq_query_run_finish (query, result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _pq_window_toast (self, _("Query stopped"));
+  else if (is_target_error (error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _pq_window_toast (self, _("Query stopped"));
-      else if (is_target_error (error))
-        {
-          show_field_error (GTK_WIDGET (self->target_entry), self->target_error, error->message);
-          _pq_window_show_problem (self, error->message);
-        }
-      else
-        _pq_window_show_problem (self, error->message);
+      /* The message goes beside the Host field only. */
+      show_field_error (GTK_WIDGET (self->target_entry), self->target_error, error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->target_entry));
     }
-  set_report (self, pq_query_get_report (query));
+  else if (error != NULL)
+    show_query_problem (self, error->message);
+  if (report == NULL)
+    {
+      show_previous (self);
+      return;
+    }
+  /* Recent Hosts keeps names that resolved, never a typo. */
+  if (pq_report_get_queried (report)->len > 0)
+    _pq_window_remember_target (self, pq_target_get_input (pq_report_get_target (report)));
+  g_clear_object (&self->previous);
+  g_clear_object (&self->previous_file);
+  set_report (self, report);
   show_target_subtitle (self);
 }
 
@@ -363,18 +420,62 @@ start_query (PqWindow   *self,
              PqQuery    *query,
              const char *text)
 {
+  /* Kept until the host resolves, to go back to if it does not. */
+  g_set_object (&self->previous, self->report);
+  g_set_object (&self->previous_file, self->shown_file);
   g_set_object (&self->query, query);
+  memset (self->live_counts, 0, sizeof self->live_counts);
   set_report (self, NULL);
   self->cancellable = g_cancellable_new ();
   g_signal_connect_object (query, "progress", G_CALLBACK (on_query_progress), self, 0);
+  g_signal_connect_object (pq_query_get_results (query), "items-changed", G_CALLBACK (on_results_changed), self, 0);
   pq_results_view_set_results (self->results_view, pq_query_get_results (query));
   adw_window_title_set_subtitle (self->window_title, text);
+  _pq_window_set_file (self, NULL);
   gtk_label_set_text (self->progress_label, _("Looking up the host…"));
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
-  gtk_label_set_text (self->summary_label, _("Querying…"));
-  gtk_widget_set_visible (GTK_WIDGET (self->explain_label), FALSE);
+  update_summary (self);
+  _pq_window_text_changed (self);
   pq_query_run_async (query, self->cancellable, query_done_cb, g_object_ref (self));
+}
+
+/* A new query from the form; each field's message sits beside it. */
+static PqQuery *
+query_from_form (PqWindow   *self,
+                 const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PqTarget) target = pq_target_new_parse (text, &error);
+  g_autofree char *community = g_settings_get_string (self->settings, "snmp-community");
+  g_auto(FormPorts) form = { { NULL, NULL }, { 0, 0 } };
+  PqScanOptions options;
+  PqQuery *query;
+  gboolean ports_ok;
+
+  if (target == NULL)
+    show_field_error (GTK_WIDGET (self->target_entry), self->target_error, error->message);
+  ports_ok = read_form_ports (self, &form);
+  if (target == NULL || !ports_ok)
+    {
+      gtk_widget_grab_focus (target == NULL ? GTK_WIDGET (self->target_entry) : GTK_WIDGET (self->ports_entry));
+      return NULL;
+    }
+  read_scan_options (self, &options);
+  g_clear_error (&error);
+  if (!pq_scan_options_validate (&options, &error))
+    {
+      show_query_problem (self, error->message);
+      return NULL;
+    }
+
+  query = pq_query_new (target, &options, g_settings_get_enum (self->settings, "address-choice"));
+  for (guint i = 0; i < G_N_ELEMENTS (form.ports); i++)
+    if (form.ports[i] != NULL)
+      pq_query_add_ports (query, form.ports[i], form.protocols[i]);
+  pq_query_set_reverse_lookup (query, g_settings_get_boolean (self->settings, "reverse-lookup"));
+  pq_query_set_community (query, community);
+  return query;
 }
 
 static void
@@ -384,42 +485,15 @@ query_activated (GSimpleAction *action,
 {
   PqWindow *self = PQ_WINDOW (user_data);
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->target_entry))));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PqTarget) target = NULL;
   g_autoptr(PqQuery) query = NULL;
-  g_autofree char *community = g_settings_get_string (self->settings, "snmp-community");
-  g_auto(FormPorts) form = { { NULL, NULL }, { 0, 0 } };
-  PqScanOptions options;
-  gboolean ports_ok;
 
   if (self->cancellable != NULL)
     return;
   hide_problem (self);
-  target = pq_target_new_parse (text, &error);
-  if (target == NULL)
-    show_field_error (GTK_WIDGET (self->target_entry), self->target_error, error->message);
-
-  ports_ok = read_form_ports (self, &form);
-  if (target == NULL || !ports_ok)
-    {
-      gtk_widget_grab_focus (target == NULL ? GTK_WIDGET (self->target_entry) : GTK_WIDGET (self->ports_entry));
-      return;
-    }
-  read_scan_options (self, &options);
-  g_clear_error (&error);
-  if (!pq_scan_options_validate (&options, &error))
-    {
-      _pq_window_show_problem (self, error->message);
-      return;
-    }
-
-  query = pq_query_new (target, &options, g_settings_get_enum (self->settings, "address-choice"));
-  for (guint i = 0; i < G_N_ELEMENTS (form.ports); i++)
-    if (form.ports[i] != NULL)
-      pq_query_add_ports (query, form.ports[i], form.protocols[i]);
-  remember_form (self, text);
-  pq_query_set_reverse_lookup (query, g_settings_get_boolean (self->settings, "reverse-lookup"));
-  pq_query_set_community (query, community);
+  query = query_from_form (self, text);
+  if (query == NULL)
+    return;
+  remember_form (self);
   start_query (self, query, text);
   _pq_window_update_actions (self);
 }
@@ -470,15 +544,15 @@ pq_window_show_report (PqWindow *self,
       gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
     }
   g_clear_object (&self->query);
+  g_clear_object (&self->previous);
+  g_clear_object (&self->previous_file);
   target = pq_report_get_target (report);
   if (target != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->target_entry), pq_target_get_input (target));
   show_report_ports (self, report);
   hide_problem (self);
-  pq_results_view_set_results (self->results_view, pq_report_get_results (report));
-  pq_results_view_set_show_address (self->results_view, pq_report_get_queried (report)->len > 1);
-  set_report (self, report);
-  show_target_subtitle (self);
+  show_results_of (self, report);
+  _pq_window_set_file (self, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -513,17 +587,6 @@ search_activated (GSimpleAction *action,
 }
 
 static void
-use_recent_activated (GSimpleAction *action,
-                      GVariant      *parameter,
-                      gpointer       user_data)
-{
-  PqWindow *self = PQ_WINDOW (user_data);
-
-  gtk_editable_set_text (GTK_EDITABLE (self->target_entry), g_variant_get_string (parameter, NULL));
-  gtk_widget_grab_focus (GTK_WIDGET (self->target_entry));
-}
-
-static void
 dismiss_problem_activated (GSimpleAction *action,
                            GVariant      *parameter,
                            gpointer       user_data)
@@ -538,7 +601,6 @@ static const GActionEntry win_actions[] = {
   { .name = "stop", .activate = stop_activated },
   { .name = "copy-summary", .activate = copy_summary_activated },
   { .name = "search", .activate = search_activated },
-  { .name = "use-recent", .activate = use_recent_activated, .parameter_type = "s" },
   { .name = "dismiss-problem", .activate = dismiss_problem_activated },
 };
 
@@ -560,8 +622,10 @@ _pq_window_update_actions (PqWindow *self)
   gboolean busy = self->cancellable != NULL;
   gboolean have_report = self->report != NULL && !busy;
   PqCheck *check = _pq_window_get_selected_check (self);
+  g_autofree char *host = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->target_entry))));
 
-  set_action_enabled (self, "query", !busy);
+  /* Without a host there is nothing to query: the button says so. */
+  set_action_enabled (self, "query", !busy && *host != '\0');
   set_action_enabled (self, "stop", busy);
   set_action_enabled (self, "save", have_report && self->pending_files == 0);
   set_action_enabled (self, "export", have_report && self->pending_files == 0);
@@ -578,12 +642,27 @@ static void
 on_target_changed (PqWindow *self)
 {
   clear_field_error (GTK_WIDGET (self->target_entry), self->target_error);
+  hide_query_problem (self);
+  _pq_window_update_actions (self);
 }
 
 static void
 on_ports_changed (PqWindow *self)
 {
   clear_field_error (GTK_WIDGET (self->ports_entry), self->ports_error);
+  hide_query_problem (self);
+}
+
+/* The form's own memory (recent hosts, last ports, window size) fixes
+ * nothing; any other key is a query setting. */
+static void
+on_settings_changed (GSettings  *settings,
+                     const char *key,
+                     PqWindow   *self)
+{
+  if (!g_str_has_prefix (key, "recent-") && !g_str_has_prefix (key, "last-") &&
+      !g_str_has_prefix (key, "window-") && g_strcmp0 (key, "problems-only") != 0)
+    hide_query_problem (self);
 }
 
 static void
@@ -631,6 +710,16 @@ pq_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (pq_window_parent_class)->close_request (window);
 }
 
+static void
+pq_window_size_allocate (GtkWidget *widget,
+                         int        width,
+                         int        height,
+                         int        baseline)
+{
+  GTK_WIDGET_CLASS (pq_window_parent_class)->size_allocate (widget, width, height, baseline);
+  _pq_window_layout_allocated (PQ_WINDOW (widget), width);
+}
+
 /* ------------------------------------------------------------------ */
 
 static void
@@ -642,8 +731,13 @@ pq_window_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   _pq_window_files_dispose (self);
+  _pq_window_text_dispose (self);
+  _pq_window_layout_dispose (self);
   g_clear_object (&self->query);
   g_clear_object (&self->report);
+  g_clear_object (&self->previous);
+  g_clear_object (&self->previous_file);
+  g_clear_object (&self->shown_file);
   gtk_widget_dispose_template (GTK_WIDGET (self), PQ_TYPE_WINDOW);
   G_OBJECT_CLASS (pq_window_parent_class)->dispose (object);
 }
@@ -671,6 +765,7 @@ pq_window_class_init (PqWindowClass *klass)
   object_class->dispose = pq_window_dispose;
   object_class->finalize = pq_window_finalize;
   window_class->close_request = pq_window_close_request;
+  widget_class->size_allocate = pq_window_size_allocate;
 
   _pq_window_files_class_init (klass);
 
@@ -702,6 +797,11 @@ pq_window_class_init (PqWindowClass *klass)
   BIND (summary_label);
   BIND (explain_label);
   BIND (problems_toggle);
+  BIND (results_stack);
+  BIND (text_view);
+  BIND (text_toggle);
+  BIND (form);
+  _pq_window_layout_class_init (klass);
 }
 
 static void
@@ -731,7 +831,8 @@ connect_signals (PqWindow *self)
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->search_bar, "notify::search-mode-enabled", G_CALLBACK (on_search_mode), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->problems_toggle, "notify::active", G_CALLBACK (on_problems_toggled), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "changed::recent-targets", G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
+  /* A setting changed in Preferences may be the fix of the query's problem. */
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
 }
 
 static void
@@ -753,8 +854,11 @@ pq_window_init (PqWindow *self)
 
   restore_form (self);
   _pq_window_checks_init (self);
-  rebuild_recent_menu (self);
+  _pq_window_recent_init (self);
+  _pq_window_text_init (self);
+  _pq_window_layout_init (self);
   connect_signals (self);
+  _pq_window_update_actions (self);
   if (g_str_has_suffix (APP_ID, ".Devel"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 }

@@ -323,9 +323,17 @@ char *
 pq_report_summary (PqReport *self)
 {
   guint c[PQ_N_PORT_STATES];
-  GString *s = g_string_new (NULL);
 
   pq_count_states (G_LIST_MODEL (self->results), c);
+  return pq_summary_for_counts (c);
+}
+
+/* The same line from counts kept as rows come (the window's, live). */
+char *
+pq_summary_for_counts (const guint c[PQ_N_PORT_STATES])
+{
+  GString *s = g_string_new (NULL);
+
   for (guint i = 0; i < PQ_N_PORT_STATES; i++)
     {
       guint n = c[pq_port_states_in_order[i]];

@@ -52,6 +52,7 @@ void         pq_report_finish            (PqReport             *self,
 GListModel  *pq_report_get_results       (PqReport             *self);
 PqExitCode   pq_report_get_exit_code     (PqReport             *self);
 char        *pq_report_summary           (PqReport             *self);
+char        *pq_summary_for_counts       (const guint           counts[PQ_N_PORT_STATES]);
 
 PqTarget            *pq_report_get_target          (PqReport   *self);
 GPtrArray           *pq_report_get_queried         (PqReport   *self);

@@ -218,6 +218,8 @@ export_to (const char *name,
 /* Renders what the window shows into a PNG, as the compositor would see
  * it: the content on the window's background colour. (A paintable of the
  * toplevel itself draws nothing; its content does.) */
+static gboolean dark_shots;
+
 static void
 save_screenshot (const char *path)
 {
@@ -230,15 +232,38 @@ save_screenshot (const char *path)
   g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
   GdkRGBA background = { 0.98f, 0.98f, 0.98f, 1.0f };
+  GdkRGBA dark = { 0.14f, 0.14f, 0.14f, 1.0f };
 
   g_assert_cmpint (width, >, 0);
-  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gtk_snapshot_append_color (snapshot, dark_shots ? &dark : &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s (%dx%d)", path, width, height);
+}
+
+/* A button under @widget bound to @action with @target, toasts included. */
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action,
+                    const char *target)
+{
+  GVariant *value;
+
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0 &&
+      (value = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (widget))) != NULL &&
+      g_strcmp0 (g_variant_get_string (value, NULL), target) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_action_button (c, action, target);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static gboolean
@@ -307,14 +332,80 @@ test_invalid_input (void)
 static void
 test_unresolvable (void)
 {
-  /* .invalid never resolves (RFC 6761): the reason shows inline, no dialog. */
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_auto(GStrv) recent = NULL;
+
+  /* .invalid never resolves (RFC 6761): the reason shows beside the
+   * Host field, once: no banner, no dialog. */
   query ("no-such-host.invalid", "53", 0);
   wait_for (idle_cond, NULL, 30, "the name lookup to fail");
-  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (child ("problem_revealer"))));
-  g_assert_true (strlen (label_text ("problem_label")) > 0);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (child ("problem_revealer"))));
   g_assert_true (gtk_widget_get_visible (child ("target_error")));
   g_assert_true (strstr (label_text ("target_error"), "no-such-host.invalid") != NULL);
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app))->next);
+  /* Nothing ran: no host in the subtitle, none kept in Recent Hosts. */
+  {
+    const char *subtitle = adw_window_title_get_subtitle (child ("window_title"));
+
+    g_assert_cmpstr (subtitle ? subtitle : "", ==, "");
+  }
+  recent = g_settings_get_strv (settings, "recent-targets");
+  g_assert_false (g_strv_contains ((const char * const *) recent, "no-such-host.invalid"));
+
+  /* The message goes once the host is being fixed. */
+  set_text ("target_entry", SERVER);
+  g_assert_false (gtk_widget_get_visible (child ("target_error")));
+  g_assert_false (gtk_widget_has_css_class (child ("target_entry"), "error"));
+
+  /* Without a host Query cannot be pressed. */
+  set_text ("target_entry", "  ");
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "query"));
+  g_assert_false (gtk_widget_get_sensitive (child ("query_button")));
+  set_text ("target_entry", SERVER);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "query"));
+}
+
+/* After a query ran, a host that does not resolve leaves its rows, its
+ * subtitle and Recent Hosts as they were; Clear Recent Hosts empties. */
+static void
+test_failed_host_keeps_last (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autofree char *subtitle = g_strdup (adw_window_title_get_subtitle (child ("window_title")));
+  g_autofree char *summary = g_strdup (label_text ("summary_label"));
+  g_auto(GStrv) recent = g_settings_get_strv (settings, "recent-targets");
+  g_auto(GStrv) after = NULL;
+  g_auto(GStrv) cleared = NULL;
+
+  g_assert_cmpstr (subtitle, ==, SERVER);
+  g_assert_true (g_strv_contains ((const char * const *) recent, SERVER));
+  query ("no-such-host.invalid", "1,53,8081,8082", 2);
+  wait_for (idle_cond, NULL, 30, "the name lookup to fail");
+  g_assert_cmpuint (g_list_model_get_n_items (pq_window_get_results (window)), ==, 8);
+  g_assert_cmpstr (adw_window_title_get_subtitle (child ("window_title")), ==, SERVER);
+  g_assert_cmpstr (label_text ("summary_label"), ==, summary);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (child ("problem_revealer"))));
+  g_assert_true (gtk_widget_get_visible (child ("target_error")));
+  after = g_settings_get_strv (settings, "recent-targets");
+  g_assert_cmpstrv (after, recent);
+
+  /* The recent menu ends with Clear Recent Hosts, which empties it. */
+  {
+    GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (child ("recent_button")));
+    GMenuModel *last = g_menu_model_get_item_link (menu, g_menu_model_get_n_items (menu) - 1, G_MENU_LINK_SECTION);
+    g_autofree char *action = NULL;
+
+    g_menu_model_get_item_attribute (last, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action);
+    g_assert_cmpstr (action, ==, "win.clear-recent");
+    g_object_unref (last);
+  }
+  g_action_group_activate_action (G_ACTION_GROUP (window), "clear-recent", NULL);
+  cleared = g_settings_get_strv (settings, "recent-targets");
+  g_assert_cmpuint (g_strv_length (cleared), ==, 0);
+  g_assert_false (gtk_widget_get_sensitive (child ("recent_button")));
+  /* Back as it was, for the tests that follow. */
+  g_settings_set_strv (settings, "recent-targets", (const char * const *) recent);
+  set_text ("target_entry", SERVER);
 }
 
 /* A web server on 127.0.0.1:80 of the client namespace: the HTTP probe
@@ -506,9 +597,34 @@ pointer_cond (gpointer data)
   return *(gpointer *) data != NULL;
 }
 
+/* While rows come, the line at the bottom counts exactly the rows
+ * shown: never "no ports queried" above rows, never fewer. */
+static void
+on_rows_changed (GListModel *results,
+                 guint       position,
+                 guint       removed,
+                 guint       added,
+                 guint      *checks)
+{
+  const char *summary = label_text ("summary_label");
+  guint n = g_list_model_get_n_items (results);
+  guint counted = 0;
+
+  g_assert_null (strstr (summary, "no ports"));
+  for (const char *p = summary; *p != '\0'; p++)
+    if (g_ascii_isdigit (*p) && (p == summary || !g_ascii_isdigit (p[-1])))
+      counted += (guint) g_ascii_strtoull (p, NULL, 10);
+  if (n == 0)
+    g_assert_cmpstr (summary, ==, "Querying…");
+  else
+    g_assert_cmpuint (counted, ==, n);
+  (*checks)++;
+}
+
 static void
 test_query (void)
 {
+  guint live_checks = 0;
   GListModel *results;
   PqResult *dns, *dropped, *closed;
   GtkTreeListModel *tree;
@@ -517,7 +633,11 @@ test_query (void)
 
   query (SERVER, "1,53,8081,8082", 2);
   g_assert_true (pq_window_get_busy (window));
+  g_signal_connect (pq_window_get_results (window), "items-changed", G_CALLBACK (on_rows_changed), &live_checks);
   wait_for (idle_cond, NULL, 60, "the query to finish");
+  g_signal_handlers_disconnect_by_func (pq_window_get_results (window), on_rows_changed, &live_checks);
+  g_assert_cmpuint (live_checks, >, 0);
+  g_assert_cmpstr (adw_window_title_get_subtitle (child ("window_title")), ==, SERVER);
   g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (child ("problem_revealer"))));
 
   results = pq_window_get_results (window);
@@ -643,6 +763,9 @@ test_export (void)
   g_autofree char *json = export_to ("report.json", -1, NULL);
   g_autofree char *html = export_to ("report.html", -1, NULL);
   g_autofree char *by_filter = export_to ("chosen-by-filter", PQ_REPORT_FORMAT_CSV, "chosen-by-filter.csv");
+  /* The name proposed ends .html; the file type chosen is CSV. */
+  g_autofree char *renamed = export_to ("proposed.html", PQ_REPORT_FORMAT_CSV, "proposed.csv");
+  g_autofree char *html_path = g_build_filename (tmpdir, "proposed.html", NULL);
 
   /* PortQry's lines in the text, one row per port elsewhere. */
   g_assert_nonnull (strstr (text, "TCP port 53 (domain service): LISTENING"));
@@ -656,6 +779,8 @@ test_export (void)
   g_assert_nonnull (strstr (html, "LISTENING"));
   /* The filter chose the format and the extension. */
   g_assert_cmpstr (by_filter, ==, csv);
+  g_assert_cmpstr (renamed, ==, csv);
+  g_assert_false (g_file_test (html_path, G_FILE_TEST_EXISTS));
 }
 
 static GtkWidget *
@@ -699,6 +824,18 @@ test_export_dialog (void)
   name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (dialog));
   g_assert_true (g_str_has_prefix (name, expected_start));
   g_assert_true (g_str_has_suffix (name, ".html"));
+
+  /* Choosing another file type renames the name proposed. */
+  {
+    g_autoptr(GtkFileFilter) csv = g_list_model_get_item (filters, 2);
+    g_autofree char *renamed = NULL;
+    g_autofree char *stem = g_strndup (name, strlen (name) - strlen ("html"));
+    g_autofree char *expected = g_strconcat (stem, "csv", NULL);
+
+    gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (dialog), csv);
+    renamed = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (dialog));
+    g_assert_cmpstr (renamed, ==, expected);
+  }
 
   gtk_widget_activate (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL));
   wait_for (no_chooser_cond, NULL, 5, "the chooser to close");
@@ -756,6 +893,21 @@ test_save_and_open (void)
   g_assert_cmpuint (n, ==, 8);
   run_file_op (save_op, file, -1);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  /* The window now shows that file, and the toast offers to open it. */
+  g_assert_cmpstr (adw_window_title_get_title (child ("window_title")), ==, "saved.json");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "saved.json — Port Query");
+  {
+    g_autofree char *uri = g_file_get_uri (file);
+    GtkWidget *button = find_action_button (child ("toast_overlay"), "win.open-with-default", uri);
+
+    g_assert_nonnull (button);
+    g_assert_true (gtk_widget_get_mapped (button));
+    g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "open-with-default"));
+  }
+  /* A new query is no longer that file. */
+  query (SERVER, "53", 0);
+  g_assert_cmpstr (adw_window_title_get_title (child ("window_title")), ==, "Port Query");
+  wait_for (idle_cond, NULL, 30, "the query to finish");
 
   /* A different window state first, so the open has something to change. */
   set_text ("target_entry", "somewhere.else");
@@ -773,6 +925,7 @@ test_save_and_open (void)
     g_assert_cmpstr (selected_protocol (window), ==, "Both");
   }
   after = pq_window_get_results (window);
+  g_assert_cmpstr (adw_window_title_get_title (child ("window_title")), ==, "saved.json");
   g_assert_true (after != before);
   g_assert_cmpuint (g_list_model_get_n_items (after), ==, n);
   for (guint i = 0; i < n; i++)
@@ -808,6 +961,201 @@ test_save_and_open (void)
 
 /* The protocol of the last query is kept under the name earlier versions
  * wrote, and the next window starts with it. */
+/* The query in PortQry's log layout: the text export's very text. */
+static void
+test_text_view (void)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (child ("text_view")));
+  g_autofree char *expected = pq_report_to_text (pq_window_get_report (window));
+  g_autofree char *shown = NULL;
+  g_autofree char *copied = NULL;
+  GtkTextIter start, end;
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child ("text_toggle")), TRUE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child ("results_stack"))), ==, "text");
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_cmpstr (shown, ==, expected);
+  g_assert_nonnull (strstr (shown, "TCP port 53 (domain service): LISTENING"));
+  g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (child ("text_view"))));
+
+  /* Selected and copied as any text. */
+  gtk_text_buffer_select_range (buffer, &start, &end);
+  g_signal_emit_by_name (child ("text_view"), "copy-clipboard");
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL, read_text_cb, &copied);
+  wait_for (pointer_cond, &copied, 10, "the clipboard");
+  g_assert_cmpstr (copied, ==, expected);
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child ("table_toggle")), TRUE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child ("results_stack"))), ==, "table");
+}
+
+static gboolean
+width_cond (gpointer data)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (window));
+
+  /* The default size counts the frame GTK draws around the window. */
+  return width <= GPOINTER_TO_INT (data) && width >= GPOINTER_TO_INT (data) - 20;
+}
+
+/* As a user drags the window's edge: a layout change on the way may
+ * let it go narrower still, so the size is asked again until it holds.
+ * (GTK 4.8 on X11 takes a new default size when the window maps.) */
+static void
+resize_to (int width,
+           int height)
+{
+  for (guint i = 0; i < 3 && !width_cond (GINT_TO_POINTER (width)); i++)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+      gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+      gtk_window_present (GTK_WINDOW (window));
+      spin (500);
+    }
+  g_assert_true (width_cond (GINT_TO_POINTER (width)));
+  spin (300);
+}
+
+static int
+grid_row (const char *name)
+{
+  GtkWidget *widget = child (name);
+  GtkLayoutManager *grid = gtk_widget_get_layout_manager (gtk_widget_get_parent (widget));
+
+  return gtk_grid_layout_child_get_row (GTK_GRID_LAYOUT_CHILD (gtk_layout_manager_get_layout_child (grid, widget)));
+}
+
+/* No field narrower than what it holds: the Ports field shows a range.
+ * (The allocation counts the CSS box, as measure() does.) */
+static void
+assert_fields_fit (void)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (child ("ports_entry"), "1024-1350,65535");
+  int text_width, minimum;
+
+  pango_layout_get_pixel_size (layout, &text_width, NULL);
+  g_object_unref (layout);
+  gtk_widget_measure (child ("ports_entry"), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (gtk_widget_get_width (child ("ports_entry")), >=, text_width);
+  g_assert_cmpint (gtk_widget_get_allocated_width (child ("ports_entry")), >=, minimum);
+  gtk_widget_measure (child ("target_entry"), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (gtk_widget_get_allocated_width (child ("target_entry")), >=, minimum);
+  gtk_widget_measure (child ("query_button"), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (gtk_widget_get_allocated_width (child ("query_button")), >=, minimum);
+}
+
+static void
+shoot (const char *name,
+       gboolean    dark)
+{
+  g_autofree char *path = screenshot_path (name);
+
+  dark_shots = dark;
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+  spin (300);
+  save_screenshot (path);
+  dark_shots = FALSE;
+}
+
+/* 600 x 500: the Query button under the form; 360 wide: each label
+ * above its field; the legend folds into the summary's tooltip. */
+static void
+test_adaptive (void)
+{
+  PqWindow *main_window = window;
+
+  /* A window of its own: no toasts of the tests before in the pictures,
+   * and the main window's query stays for the tests after. */
+  window = pq_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 720);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* The text view follows a query while it runs, to its end. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child ("text_toggle")), TRUE);
+  query (SERVER, "1,53,8081,8082", 2);
+  wait_for (idle_cond, NULL, 60, "the query to finish");
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (child ("text_view")));
+    g_autofree char *expected = pq_report_to_text (pq_window_get_report (window));
+    g_autofree char *shown = NULL;
+    GtkTextIter start, end;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    g_assert_cmpstr (shown, ==, expected);
+  }
+  shoot ("main-window-text.png", FALSE);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child ("table_toggle")), TRUE);
+
+  shoot ("main-window-dark.png", TRUE);
+  resize_to (600, 500);
+  g_assert_cmpint (grid_row ("query_box"), ==, 6);
+  g_assert_cmpint (grid_row ("ports_box"), ==, 4);
+  assert_fields_fit ();
+  g_assert_false (gtk_widget_get_visible (child ("explain_label")));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (child ("summary_label")),
+                            pq_state_explain (PQ_PORT_STATE_FILTERED)));
+  shoot ("main-window-600.png", FALSE);
+  shoot ("main-window-600-dark.png", TRUE);
+
+  resize_to (360, 640);
+  g_assert_cmpint (grid_row ("target_label"), ==, 0);
+  g_assert_cmpint (grid_row ("target_box"), ==, 1);
+  g_assert_cmpint (grid_row ("ports_box"), ==, 7);
+  g_assert_cmpint (grid_row ("query_box"), ==, 9);
+  assert_fields_fit ();
+  /* The whole form is inside the window. */
+  g_assert_cmpint (gtk_widget_get_width (child ("form")), <=, 360);
+  shoot ("main-window-360.png", FALSE);
+  shoot ("main-window-360-dark.png", TRUE);
+
+  resize_to (1000, 720);
+  g_assert_cmpint (grid_row ("query_box"), ==, 0);
+  g_assert_true (gtk_widget_get_visible (child ("explain_label")));
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_destroy (GTK_WINDOW (window));
+  window = main_window;
+}
+
+/* A problem of the query's own (the source port in use) shows in the
+ * banner, and goes once the setting that caused it changes. */
+static void
+test_query_problem (void)
+{
+  PqWindow *main_window = window;
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (any, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+
+  g_assert_true (g_socket_bind (socket, address, FALSE, &error));
+  g_assert_true (g_socket_listen (socket, &error));
+  bound = g_socket_get_local_address (socket, &error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  window = pq_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  g_settings_set_uint (settings, "source-port", port);
+  /* Both, as the tests before asked: the last protocol stays theirs. */
+  query (SERVER, "53", 2);
+  wait_for (idle_cond, NULL, 30, "the query to fail");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (child ("problem_revealer"))));
+  g_assert_nonnull (strstr (label_text ("problem_label"), "in use"));
+  /* One place: nothing beside the fields. */
+  g_assert_false (gtk_widget_get_visible (child ("target_error")));
+  g_assert_false (gtk_widget_get_visible (child ("ports_error")));
+
+  g_settings_reset (settings, "source-port");
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (child ("problem_revealer"))));
+  gtk_window_destroy (GTK_WINDOW (window));
+  window = main_window;
+}
+
 static void
 test_remember_protocol (void)
 {
@@ -1288,6 +1636,10 @@ main (int    argc,
   g_test_add_func ("/app/window/unresolvable", test_unresolvable);
   g_test_add_func ("/app/window/details", test_details);
   g_test_add_func ("/app/window/query", test_query);
+  g_test_add_func ("/app/window/failed-host-keeps-last", test_failed_host_keeps_last);
+  g_test_add_func ("/app/window/text-view", test_text_view);
+  g_test_add_func ("/app/window/adaptive", test_adaptive);
+  g_test_add_func ("/app/window/query-problem", test_query_problem);
   g_test_add_func ("/app/window/remember-protocol", test_remember_protocol);
   g_test_add_func ("/app/window/export", test_export);
   g_test_add_func ("/app/window/export-dialog", test_export_dialog);
