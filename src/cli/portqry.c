@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "pq-cli-args.h"
+#include "pq-cli-log.h"
 #include "pq-error.h"
 #include "pq-file.h"
 #include "pq-ports.h"
@@ -76,7 +77,7 @@ on_result (PqQuery  *query,
   if (!wants_text (run))
     return;
   piece = g_string_new (NULL);
-  pq_text_append_result (piece, result, run->args->verbose);
+  pq_text_append_query_result (piece, result, &run->args->scan, run->args->verbose);
   emit (run, piece);
 }
 
@@ -165,15 +166,8 @@ prepare_query (Args    *args,
       (target = pq_target_new_parse (args->name, error)) == NULL)
     return NULL;
 
-  /* Only a file would be lost: /dev/null or a FIFO is written in place. */
-  if (args->log_file != NULL && g_file_test (args->log_file, G_FILE_TEST_IS_REGULAR) &&
-      !args->overwrite && !args->quiet)
-    {
-      g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
-                   _("The log file %s already exists. Add -y to overwrite it, or choose another name."),
-                   args->log_file);
-      return NULL;
-    }
+  if (!pq_cli_may_write_log (args->log_file, args->overwrite, args->quiet, error))
+    return NULL;
   if (args->export_file != NULL && !pq_report_format_for_path (args->export_file, &format, error))
     return NULL;
   if (args->services_file != NULL &&

@@ -322,7 +322,8 @@ static int
 probe_open_socket (Probe *probe)
 {
   GSocketFamily family = engine_family (probe->engine);
-  guint16 sp = probe->engine->job->options.source_port;
+  Job *job = probe->engine->job;
+  guint16 sp = job->options.source_port;
   int type = probe->spec.protocol == PQ_PROTOCOL_TCP ? SOCK_STREAM : SOCK_DGRAM;
   int err;
 
@@ -332,6 +333,11 @@ probe_open_socket (Probe *probe)
     return errno;
 
   pq_scan_enable_recverr (probe->fd, family);
+  /* PortQry's exceptions to -sp: their queries go from an ephemeral port. */
+  if (job->options.probes &&
+      pq_probe_ephemeral_source (pq_services_probe_for (job->services, probe->spec.port, probe->spec.protocol),
+                                 probe->spec.protocol))
+    sp = 0;
   if (sp != 0 && (err = pq_scan_bind_source_port (probe->fd, family, sp)) != 0)
     return err;
   return 0;

@@ -69,6 +69,8 @@ RULES = [
      "how long snmpd has run"),
     (r"(MAC address:? )(?!00:00:00:00:00:00)[0-9a-f]{2}(?::[0-9a-f]{2}){5}", r"\1<MAC>",
      "the Samba AD DC answers NBSTAT with a random MAC address on each start"),
+    (r"(MAC address: )(?!000000000000)[0-9a-f]{12}\b", r"\1<MAC>",
+     "the same, in PortQry's text layout: 12 hex digits"),
     (r"(sent a reply of )\d+( bytes after \S+ ms\. SNMP )", r"\1<BYTES>\2",
      "portqry's SNMP request-id is random, and BER gives it 1 to 4 bytes in the reply"),
     (r"(ncacn_ip_tcp:[^\[\s]*\[)(\d+)\]", dynamic_port,

@@ -54,6 +54,24 @@ pq_probe_codec_for (PqProbeKind kind,
     }
 }
 
+/**
+ * pq_probe_ephemeral_source:
+ *
+ * PortQry sends these queries from an ephemeral port whatever -sp says
+ * (the RPC endpoint mapper on TCP and UDP 135, CLDAP on UDP 389, the
+ * NetBIOS node status on UDP 137) and prints "Using ephemeral source
+ * port"; the scanner and the text layout both ask here.
+ */
+gboolean
+pq_probe_ephemeral_source (PqProbeKind kind,
+                           PqProtocol  protocol)
+{
+  if (pq_probe_codec_for (kind, protocol) == NULL)
+    return FALSE;
+  return kind == PQ_PROBE_RPC_EPMAP ||
+         (protocol == PQ_PROTOCOL_UDP && (kind == PQ_PROBE_LDAP || kind == PQ_PROBE_NETBIOS_NS));
+}
+
 void
 pq_probe_findings_init (PqProbeFindings *findings)
 {

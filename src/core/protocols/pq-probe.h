@@ -78,6 +78,8 @@ typedef struct
 
 const PqProbeCodec *pq_probe_codec_for         (PqProbeKind       kind,
                                                 PqProtocol        protocol);
+gboolean            pq_probe_ephemeral_source  (PqProbeKind       kind,
+                                                PqProtocol        protocol);
 void                pq_probe_findings_init     (PqProbeFindings  *findings);
 void                pq_probe_findings_clear    (PqProbeFindings  *findings);
 void                pq_probe_findings_add      (PqProbeFindings  *findings,
