@@ -1,4 +1,5 @@
-/* pq-cli-log.c: whether portqry may replace an existing log file
+/* pq-cli-log.c: portqry's -l log: whether it may replace a file, and
+ * the log in PortQry's layout
  *
  * PortQry asks before it overwrites a log. portqry asks too when standard
  * input is a terminal; a script (no terminal) gets the refusal and the
@@ -17,6 +18,8 @@
 
 #include "pq-cli-log.h"
 #include "pq-error.h"
+#include "pq-file.h"
+#include "pq-report-text.h"
 
 /* Returns: TRUE if the answer typed was yes */
 static gboolean
@@ -62,4 +65,32 @@ pq_cli_may_write_log (const char  *path,
                _("The log file %s already exists. Add -y to overwrite it, or choose another name."),
                path);
   return FALSE;
+}
+
+/**
+ * pq_cli_write_log:
+ * @text: what portqry printed (or would have, under -q)
+ *
+ * PortQry's log: its header, the command, this computer's name, the
+ * output and the closing line. Written whole or not at all (pq-file.c);
+ * a device stays a device. Whether it may be overwritten was checked
+ * before anything ran.
+ */
+gboolean
+pq_cli_write_log (const char  *path,
+                  char       **argv,
+                  const char  *text,
+                  GError     **error)
+{
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *command = g_strjoinv (" ", argv);
+
+  pq_text_append_log_header (log, now);
+  g_string_append_printf (log, "Command run:\n %s\n\n", command);
+  g_string_append_printf (log, "Local computer name:\n\n %s\n", g_get_host_name ());
+  g_string_append (log, text);
+  g_string_append_c (log, '\n');
+  pq_text_append_log_footer (log);
+  return pq_file_write (path, log->str, log->len, error);
 }

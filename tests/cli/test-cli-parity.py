@@ -30,9 +30,10 @@ def check(ok, what, detail=""):
             print("  " + detail.replace("\n", "\n  "))
 
 
-def run_in_pty(args, answer):
+def run_in_pty(args, answer, prompt=b"(y/n)"):
     """Runs portqry with a terminal on its standard input; types @answer
-    once it asks. Returns (exit code, everything the terminal showed)."""
+    once it shows @prompt. Returns (exit code, everything the terminal
+    showed)."""
     pid, fd = pty.fork()
     if pid == 0:
         os.execve(PORTQRY, [PORTQRY] + args, ENV)
@@ -49,8 +50,8 @@ def run_in_pty(args, answer):
         if not data:
             break
         shown += data
-        if not answered and b"(y/n)" in shown:
-            os.write(fd, answer.encode() + b"\n")
+        if not answered and prompt in shown:
+            os.write(fd, answer.encode())
             answered = True
     _, status = os.waitpid(pid, 0)
     os.close(fd)
@@ -64,12 +65,12 @@ def test_log_prompt(tmp):
 
     with open(log, "w") as f:
         f.write("keep me\n")
-    code, shown = run_in_pty(args, "n")
+    code, shown = run_in_pty(args, "n\n")
     check("already exists. Overwrite it? (y/n)" in shown, "-l on a terminal asks before overwriting", shown)
     check(code == 3 and open(log).read() == "keep me\n",
           "answering n keeps the old log and exits 3", f"exit {code}\n{shown}")
 
-    code, shown = run_in_pty(args, "y")
+    code, shown = run_in_pty(args, "y\n")
     text = open(log).read()
     check(code == 1 and "TCP port 9 (discard service): NOT LISTENING" in text,
           "answering y writes the log", f"exit {code}\n{shown}\n{text}")
@@ -145,7 +146,15 @@ def test_source_port(tmp):
           "--no-probes: no query, so no PortQry line about one", p.stdout)
 
 
+def test_watch_escape():
+    # Only reads this computer's tables: no traffic.
+    code, shown = run_in_pty(["-wport", "1", "-wt", "1"], "\x1b", b"Checking for changes")
+    check(code == 0 and "Escape key pressed: watching stopped" in shown,
+          "-wport on a terminal stops at Esc, as PortQry's", f"exit {code}\n{shown}")
+
+
 with tempfile.TemporaryDirectory() as tmp:
+    test_watch_escape()
     test_log_prompt(tmp)
     test_source_port(tmp)
 print(f"{failures} failed")
