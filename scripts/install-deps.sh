@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   # build
   meson ninja-build pkg-config gcc clang gettext
+  libreadline-dev   # portqry -i: line editing (GPL-3.0, as this project)
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libjson-glib-dev
   # data-file checks
   desktop-file-utils appstream librsvg2-bin

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "pq-cli-args.h"
+#include "pq-cli-interactive.h"
 #include "pq-cli-local.h"
 #include "pq-cli-log.h"
 #include "pq-error.h"
@@ -278,6 +279,8 @@ main (int    argc,
       return 0;
     }
 
+  if (args.interactive)
+    return pq_cli_interactive_run (&args);
   if (pq_cli_is_local_mode (&args))
     return pq_cli_local_run (&args, argv);
   return run_query (&args, argv);

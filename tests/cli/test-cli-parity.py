@@ -32,13 +32,15 @@ def check(ok, what, detail=""):
 
 def run_in_pty(args, answer, prompt=b"(y/n)"):
     """Runs portqry with a terminal on its standard input; types @answer
-    once it shows @prompt. Returns (exit code, everything the terminal
-    showed)."""
+    once it shows @prompt (a list: each once the one before was answered
+    and the prompt came again). Returns (exit code, everything the
+    terminal showed)."""
+    answers = list(answer) if isinstance(answer, list) else [answer]
     pid, fd = pty.fork()
     if pid == 0:
         os.execve(PORTQRY, [PORTQRY] + args, ENV)
     shown = b""
-    answered = False
+    seen = 0
     while True:
         r, _, _ = select.select([fd], [], [], 10)
         if not r:
@@ -50,9 +52,9 @@ def run_in_pty(args, answer, prompt=b"(y/n)"):
         if not data:
             break
         shown += data
-        if not answered and prompt in shown:
-            os.write(fd, answer.encode())
-            answered = True
+        if answers and shown.count(prompt) > seen:
+            seen = shown.count(prompt)
+            os.write(fd, answers.pop(0).encode())
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), shown.decode(errors="replace")
@@ -146,6 +148,47 @@ def test_source_port(tmp):
           "--no-probes: no query, so no PortQry line about one", p.stdout)
 
 
+def listener():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen()
+    return s
+
+
+def test_interactive():
+    """-i fed from a pipe, as a script would; each query prints what
+    portqry -n -e -p prints."""
+    server = listener()
+    port = server.getsockname()[1]
+    closed = free_udp_port()
+    script = (f"node 127.0.0.1\nset nr\nset e={port}\nq\nset port={closed}\nset p=both\nquery\n"
+              "q mail\nset e=0\nset p=sideways\nq nosuch\nfrobnicate\nset all\nexit\nq\n")
+    p = subprocess.run([PORTQRY, "-i", "--tries", "1", "--udp-wait", "300", "--udp-tries", "1"],
+                       input=script, capture_output=True, text=True, env=ENV)
+    out = p.stdout
+    check(p.returncode == 0 and out.startswith("Portqry Interactive Mode\n"), "-i starts with PortQry's banner", out)
+    check("Default Node: 127.0.0.1" in out and "   end port= 80" in out and "   protocol= TCP" in out and
+          "   source port= 0 (ephemeral)" in out, "the banner shows PortQry's defaults", out)
+    for args in (["-e", str(port)], ["-e", str(closed), "-p", "both"]):
+        one = subprocess.run([PORTQRY, "-n", "127.0.0.1", "-nr", "--tries", "1", "--udp-wait", "300",
+                              "--udp-tries", "1"] + args, capture_output=True, text=True, env=ENV).stdout
+        check(one in out, f"q prints what portqry -n 127.0.0.1 -nr {' '.join(args)} prints", f"{one}\n---\n{out}")
+    mail = [f"TCP port {n} (" for n in (25, 110, 143)]
+    where = [out.find(m) for m in mail]
+    check(all(w > 0 for w in where) and where == sorted(where), "q mail queries TCP 25, 110 and 143 in order", out)
+    check("“0” is no port" in out and "tcp, udp or both" in out and "No query shortcut “nosuch”" in out and
+          "Unknown command “frobnicate”" in out, "wrong commands are refused and the session goes on", out)
+    check("   protocol= BOTH" in out and "   name resolution (nr)= off" in out, "set all shows what was set", out)
+    check(out.count("Querying target system called:") == 3, "nothing runs after exit", out)
+    server.close()
+
+
+def test_interactive_editing():
+    """On a terminal: readline's history and editing (up arrow, backspace)."""
+    code, shown = run_in_pty(["-i"], ["set e=81\n", "\x1b[A\x7f2\n", "exit\n"], b"> ")
+    check(code == 0 and "end port= 82" in shown, "-i on a terminal edits a recalled line", shown)
+
+
 def test_watch_escape():
     # Only reads this computer's tables: no traffic.
     code, shown = run_in_pty(["-wport", "1", "-wt", "1"], "\x1b", b"Checking for changes")
@@ -155,6 +198,8 @@ def test_watch_escape():
 
 with tempfile.TemporaryDirectory() as tmp:
     test_watch_escape()
+    test_interactive()
+    test_interactive_editing()
     test_log_prompt(tmp)
     test_source_port(tmp)
 print(f"{failures} failed")
