@@ -18,6 +18,7 @@ packages=(
   samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-vfs-modules
   smbclient winbind python3-samba
   vsftpd dovecot-pop3d dovecot-imapd opensmtpd lighttpd
+  tftpd-hpa xl2tpd strongswan-charon
   # fuzzing (libFuzzer) and sanitizers with clang
   libclang-rt-14-dev
   # window tests and screenshots

@@ -110,6 +110,9 @@ static const QueryLines query_lines[] = {
   { PQ_PROBE_NETBIOS_NS, NULL, "Server's response:", NULL },
   { PQ_PROBE_SNMP, "SNMP", NULL, NULL },
   { PQ_PROBE_SQL_BROWSER, "SQL Server", "Server's response:", "==== End of SQL Server query response ====" },
+  { PQ_PROBE_TFTP, "TFTP", NULL, NULL },
+  { PQ_PROBE_L2TP, "L2TP", NULL, NULL },
+  { PQ_PROBE_IKE, "ISAKMP", NULL, NULL },
 };
 
 static const QueryLines *

@@ -68,6 +68,9 @@ static const struct
   { "ftp", PQ_PROBE_FTP },
   { "http", PQ_PROBE_HTTP },
   { "www", PQ_PROBE_HTTP },
+  { "tftp", PQ_PROBE_TFTP },
+  { "l2tp", PQ_PROBE_L2TP },
+  { "isakmp", PQ_PROBE_IKE },
 };
 
 static void

@@ -80,6 +80,9 @@ typedef enum
   PQ_PROBE_IMAP,
   PQ_PROBE_FTP,
   PQ_PROBE_HTTP,
+  PQ_PROBE_TFTP,
+  PQ_PROBE_L2TP,
+  PQ_PROBE_IKE,
 } PqProbeKind;
 
 /* The names of every enumeration of the core are their glib-mkenums nicks

@@ -10,11 +10,14 @@
 #include "pq-banner.h"
 #include "pq-dns.h"
 #include "pq-epm.h"
+#include "pq-ike.h"
+#include "pq-l2tp.h"
 #include "pq-ldap.h"
 #include "pq-nbns.h"
 #include "pq-probe.h"
 #include "pq-snmp.h"
 #include "pq-sqlbrowser.h"
+#include "pq-tftp.h"
 
 /* The codec for a service's probe kind, chosen by service name from the
  * services file as PortQry does; NULL where the protocol has none. */
@@ -48,6 +51,12 @@ pq_probe_codec_for (PqProbeKind kind,
       return tcp ? NULL : &pq_snmp_codec;
     case PQ_PROBE_SQL_BROWSER:
       return tcp ? NULL : &pq_sqlbrowser_codec;
+    case PQ_PROBE_TFTP:
+      return tcp ? NULL : &pq_tftp_codec;
+    case PQ_PROBE_L2TP:
+      return tcp ? NULL : &pq_l2tp_codec;
+    case PQ_PROBE_IKE:
+      return tcp ? NULL : &pq_ike_codec;
     case PQ_PROBE_NONE:
     default:
       return NULL;

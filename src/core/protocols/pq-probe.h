@@ -70,6 +70,12 @@ typedef struct
   void       (*retry) (gpointer              state,
                        guint                 try,
                        GByteArray           *out);
+  /* UDP: the source port some peers answer only to (IKE: 500), tried
+   * when -sp chose none; 0 for any. */
+  guint16      source_port;
+  /* UDP: replies come from another port of the host (TFTP's transfer id),
+   * so the socket is not connected to the port asked. */
+  gboolean     any_reply_port;
 } PqProbeCodec;
 
 /* Limits the engine enforces on every conversation. */
