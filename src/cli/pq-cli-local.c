@@ -152,23 +152,20 @@ on_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean
-on_sigint (gpointer data)
+/* Ctrl+C or a kill: the watch stops, and says which. */
+typedef struct
 {
-  Watch *w = data;
-
-  w->stopped = "Ctrl+C pressed";
-  g_main_loop_quit (w->loop);
-  return G_SOURCE_CONTINUE;
-}
+  Watch      *watch;
+  const char *why;
+} Stop;
 
 static gboolean
-on_sigterm (gpointer data)
+on_signal (gpointer data)
 {
-  Watch *w = data;
+  Stop *stop = data;
 
-  w->stopped = "Terminated";
-  g_main_loop_quit (w->loop);
+  stop->watch->stopped = stop->why;
+  g_main_loop_quit (stop->watch->loop);
   return G_SOURCE_CONTINUE;
 }
 
@@ -215,6 +212,7 @@ watch_until_stopped (Watch *w)
   gboolean tty = isatty (STDIN_FILENO) && tcgetattr (STDIN_FILENO, &saved) == 0;
   guint key_id = 0, tick_id, sigint_id, sigterm_id;
   g_autoptr(GString) out = g_string_new (NULL);
+  Stop interrupted = { w, "Ctrl+C pressed" }, terminated = { w, "Terminated" };
 
   print_watch_head (w);
   if (tty)
@@ -225,8 +223,8 @@ watch_until_stopped (Watch *w)
       tcsetattr (STDIN_FILENO, TCSANOW, &raw);
       key_id = g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP, on_key, w);
     }
-  sigint_id = g_unix_signal_add (SIGINT, on_sigint, w);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_sigterm, w);
+  sigint_id = g_unix_signal_add (SIGINT, on_signal, &interrupted);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &terminated);
   if (on_tick (w))
     {
       tick_id = g_timeout_add_seconds (seconds, on_tick, w);

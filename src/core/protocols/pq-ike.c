@@ -284,9 +284,7 @@ static PqStep
 malformed (PqProbeFindings *findings,
            const char      *why)
 {
-  g_string_printf (findings->summary, _("IKE reply malformed: %s."), _(why));
-  pq_probe_add_detail (findings, "ike-malformed", _("Malformed"), _(why));
-  return PQ_STEP_MALFORMED;
+  return pq_probe_malformed (findings, "IKE", "ike-malformed", why);
 }
 
 static PqStep

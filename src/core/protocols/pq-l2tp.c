@@ -254,9 +254,7 @@ static PqStep
 malformed (PqProbeFindings *findings,
            const char      *why)
 {
-  g_string_printf (findings->summary, _("L2TP reply malformed: %s."), _(why));
-  pq_probe_add_detail (findings, "l2tp-malformed", _("Malformed"), _(why));
-  return PQ_STEP_MALFORMED;
+  return pq_probe_malformed (findings, "L2TP", "l2tp-malformed", why);
 }
 
 static PqStep

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "pq-banner.h"
@@ -113,6 +114,29 @@ pq_probe_add_detail (PqProbeFindings *findings,
                      const char      *value)
 {
   pq_probe_findings_add (findings, pq_detail_new (kind, label, value));
+}
+
+/**
+ * pq_probe_malformed:
+ * @protocol: the protocol's name, "IKE"
+ * @kind: the finding's kind, "ike-malformed"
+ * @why: (not nullable): N_() text: what is wrong with the reply
+ *
+ * The peer answered, but not in the protocol: the summary and a finding
+ * say why.
+ *
+ * Returns: PQ_STEP_MALFORMED
+ */
+PqStep
+pq_probe_malformed (PqProbeFindings *findings,
+                    const char      *protocol,
+                    const char      *kind,
+                    const char      *why)
+{
+  /* Translators: the protocol (“IKE”), then what is wrong with the reply */
+  g_string_printf (findings->summary, _("%s reply malformed: %s."), protocol, _(why));
+  pq_probe_add_detail (findings, kind, _("Malformed"), _(why));
+  return PQ_STEP_MALFORMED;
 }
 
 /**

@@ -96,5 +96,9 @@ void                pq_probe_add_detail        (PqProbeFindings  *findings,
                                                 const char       *value);
 char               *pq_probe_printable         (const guint8     *data,
                                                 gsize             len);
+PqStep              pq_probe_malformed         (PqProbeFindings  *findings,
+                                                const char       *protocol,
+                                                const char       *kind,
+                                                const char       *why);
 
 G_END_DECLS

@@ -119,9 +119,7 @@ parse_reply (const guint8    *msg,
   else
     why = N_("its opcode is no TFTP reply");
 
-  g_string_printf (findings->summary, _("TFTP reply malformed: %s."), _(why));
-  pq_probe_add_detail (findings, "tftp-malformed", _("Malformed"), _(why));
-  return PQ_STEP_MALFORMED;
+  return pq_probe_malformed (findings, "TFTP", "tftp-malformed", why);
 }
 
 static PqStep
