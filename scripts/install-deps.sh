@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   # build
   meson ninja-build pkg-config gcc clang gettext
+  libreadline-dev   # portqry -i: line editing (GPL-3.0, as this project)
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libjson-glib-dev
   # data-file checks
   desktop-file-utils appstream librsvg2-bin
@@ -17,6 +18,7 @@ packages=(
   samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-vfs-modules
   smbclient winbind python3-samba
   vsftpd dovecot-pop3d dovecot-imapd opensmtpd lighttpd
+  tftpd-hpa xl2tpd strongswan-charon
   # fuzzing (libFuzzer) and sanitizers with clang
   libclang-rt-14-dev
   # window tests and screenshots

@@ -17,6 +17,9 @@
 #include <unistd.h>
 
 #include "pq-cli-args.h"
+#include "pq-cli-interactive.h"
+#include "pq-cli-local.h"
+#include "pq-cli-log.h"
 #include "pq-error.h"
 #include "pq-file.h"
 #include "pq-ports.h"
@@ -76,7 +79,7 @@ on_result (PqQuery  *query,
   if (!wants_text (run))
     return;
   piece = g_string_new (NULL);
-  pq_text_append_result (piece, result, run->args->verbose);
+  pq_text_append_query_result (piece, result, &run->args->scan, run->args->verbose);
   emit (run, piece);
 }
 
@@ -96,26 +99,6 @@ on_sigint (gpointer data)
 {
   g_cancellable_cancel (data);
   return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-write_log (Run     *run,
-           char   **argv,
-           GError **error)
-{
-  g_autoptr(GString) log = g_string_new (NULL);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *command = g_strjoinv (" ", argv);
-
-  /* Whether it may be overwritten was checked before the query. */
-  pq_text_append_log_header (log, now);
-  g_string_append_printf (log, "Command run:\n %s\n\n", command);
-  g_string_append_printf (log, "Local computer name:\n\n %s\n", g_get_host_name ());
-  g_string_append (log, run->text->str);
-  g_string_append_c (log, '\n');
-  pq_text_append_log_footer (log);
-  /* Written whole or not at all (pq-file.c); a device stays a device. */
-  return pq_file_write (run->args->log_file, log->str, log->len, error);
 }
 
 static gboolean
@@ -165,15 +148,8 @@ prepare_query (Args    *args,
       (target = pq_target_new_parse (args->name, error)) == NULL)
     return NULL;
 
-  /* Only a file would be lost: /dev/null or a FIFO is written in place. */
-  if (args->log_file != NULL && g_file_test (args->log_file, G_FILE_TEST_IS_REGULAR) &&
-      !args->overwrite && !args->quiet)
-    {
-      g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
-                   _("The log file %s already exists. Add -y to overwrite it, or choose another name."),
-                   args->log_file);
-      return NULL;
-    }
+  if (!pq_cli_may_write_log (args->log_file, args->overwrite, args->quiet, error))
+    return NULL;
   if (args->export_file != NULL && !pq_report_format_for_path (args->export_file, &format, error))
     return NULL;
   if (args->services_file != NULL &&
@@ -225,7 +201,8 @@ write_outputs (Run   *run,
       g_autofree char *json = pq_report_to_json (report);
       fputs (json, stdout);
     }
-  if (run->args->log_file != NULL && !write_log (run, argv, &log_error))
+  if (run->args->log_file != NULL &&
+      !pq_cli_write_log (run->args->log_file, argv, run->text->str, &log_error))
     g_printerr ("portqry: %s\n", log_error->message);
   if (run->args->export_file != NULL && !export_report (report, run->args->export_file, &export_error))
     g_printerr ("portqry: %s\n", export_error->message);
@@ -302,5 +279,9 @@ main (int    argc,
       return 0;
     }
 
+  if (args.interactive)
+    return pq_cli_interactive_run (&args);
+  if (pq_cli_is_local_mode (&args))
+    return pq_cli_local_run (&args, argv);
   return run_query (&args, argv);
 }

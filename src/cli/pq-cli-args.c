@@ -41,6 +41,9 @@ pq_cli_print_usage (FILE *out)
 "Usage: portqry -n name [-p tcp|udp|both] [-e port | -o list | -r start:end]\n"
 "               [-l logfile [-y]] [-sp port] [-sl] [-nr] [-q] [-cn !community!]\n"
 "               [-4 | -6 | --all-addresses] [--json] [-v]\n"
+"       portqry -local | -wport port | -wpid pid [-wt seconds]\n"
+"               [-l logfile [-y]] [-v]\n"
+"       portqry -i [-n name] [-e port] [-p tcp|udp|both] [-sp port]\n"
 "\n"
 "Queries TCP and UDP ports of a host and reports each as LISTENING,\n"
 "NOT LISTENING, FILTERED or LISTENING or FILTERED, as Microsoft PortQry does.\n"
@@ -64,6 +67,12 @@ pq_cli_print_usage (FILE *out)
 "  -a, --all-addresses    query every address the name resolves to\n"
 "  -v, --verbose          show the evidence behind each state\n"
 "      --json             write the results as JSON on standard output\n"
+"  -local                 list this computer's TCP and UDP endpoints and\n"
+"                         their processes (-v: command line, systemd unit)\n"
+"  -wport PORT            watch a port of this computer until Ctrl+C or Esc\n"
+"  -wpid PID              watch the endpoints of a process until Ctrl+C or Esc\n"
+"  -wt SECONDS            how often -wport and -wpid look (1-1200, default 60)\n"
+"  -i, --interactive      type commands: node, query, set, help, exit\n"
 "      --export FILE      also write a report: FILE.txt, .csv, .json or .html\n"
 "      --timeout MS       wait for each TCP connection attempt (default %u; once\n"
 "                         the host has answered, its round trip, at least 100)\n"
@@ -119,6 +128,11 @@ static const Opt options[] = {
   { "v", "verbose", OPT_FLAG, ARG (verbose), 0 },
   { "h", "help", OPT_FLAG, ARG (help), 0 },
   { "?", NULL, OPT_FLAG, ARG (help), 0 },
+  { "local", "local", OPT_FLAG, ARG (local), 0 },
+  { "wport", "watch-port", OPT_UINT, ARG (watch_port), 65535, "-wport 80" },
+  { "wpid", "watch-pid", OPT_UINT, ARG (watch_pid), G_MAXINT, "-wpid 1234" },
+  { "wt", "watch-time", OPT_UINT, ARG (watch_seconds), 1200, "-wt 60" },
+  { "i", "interactive", OPT_FLAG, ARG (interactive), 0 },
   { NULL, "json", OPT_FLAG, ARG (json), 0 },
   { NULL, "version", OPT_FLAG, ARG (version), 0 },
   { NULL, "services", OPT_STRING, ARG (services_file), 0, "--services /etc/services" },

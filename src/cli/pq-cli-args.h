@@ -30,6 +30,11 @@ typedef struct
   gboolean         verbose;
   gboolean         help;
   gboolean         version;
+  gboolean         local;         /* -local */
+  guint            watch_port;    /* -wport */
+  guint            watch_pid;     /* -wpid */
+  guint            watch_seconds; /* -wt */
+  gboolean         interactive;   /* -i */
   PqAddressChoice  choice;
   PqScanOptions    scan;
 } Args;

@@ -44,8 +44,24 @@ pq_text_result_line (PqResult *result)
                           pq_port_state_to_string (pq_result_get_state (result)));
 }
 
+/* NetBIOS's MAC address as PortQry prints it: 12 hex digits, no colons
+ * ("00155d0a0b0c"); any words after the address are kept. */
+static char *
+mac_digits (const char *value)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = value;
+
+  for (; *p != '\0' && (g_ascii_isxdigit (*p) || *p == ':'); p++)
+    if (*p != ':')
+      g_string_append_c (out, *p);
+  g_string_append (out, p);
+  return g_string_free (out, FALSE);
+}
+
 /* A probe's findings as PortQry prints them under a port: one
- * "label: value" line per finding, its parts indented below it. */
+ * "label: value" line per finding, its parts indented below it. The
+ * SNMP community is printed before the query (PortQry's line), not here. */
 void
 pq_text_append_details (GString    *out,
                         GListModel *details,
@@ -56,9 +72,19 @@ pq_text_append_details (GString    *out,
   for (guint i = 0; i < n && depth < 8; i++)
     {
       g_autoptr(PqDetail) d = g_list_model_get_item (details, i);
+      const char *kind = pq_detail_get_kind (d);
       g_autofree char *label = pq_text_sanitize (pq_detail_get_label (d));
       g_autofree char *value = pq_text_sanitize (pq_detail_get_value (d));
 
+      if (g_strcmp0 (kind, "snmp-community") == 0)
+        continue;
+      if (g_strcmp0 (kind, "mac") == 0)
+        {
+          char *digits = mac_digits (value);
+
+          g_free (value);
+          value = digits;
+        }
       if (*label != '\0' && *value != '\0')
         g_string_append_printf (out, "%*s%s: %s\n", 4 + 2 * depth, "", label, value);
       else
@@ -67,23 +93,156 @@ pq_text_append_details (GString    *out,
     }
 }
 
-/* The status line, the findings, and with @evidence (portqry -v, the
- * text export) the evidence behind the state. */
+/* PortQry's lines around a protocol query: what it sends, the heading of
+ * the answer and the line that closes it (NULL where PortQry prints none). */
+typedef struct
+{
+  PqProbeKind  kind;
+  const char  *sending;      /* "Sending <this> query to UDP port 53..." */
+  const char  *response;
+  const char  *end;
+} QueryLines;
+
+static const QueryLines query_lines[] = {
+  { PQ_PROBE_DNS, "DNS", NULL, NULL },
+  { PQ_PROBE_LDAP, "LDAP", "LDAP query response:", "======== End of LDAP query response ========" },
+  { PQ_PROBE_RPC_EPMAP, NULL, "Server's response:", "==== End of RPC Endpoint Mapper query response ====" },
+  { PQ_PROBE_NETBIOS_NS, NULL, "Server's response:", NULL },
+  { PQ_PROBE_SNMP, "SNMP", NULL, NULL },
+  { PQ_PROBE_SQL_BROWSER, "SQL Server", "Server's response:", "==== End of SQL Server query response ====" },
+  { PQ_PROBE_TFTP, "TFTP", NULL, NULL },
+  { PQ_PROBE_L2TP, "L2TP", NULL, NULL },
+  { PQ_PROBE_IKE, "ISAKMP", NULL, NULL },
+};
+
+static const QueryLines *
+query_lines_for (PqProbeKind kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (query_lines); i++)
+    if (query_lines[i].kind == kind)
+      return &query_lines[i];
+  return NULL;
+}
+
+/* Whether the port got its protocol query: probes on, a codec for the
+ * service, and (TCP) a connection to send it on or (UDP) a datagram that
+ * left this computer. @options NULL: as a query with probes on. */
+static gboolean
+query_was_sent (PqResult            *result,
+                const PqScanOptions *options)
+{
+  PqProtocol protocol = pq_result_get_protocol (result);
+  PqReason reason = pq_result_get_reason (result);
+
+  if ((options != NULL && !options->probes) ||
+      pq_probe_codec_for (pq_result_get_probe (result), protocol) == NULL)
+    return FALSE;
+  if (protocol == PQ_PROTOCOL_TCP)
+    return reason == PQ_REASON_SYN_ACK;
+  return reason != PQ_REASON_NONE && reason != PQ_REASON_LOCAL_ERROR &&
+         reason != PQ_REASON_LOCAL_FIREWALL;
+}
+
+static char *
+find_detail_value (GListModel *details,
+                   const char *kind)
+{
+  guint n = g_list_model_get_n_items (details);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PqDetail) d = g_list_model_get_item (details, i);
+
+      if (g_strcmp0 (pq_detail_get_kind (d), kind) == 0)
+        return pq_text_sanitize (pq_detail_get_value (d));
+    }
+  return NULL;
+}
+
+/* What PortQry prints before it sends the query. */
+static void
+append_query_intro (GString             *out,
+                    PqResult            *result,
+                    const PqScanOptions *options,
+                    const QueryLines    *lines)
+{
+  PqProbeKind kind = pq_result_get_probe (result);
+  PqProtocol protocol = pq_result_get_protocol (result);
+  const char *proto = pq_protocol_to_string (protocol);
+  guint port = pq_result_get_port (result);
+  g_autofree char *community = find_detail_value (pq_result_get_details (result), "snmp-community");
+
+  if (options != NULL && options->source_port != 0 && pq_probe_ephemeral_source (kind, protocol))
+    g_string_append (out, "    Using ephemeral source port\n");
+  if (community != NULL)
+    g_string_append_printf (out, "    community name for query:\n    %s\n", community);
+  if (kind == PQ_PROBE_RPC_EPMAP)
+    g_string_append (out, "    Querying Endpoint Mapper Database...\n");
+  else if (kind == PQ_PROBE_NETBIOS_NS)
+    g_string_append_printf (out, "    Attempting NETBIOS adapter status query to %s port %u...\n", proto, port);
+  else if (lines->sending != NULL)
+    g_string_append_printf (out, "    Sending %s query to %s port %u...\n", lines->sending, proto, port);
+}
+
+/* The findings, inside PortQry's lines when the port got its query. */
+static void
+append_findings (GString             *out,
+                 PqResult            *result,
+                 const PqScanOptions *options)
+{
+  GListModel *details = pq_result_get_details (result);
+  const QueryLines *lines = query_lines_for (pq_result_get_probe (result));
+  gboolean answered;
+
+  if (lines == NULL || !query_was_sent (result, options))
+    {
+      pq_text_append_details (out, details, 0);
+      return;
+    }
+  append_query_intro (out, result, options, lines);
+  /* The SNMP community alone is what was sent, not an answer. */
+  answered = g_list_model_get_n_items (details) >
+             (pq_result_get_probe (result) == PQ_PROBE_SNMP ? 1u : 0u);
+  if (answered && lines->response != NULL)
+    g_string_append_printf (out, "    %s\n", lines->response);
+  pq_text_append_details (out, details, 0);
+  if (answered && lines->end != NULL)
+    g_string_append_printf (out, "    %s\n", lines->end);
+}
+
+/**
+ * pq_text_append_query_result:
+ * @options: (nullable): the query's settings, for PortQry's lines around
+ *   the protocol query (-sp's exceptions); NULL as the defaults
+ *
+ * The status line, PortQry's lines around the protocol query with the
+ * findings, and with @evidence (portqry -v, the text export) the
+ * evidence behind the state.
+ */
 void
-pq_text_append_result (GString  *out,
-                       PqResult *result,
-                       gboolean  evidence)
+pq_text_append_query_result (GString             *out,
+                             PqResult            *result,
+                             const PqScanOptions *options,
+                             gboolean             evidence)
 {
   g_autofree char *line = pq_text_result_line (result);
 
   g_string_append_printf (out, "%s\n", line);
-  pq_text_append_details (out, pq_result_get_details (result), 0);
+  append_findings (out, result, options);
   if (evidence)
     {
       g_autofree char *clean = pq_text_sanitize (pq_result_get_evidence (result));
 
       g_string_append_printf (out, "    %s\n", clean);
     }
+}
+
+void
+pq_text_append_result (GString  *out,
+                       PqResult *result,
+                       gboolean  evidence)
+{
+  pq_text_append_query_result (out, result, NULL, evidence);
 }
 
 static void
@@ -202,9 +361,10 @@ pq_text_settings_line (PqReport *report)
 
 static void
 append_address_results (GString    *out,
-                        GListModel *results,
+                        PqReport   *report,
                         const char *address)
 {
+  GListModel *results = pq_report_get_results (report);
   guint n = g_list_model_get_n_items (results);
 
   for (guint i = 0; i < n; i++)
@@ -212,7 +372,7 @@ append_address_results (GString    *out,
       g_autoptr(PqResult) r = g_list_model_get_item (results, i);
 
       if (g_strcmp0 (pq_result_get_address (r), address) == 0)
-        pq_text_append_result (out, r, TRUE);
+        pq_text_append_query_result (out, r, pq_report_get_options (report), TRUE);
     }
 }
 
@@ -237,7 +397,7 @@ pq_report_to_text (PqReport *report)
   for (guint a = 0; a < queried->len; a++)
     {
       pq_text_append_address (out, report, a);
-      append_address_results (out, pq_report_get_results (report), g_ptr_array_index (queried, a));
+      append_address_results (out, report, g_ptr_array_index (queried, a));
     }
   g_string_append_printf (out, "\n%s: %s%s\n", _("Summary"), summary,
                           pq_report_get_cancelled (report) ? _(" (cancelled before the end)") : "");

@@ -23,6 +23,10 @@ void   pq_text_append_details       (GString     *out,
 void   pq_text_append_result        (GString     *out,
                                      PqResult    *result,
                                      gboolean     evidence);
+void   pq_text_append_query_result  (GString             *out,
+                                     PqResult            *result,
+                                     const PqScanOptions *options,
+                                     gboolean             evidence);
 void   pq_text_append_address       (GString     *out,
                                      PqReport    *report,
                                      guint        index);

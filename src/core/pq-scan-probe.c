@@ -30,6 +30,41 @@ engine_family (Engine *engine)
   return engine->target.ss_family == AF_INET6 ? G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4;
 }
 
+/* The codec the port's service gets when probes are on, or NULL. */
+static const PqProbeCodec *
+probe_codec (Probe *probe)
+{
+  Job *job = probe->engine->job;
+
+  if (!job->options.probes)
+    return NULL;
+  return pq_probe_codec_for (pq_services_probe_for (job->services, probe->spec.port, probe->spec.protocol),
+                             probe->spec.protocol);
+}
+
+/* A silent IKE port queried from another port than 500: some peers
+ * answer only there, so its silence says less. */
+static char *
+note_source_port (Probe    *probe,
+                  char     *evidence,
+                  PqReason  reason)
+{
+  const PqProbeCodec *codec = probe->talk ? probe->talk->codec : NULL;
+  struct sockaddr_storage local;
+  socklen_t len = sizeof local;
+  guint16 port;
+  char *more;
+
+  if (codec == NULL || codec->source_port == 0 || reason != PQ_REASON_NO_RESPONSE || probe->fd < 0 ||
+      getsockname (probe->fd, (struct sockaddr *) &local, &len) != 0 ||
+      (port = g_ntohs (((struct sockaddr_in *) &local)->sin_port)) == codec->source_port)
+    return evidence;
+  more = g_strdup_printf (_("%s It was sent from port %u, not %u: some peers answer only queries from port %u, which needs root here or is held by this computer's own service."),
+                          evidence, port, codec->source_port, codec->source_port);
+  g_free (evidence);
+  return more;
+}
+
 static void
 probe_close (Probe *probe)
 {
@@ -130,7 +165,8 @@ pq_scan_probe_finish (Probe       *probe,
                                 obs->icmp_from, probe->try, probe->wait_ms, elapsed_ms,
                                 obs->bytes);
   if (probe->talk != NULL)
-    evidence = pq_scan_talk_evidence (probe->talk, g_steal_pointer (&evidence), reason);
+    evidence = note_source_port (probe, pq_scan_talk_evidence (probe->talk, g_steal_pointer (&evidence), reason),
+                                 reason);
   if (probe->spec.protocol == PQ_PROTOCOL_UDP && reason == PQ_REASON_NO_RESPONSE && engine->unreach_seen > 0)
     {
       g_autofree char *note = probe->spec.paced
@@ -253,6 +289,8 @@ static void
 udp_ready (Probe *probe)
 {
   Observation obs = { .outcome = { .kind = PQ_OUTCOME_ERROR } };
+  struct sockaddr_storage from = { 0 };
+  socklen_t from_len = sizeof from;
   gssize n;
 
   pq_scan_read_error_queue (probe->fd, &probe->engine->target, &obs);
@@ -262,7 +300,11 @@ udp_ready (Probe *probe)
       return;
     }
 
-  n = recv (probe->fd, probe->engine->buffer, MAX_DATAGRAM, MSG_DONTWAIT);
+  n = recvfrom (probe->fd, probe->engine->buffer, MAX_DATAGRAM, MSG_DONTWAIT,
+                (struct sockaddr *) &from, &from_len);
+  /* An unconnected socket (TFTP) hears any host: only the target answers. */
+  if (n >= 0 && !pq_scan_same_host ((struct sockaddr *) &from, &probe->engine->target))
+    return;
   if (n >= 0 && probe->talk != NULL)
     {
       pq_scan_talk_datagram (probe, (guint8 *) probe->engine->buffer, (gsize) n);
@@ -324,7 +366,9 @@ static int
 probe_open_socket (Probe *probe)
 {
   GSocketFamily family = engine_family (probe->engine);
-  guint16 sp = probe->engine->job->options.source_port;
+  Job *job = probe->engine->job;
+  const PqProbeCodec *codec = probe_codec (probe);
+  guint16 sp = job->options.source_port;
   int type = probe->spec.protocol == PQ_PROTOCOL_TCP ? SOCK_STREAM : SOCK_DGRAM;
   int err;
 
@@ -334,8 +378,17 @@ probe_open_socket (Probe *probe)
     return errno;
 
   pq_scan_enable_recverr (probe->fd, family);
+  /* PortQry's exceptions to -sp: their queries go from an ephemeral port. */
+  if (job->options.probes &&
+      pq_probe_ephemeral_source (pq_services_probe_for (job->services, probe->spec.port, probe->spec.protocol),
+                                 probe->spec.protocol))
+    sp = 0;
   if (sp != 0 && (err = pq_scan_bind_source_port (probe->fd, family, sp)) != 0)
     return err;
+  /* Some peers answer only to their protocol's own port (IKE: 500): try
+   * it when -sp chose none; without it (no root, or taken) any port. */
+  if (sp == 0 && codec != NULL && codec->source_port != 0 && probe->spec.protocol == PQ_PROTOCOL_UDP)
+    pq_scan_bind_source_port (probe->fd, family, codec->source_port);
   return 0;
 }
 
@@ -388,6 +441,25 @@ tcp_try (Probe *probe)
     probe_finish_error (probe, err, err != ECONNREFUSED);
 }
 
+static gboolean
+udp_any_reply_port (Probe *probe)
+{
+  return probe->talk != NULL && probe->talk->codec->any_reply_port;
+}
+
+static gssize
+udp_send (Probe      *probe,
+          const void *data,
+          gsize       len)
+{
+  struct sockaddr_storage to = probe->engine->target;
+
+  if (!udp_any_reply_port (probe))
+    return send (probe->fd, data, len, 0);
+  pq_scan_set_port (&to, probe->spec.port);
+  return sendto (probe->fd, data, len, 0, (struct sockaddr *) &to, probe->engine->target_len);
+}
+
 static void
 udp_try (Probe *probe)
 {
@@ -396,8 +468,11 @@ udp_try (Probe *probe)
   if (probe->fd < 0)
     {
       err = probe_open_socket (probe);
-      /* A connected socket gets only the target's replies, and its errors. */
       if (err == 0)
+        pq_scan_talk_begin_udp (probe);
+      /* A connected socket gets only the target's replies, and its errors;
+       * TFTP's server answers from another port (udp_ready checks the host). */
+      if (err == 0 && !udp_any_reply_port (probe))
         err = probe_connect (probe);
       if (err != 0)
         {
@@ -405,7 +480,6 @@ udp_try (Probe *probe)
             probe_finish_error (probe, err, TRUE);
           return;
         }
-      pq_scan_talk_begin_udp (probe);
     }
 
   /* Nothing answered the first request: a codec may ask differently on
@@ -421,7 +495,7 @@ udp_try (Probe *probe)
    * port with a protocol probe gets the query at once: it tells the
    * same about ICMP, and a reply settles "LISTENING or FILTERED". */
   if ((probe->talk != NULL
-       ? send (probe->fd, probe->talk->request->data, probe->talk->request->len, 0)
+       ? udp_send (probe, probe->talk->request->data, probe->talk->request->len)
        : send (probe->fd, "", 0, 0)) < 0)
     {
       err = errno;

@@ -76,6 +76,9 @@ static const struct
   { "microsoft-ds", PQ_PROBE_SMB },
   { "netbios-ssn", PQ_PROBE_NETBIOS_SSN },
   { "nbsession", PQ_PROBE_NETBIOS_SSN },
+  { "tftp", PQ_PROBE_TFTP },
+  { "l2tp", PQ_PROBE_L2TP },
+  { "isakmp", PQ_PROBE_IKE },
 };
 
 static void

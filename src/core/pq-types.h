@@ -83,6 +83,9 @@ typedef enum
   PQ_PROBE_KERBEROS,
   PQ_PROBE_SMB,
   PQ_PROBE_NETBIOS_SSN,   /* SMB behind a NetBIOS session */
+  PQ_PROBE_TFTP,
+  PQ_PROBE_L2TP,
+  PQ_PROBE_IKE,
 } PqProbeKind;
 
 /* The names of every enumeration of the core are their glib-mkenums nicks

@@ -23,6 +23,7 @@
 #define NB_CNF          0x0800
 #define NB_ACT          0x0400
 #define NB_PRM          0x0200
+#define NB_ONT_SHIFT    13     /* owner node type, RFC 1002 4.2.18 */
 
 typedef struct
 {
@@ -145,6 +146,22 @@ status_text (guint16 flags)
   return g_string_free (s, FALSE);
 }
 
+/* The owner node type of the name flags: how the host resolves names
+ * (broadcast, WINS, or both in either order). RFC 1002 reserves 11;
+ * Microsoft uses it for the hybrid node. */
+static const char *
+node_type_text (guint16 flags)
+{
+  static const char * const types[] = {
+    N_("B-node (broadcast)"),
+    N_("P-node (point-to-point: WINS only)"),
+    N_("M-node (mixed: broadcast, then WINS)"),
+    N_("H-node (hybrid: WINS, then broadcast)"),
+  };
+
+  return _(types[(flags >> NB_ONT_SHIFT) & 3]);
+}
+
 typedef struct
 {
   char *computer;
@@ -206,6 +223,10 @@ read_rdata (const guint8    *rd,
   pq_probe_findings_add (findings, table);
   for (guint i = 0; i < shown; i++)
     add_name (table, rd + 1 + i * NAME_ENTRY_LEN, &names);
+  /* Every name of a host carries its node type; the first one tells. */
+  if (shown > 0)
+    pq_probe_add_detail (findings, "netbios-node-type", _("Node type"),
+                         node_type_text (pq_dns_get16 (rd + 1 + 15 + 1)));
 
   g_string_printf (findings->summary, g_dngettext (GETTEXT_PACKAGE, "NetBIOS: %u name", "NetBIOS: %u names", n), n);
   if (names.computer != NULL && names.domain != NULL)

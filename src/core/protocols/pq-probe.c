@@ -5,18 +5,22 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "pq-banner.h"
 #include "pq-dns.h"
 #include "pq-epm.h"
 #include "pq-kerberos.h"
+#include "pq-ike.h"
+#include "pq-l2tp.h"
 #include "pq-ldap.h"
 #include "pq-nbns.h"
 #include "pq-probe.h"
 #include "pq-smb.h"
 #include "pq-snmp.h"
 #include "pq-sqlbrowser.h"
+#include "pq-tftp.h"
 
 /* The codec for a service's probe kind, chosen by service name from the
  * services file as PortQry does; NULL where the protocol has none. */
@@ -56,10 +60,34 @@ pq_probe_codec_for (PqProbeKind kind,
       return tcp ? &pq_smb_codec : NULL;
     case PQ_PROBE_NETBIOS_SSN:
       return tcp ? &pq_smb_netbios_codec : NULL;
+    case PQ_PROBE_TFTP:
+      return tcp ? NULL : &pq_tftp_codec;
+    case PQ_PROBE_L2TP:
+      return tcp ? NULL : &pq_l2tp_codec;
+    case PQ_PROBE_IKE:
+      return tcp ? NULL : &pq_ike_codec;
     case PQ_PROBE_NONE:
     default:
       return NULL;
     }
+}
+
+/**
+ * pq_probe_ephemeral_source:
+ *
+ * PortQry sends these queries from an ephemeral port whatever -sp says
+ * (the RPC endpoint mapper on TCP and UDP 135, CLDAP on UDP 389, the
+ * NetBIOS node status on UDP 137) and prints "Using ephemeral source
+ * port"; the scanner and the text layout both ask here.
+ */
+gboolean
+pq_probe_ephemeral_source (PqProbeKind kind,
+                           PqProtocol  protocol)
+{
+  if (pq_probe_codec_for (kind, protocol) == NULL)
+    return FALSE;
+  return kind == PQ_PROBE_RPC_EPMAP ||
+         (protocol == PQ_PROTOCOL_UDP && (kind == PQ_PROBE_LDAP || kind == PQ_PROBE_NETBIOS_NS));
 }
 
 void
@@ -94,6 +122,29 @@ pq_probe_add_detail (PqProbeFindings *findings,
                      const char      *value)
 {
   pq_probe_findings_add (findings, pq_detail_new (kind, label, value));
+}
+
+/**
+ * pq_probe_malformed:
+ * @protocol: the protocol's name, "IKE"
+ * @kind: the finding's kind, "ike-malformed"
+ * @why: (not nullable): N_() text: what is wrong with the reply
+ *
+ * The peer answered, but not in the protocol: the summary and a finding
+ * say why.
+ *
+ * Returns: PQ_STEP_MALFORMED
+ */
+PqStep
+pq_probe_malformed (PqProbeFindings *findings,
+                    const char      *protocol,
+                    const char      *kind,
+                    const char      *why)
+{
+  /* Translators: the protocol (“IKE”), then what is wrong with the reply */
+  g_string_printf (findings->summary, _("%s reply malformed: %s."), protocol, _(why));
+  pq_probe_add_detail (findings, kind, _("Malformed"), _(why));
+  return PQ_STEP_MALFORMED;
 }
 
 /**

@@ -70,6 +70,12 @@ typedef struct
   void       (*retry) (gpointer              state,
                        guint                 try,
                        GByteArray           *out);
+  /* UDP: the source port some peers answer only to (IKE: 500), tried
+   * when -sp chose none; 0 for any. */
+  guint16      source_port;
+  /* UDP: replies come from another port of the host (TFTP's transfer id),
+   * so the socket is not connected to the port asked. */
+  gboolean     any_reply_port;
 } PqProbeCodec;
 
 /* Limits the engine enforces on every conversation. */
@@ -77,6 +83,8 @@ typedef struct
 #define PQ_PROBE_MAX_STEPS      256
 
 const PqProbeCodec *pq_probe_codec_for         (PqProbeKind       kind,
+                                                PqProtocol        protocol);
+gboolean            pq_probe_ephemeral_source  (PqProbeKind       kind,
                                                 PqProtocol        protocol);
 void                pq_probe_findings_init     (PqProbeFindings  *findings);
 void                pq_probe_findings_clear    (PqProbeFindings  *findings);
@@ -88,5 +96,9 @@ void                pq_probe_add_detail        (PqProbeFindings  *findings,
                                                 const char       *value);
 char               *pq_probe_printable         (const guint8     *data,
                                                 gsize             len);
+PqStep              pq_probe_malformed         (PqProbeFindings  *findings,
+                                                const char       *protocol,
+                                                const char       *kind,
+                                                const char       *why);
 
 G_END_DECLS

@@ -302,11 +302,10 @@ read_values (Snmp            *s,
              PqProbeFindings *findings,
              const char      *versions)
 {
-  g_autofree char *community = pq_probe_printable ((const guint8 *) s->community, strlen (s->community));
   PqDetail *group;
   guint n = 0;
 
-  pq_probe_findings_add (findings, pq_detail_new ("snmp-community", _("Community"), community));
+  /* The community is in the findings since the request (snmp_step). */
   if (status != 0)
     {
       s->error = g_strdup_printf ("%s (%" G_GINT64_FORMAT ")", error_name (status), status);
@@ -383,6 +382,11 @@ snmp_step (gpointer          state,
   *consumed = in_len;
   if (in == NULL)
     {
+      g_autofree char *shown = pq_probe_printable ((const guint8 *) s->community, strlen (s->community));
+
+      /* PortQry's "community name for query:", kept whether or not the
+       * agent answers: silence most often means this name is wrong. */
+      pq_probe_add_detail (findings, "snmp-community", _("Community"), shown);
       build_request (s, out);
       return PQ_STEP_SEND;
     }

@@ -510,7 +510,9 @@ test_nbstat_captured (void)
   assert_has (nmbd.text, "TESTGRP <1D>: UNIQUE, active: Master Browser");
   assert_has (nmbd.text, "TESTGRP <1E>: GROUP, active: Browser Service Elections");
   assert_has (nmbd.text, "..__MSBROWSE__. <01>: GROUP, active: Master Browser");
-  assert_has (nmbd.text, "MAC address: 00:00:00:00:00:00 (the host did not report its MAC address)");
+  /* PortQry's layout: the MAC address as 12 hex digits. */
+  assert_has (nmbd.text, "MAC address: 000000000000 (the host did not report its MAC address)");
+  assert_has (nmbd.text, "Node type: B-node (broadcast)");
   assert_has (nmbd.summary, "NetBIOS: 7 names (computer TESTSRV, workgroup or domain TESTGRP), MAC address not reported.");
 
   run_seed (&dc, &pq_nbstat_codec, PQ_PROTOCOL_UDP, "nbstat", "samba-dc", 0);
@@ -518,7 +520,8 @@ test_nbstat_captured (void)
   assert_has (dc.text, "DC1 <00>: UNIQUE");
   assert_has (dc.text, "TEST <1C>: GROUP, active: Domain Controllers");
   assert_has (dc.text, "TEST <1B>: UNIQUE, active: Domain Master Browser");
-  assert_lacks (dc.text, "00:00:00:00:00:00");
+  assert_lacks (dc.text, "000000000000");
+  assert_has (dc.text, "Node type: M-node (mixed: broadcast, then WINS)");
   assert_has (dc.summary, "NetBIOS: 8 names (computer DC1, workgroup or domain TEST), MAC address ");
 }
 
@@ -568,6 +571,8 @@ test_nbstat_hostile (void)
   g_auto(Run) wrongtype = { 0, };
   g_auto(Run) flags = { 0, };
   g_auto(Run) permanent = { 0, };
+  g_auto(Run) pnode = { 0, };
+  g_auto(Run) hnode = { 0, };
   g_autoptr(GByteArray) m = NULL;
 
   m = nbstat_reply (255, NAME_A NAME_B, 36, 46, -1);
@@ -580,7 +585,7 @@ test_nbstat_hostile (void)
   m = nbstat_reply (2, NAME_A NAME_B, 36, 46, 4000);
   run_nbstat (&past, m);
   g_assert_cmpint (past.step, ==, PQ_STEP_MALFORMED);
-  assert_has (past.text, "MAC address: 02:11:22:33:44:55");
+  assert_has (past.text, "MAC address: 021122334455");
   assert_has (past.summary, "its data length runs past the end");
   g_clear_pointer (&m, g_byte_array_unref);
 
@@ -625,6 +630,17 @@ test_nbstat_hostile (void)
   run_nbstat (&flags, m);
   assert_has (flags.text, "NAME <20>: UNIQUE, conflict, deregistering, permanent: File Server Service");
   assert_has (flags.summary, "NetBIOS: 1 name, MAC address 02:11:22:33:44:55.");
+  assert_has (flags.text, "Node type: B-node (broadcast)");
+  g_clear_pointer (&m, g_byte_array_unref);
+
+  /* The owner node type bits of the first name: 01 P, 11 H (Microsoft's). */
+  m = nbstat_reply (2, "NAME           \x20\x24\x00" "NAME           \x00\x64\x00", 36, 46, -1);
+  run_nbstat (&pnode, m);
+  assert_has (pnode.text, "Node type: P-node (point-to-point: WINS only)");
+  g_clear_pointer (&m, g_byte_array_unref);
+  m = nbstat_reply (1, "NAME           \x20\x64\x00", 18, 46, -1);
+  run_nbstat (&hnode, m);
+  assert_has (hnode.text, "Node type: H-node (hybrid: WINS, then broadcast)");
 }
 
 /* ------------------------------------------------------------------ */

@@ -113,11 +113,12 @@ nbstat_compare() { # HOST: sets $out
     if grep -qxF -- "$line" <(nb_names <<<"$before$after"); then :; else bad "NetBIOS $host: '$line' not in nmblookup's" "$before"; fi
   done <<<"$mine"
   # The Samba AD DC fills the unit id with bytes that look like a pointer
-  # (stable while it runs): ours must be one nmblookup saw, before or after.
-  mac_theirs=$(sed -n 's/.*MAC Address = \([0-9A-F-]*\).*/\1/p' <<<"$after" | tr 'A-F-' 'a-f:')
-  mac_before=$(sed -n 's/.*MAC Address = \([0-9A-F-]*\).*/\1/p' <<<"$before" | tr 'A-F-' 'a-f:')
-  if [ "$mac_theirs" = "00:00:00:00:00:00" ]; then
-    check "NetBIOS $host: MAC not reported, as nmblookup shows" "MAC address: 00:00:00:00:00:00 (the host did not report its MAC address)" "$out"
+  # (stable while it runs): ours must be one nmblookup saw, before or after,
+  # in PortQry's layout (12 hex digits).
+  mac_theirs=$(sed -n 's/.*MAC Address = \([0-9A-F-]*\).*/\1/p' <<<"$after" | tr 'A-F' 'a-f' | tr -d -)
+  mac_before=$(sed -n 's/.*MAC Address = \([0-9A-F-]*\).*/\1/p' <<<"$before" | tr 'A-F' 'a-f' | tr -d -)
+  if [ "$mac_theirs" = "000000000000" ]; then
+    check "NetBIOS $host: MAC not reported, as nmblookup shows" "MAC address: 000000000000 (the host did not report its MAC address)" "$out"
     check "NetBIOS $host: evidence says so" "MAC address not reported." "$out"
   elif grep -qF "MAC address: $mac_before" <<<"$out"; then
     ok "NetBIOS $host: nmblookup's MAC ($mac_before)"

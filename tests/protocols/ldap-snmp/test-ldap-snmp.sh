@@ -150,7 +150,10 @@ oids=".1.3.6.1.2.1.1.1.0 .1.3.6.1.2.1.1.2.0 .1.3.6.1.2.1.1.4.0 .1.3.6.1.2.1.1.5.
 ref=$(ip netns exec "$NS_CLI" snmpget -v2c -c public -On $SRV $oids)
 out=$(q -n $SRV -e 161 -p udp -v)
 check "SNMP: LISTENING" "UDP port 161 (snmp service): LISTENING" "$out"
-check "SNMP: community echoed" "Community: public" "$out"
+# PortQry's lines, in order (grep -F would take each line on its own).
+pq_lines=$'    community name for query:\n    public\n    Sending SNMP query to UDP port 161...'
+if [[ $out == *"$pq_lines"* ]]; then ok "SNMP: community echoed as PortQry does"
+else bad "SNMP: PortQry's community lines missing"; echo "$out" | head -20; fi
 check "SNMP: both versions" "Versions answered: v1, v2c" "$out"
 check "SNMP: uptime in days, hours, minutes" "sysUpTime (1.3.6.1.2.1.1.3.0): Timeticks: (" "$out"
 while read -r oid _ type value; do
@@ -168,6 +171,8 @@ check "snmpget with a wrong community gets no answer" "Timeout" "$ref"
 out=$(q -n $SRV -e 161 -p udp -cn '!wrong!' -v)
 check "wrong community: no answer" "UDP port 161 (snmp service): FILTERED" "$out"
 check "wrong community: the hint" "No reply; wrong community?" "$out"
+if [[ $out == *$'community name for query:\n    wrong\n'* ]]; then ok "wrong community: the community sent is shown"
+else bad "wrong community: the community sent is not shown"; echo "$out" | head -20; fi
 # PortQry's -cn takes the name between exclamation marks.
 out=$(q -n $SRV -e 161 -p udp -cn '!public!' -v)
 check "-cn !public! is sent as public" 'SNMP v1 and v2c agent answered community "public": testsrv' "$out"
