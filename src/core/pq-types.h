@@ -83,6 +83,8 @@ typedef enum
   PQ_PROBE_KERBEROS,
   PQ_PROBE_SMB,
   PQ_PROBE_NETBIOS_SSN,   /* SMB behind a NetBIOS session */
+  PQ_PROBE_TLS,           /* a TLS handshake at once: the certificate */
+  PQ_PROBE_RDP,           /* RDP negotiation, then TLS */
 } PqProbeKind;
 
 /* The names of every enumeration of the core are their glib-mkenums nicks

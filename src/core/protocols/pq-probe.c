@@ -14,9 +14,11 @@
 #include "pq-ldap.h"
 #include "pq-nbns.h"
 #include "pq-probe.h"
+#include "pq-rdp.h"
 #include "pq-smb.h"
 #include "pq-snmp.h"
 #include "pq-sqlbrowser.h"
+#include "pq-tls.h"
 
 /* The codec for a service's probe kind, chosen by service name from the
  * services file as PortQry does; NULL where the protocol has none. */
@@ -56,6 +58,10 @@ pq_probe_codec_for (PqProbeKind kind,
       return tcp ? &pq_smb_codec : NULL;
     case PQ_PROBE_NETBIOS_SSN:
       return tcp ? &pq_smb_netbios_codec : NULL;
+    case PQ_PROBE_TLS:
+      return tcp ? &pq_tls_codec : NULL;   /* the engine's TLS handshake at once */
+    case PQ_PROBE_RDP:
+      return tcp ? &pq_rdp_codec : NULL;
     case PQ_PROBE_NONE:
     default:
       return NULL;
