@@ -211,6 +211,8 @@ static void
 append_summary (PqProbeFindings *findings,
                 const char      *sentence)
 {
+  if (findings->summary->len > 0 && findings->summary->str[findings->summary->len - 1] != '.')
+    g_string_append_c (findings->summary, '.');
   if (findings->summary->len > 0)
     g_string_append_c (findings->summary, ' ');
   g_string_append (findings->summary, sentence);
