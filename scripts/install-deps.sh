@@ -17,6 +17,8 @@ packages=(
   samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-vfs-modules
   smbclient winbind python3-samba
   vsftpd dovecot-pop3d dovecot-imapd opensmtpd lighttpd
+  # TLS: GIO's backend (the certificate probe), HTTPS and RDP servers
+  glib-networking lighttpd-mod-openssl xrdp openssl
   # fuzzing (libFuzzer) and sanitizers with clang
   libclang-rt-14-dev
   # window tests and screenshots
