@@ -115,6 +115,9 @@ pq_scan_talk_end (Probe      *probe,
   talk->active = FALSE;
   if (talk->stopped == NULL)
     talk->stopped = stopped;
+  /* A handshake cut short says so under the port, after what the codec found. */
+  if (talk->tls != NULL && stopped != NULL)
+    pq_probe_add_detail (&talk->findings, "tls-error", _("TLS handshake"), stopped);
   pq_scan_probe_finish (probe, &obs);
 }
 
