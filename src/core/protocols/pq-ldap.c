@@ -43,6 +43,7 @@
 #define LDAP_EXTENDED_RESP   0x78
 #define LDAP_REQUEST_NAME    0x80   /* [0] primitive */
 #define STARTTLS_OID         "1.3.6.1.4.1.1466.20037"
+#define STARTTLS_TRIES       3
 #define LDAP_FILTER_PRESENT  0x87   /* [7] primitive */
 
 static const char * const attributes[] = {
@@ -70,7 +71,7 @@ typedef struct
   gboolean    have_skew;
   gint64      skew;          /* server minus local clock, seconds */
   gboolean    starttls;      /* the root entry lists StartTLS */
-  gboolean    starttls_sent;
+  guint       starttls_sent; /* StartTLS requests sent */
 } Ldap;
 
 typedef enum
@@ -79,6 +80,7 @@ typedef enum
   MSG_DONE,    /* the search is over */
   MSG_BAD,     /* not LDAP */
   MSG_TLS,     /* StartTLS accepted: TLS from the next byte on */
+  MSG_AGAIN,   /* StartTLS refused while the search was outstanding */
 } MsgResult;
 
 static void
@@ -135,7 +137,7 @@ build_starttls (Ldap       *l,
   g_autoptr(GByteArray) ext = g_byte_array_new ();
 
   l->message_id = l->message_id % 0x7fff + 1;
-  l->starttls_sent = TRUE;
+  l->starttls_sent++;
   pq_ber_write_string (ext, LDAP_REQUEST_NAME, STARTTLS_OID);
   pq_ber_write_int (msg, PQ_BER_INTEGER, l->message_id);
   pq_ber_wrap (msg, LDAP_EXTENDED_REQ, ext);
@@ -594,9 +596,13 @@ read_done (Ldap            *l,
   return MSG_DONE;
 }
 
-/* ExtendedResponse to StartTLS: success, or why not. */
+/* ExtendedResponse to StartTLS: success, or why not. slapd refuses it
+ * with operationsError while it still counts the search as outstanding,
+ * which it may do for a moment after sending the search's result: that
+ * is asked again, up to STARTTLS_TRIES in all. */
 static MsgResult
-read_starttls (PqBerReader     *op,
+read_starttls (Ldap            *l,
+               PqBerReader     *op,
                PqProbeFindings *findings)
 {
   gint64 code;
@@ -606,6 +612,8 @@ read_starttls (PqBerReader     *op,
     return MSG_BAD;
   if (code == 0)
     return MSG_TLS;
+  if (code == 1 && l->starttls_sent < STARTTLS_TRIES)
+    return MSG_AGAIN;
   refused = g_strdup_printf (_("refused: %lld (%s)"), (long long) code, result_name (code));
   pq_probe_add_detail (findings, "ldap-starttls", "StartTLS", refused);
   return MSG_DONE;
@@ -643,7 +651,7 @@ read_message (Ldap            *l,
       return MSG_MORE;
     case LDAP_EXTENDED_RESP:
       if (l->starttls_sent && id != 0)
-        return read_starttls (&op, findings);
+        return read_starttls (l, &op, findings);
       return read_done (l, &op, findings);   /* notice of disconnection */
     case LDAP_SEARCH_DONE:
       return l->starttls_sent ? MSG_BAD : read_done (l, &op, findings);
@@ -716,7 +724,8 @@ ldap_step (gpointer          state,
         }
       if (r == MSG_TLS)
         return PQ_STEP_STARTTLS;
-      if (r == MSG_DONE && l->starttls && !l->starttls_sent && l->protocol == PQ_PROTOCOL_TCP)
+      if ((r == MSG_DONE && l->starttls && !l->starttls_sent && l->protocol == PQ_PROTOCOL_TCP) ||
+          r == MSG_AGAIN)
         {
           build_starttls (l, out);
           return PQ_STEP_SEND;
@@ -733,5 +742,5 @@ ldap_step (gpointer          state,
 }
 
 const PqProbeCodec pq_ldap_codec = {
-  "LDAP", sizeof (Ldap), ldap_init, ldap_step, ldap_clear, 2, NULL
+  "LDAP", sizeof (Ldap), ldap_init, ldap_step, ldap_clear, 1 + STARTTLS_TRIES, NULL
 };

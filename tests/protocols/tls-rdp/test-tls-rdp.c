@@ -10,6 +10,9 @@
 
 #include <string.h>
 
+#include "pq-banner.h"
+#include "pq-ber.h"
+#include "pq-ldap.h"
 #include "pq-rdp.h"
 #include "pq-services.h"
 #include "pq-tls.h"
@@ -212,6 +215,163 @@ test_rdp_hostile (void)
         g_assert_cmpint (step, ==, PQ_STEP_STARTTLS);
       else
         g_assert_cmpint (step, ==, PQ_STEP_MALFORMED);
+      pq_probe_findings_clear (&f);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* STARTTLS inside LDAP and SMTP                                       */
+
+/* One peer message in, the codec's step out; @sent gets its request. */
+static PqStep
+hear (const PqProbeCodec *codec,
+      gpointer            state,
+      const guint8       *data,
+      gsize               len,
+      PqProbeFindings    *findings,
+      GByteArray         *sent)
+{
+  gsize consumed = 0;
+  PqStep step;
+
+  g_byte_array_set_size (sent, 0);
+  step = codec->step (state, data, len, &consumed, sent, findings);
+  g_assert_cmpuint (consumed, ==, len);
+  return step;
+}
+
+/* LDAPMessage { id, [APPLICATION @op] { @contents } } */
+static GByteArray *
+ldap_message (gint64      id,
+              guint8      op,
+              GByteArray *contents)
+{
+  g_autoptr(GByteArray) msg = g_byte_array_new ();
+  GByteArray *out = g_byte_array_new ();
+
+  pq_ber_write_int (msg, PQ_BER_INTEGER, id);
+  pq_ber_wrap (msg, op, contents);
+  pq_ber_wrap (out, PQ_BER_SEQUENCE, msg);
+  return out;
+}
+
+static GByteArray *
+ldap_result (gint64 id,
+             guint8 op,
+             gint64 code)
+{
+  g_autoptr(GByteArray) r = g_byte_array_new ();
+
+  pq_ber_write_int (r, PQ_BER_ENUMERATED, code);
+  pq_ber_write_string (r, PQ_BER_OCTET_STRING, "");
+  pq_ber_write_string (r, PQ_BER_OCTET_STRING, "");
+  return ldap_message (id, op, r);
+}
+
+/* A root entry listing StartTLS, and its search's result. */
+static GByteArray *
+ldap_root_entry (gint64 id)
+{
+  g_autoptr(GByteArray) entry = g_byte_array_new ();
+  g_autoptr(GByteArray) attrs = g_byte_array_new ();
+  g_autoptr(GByteArray) attr = g_byte_array_new ();
+  g_autoptr(GByteArray) vals = g_byte_array_new ();
+  g_autoptr(GByteArray) done = ldap_result (id, 0x65, 0);
+  GByteArray *out;
+
+  pq_ber_write_string (vals, PQ_BER_OCTET_STRING, "1.3.6.1.4.1.1466.20037");
+  pq_ber_write_string (attr, PQ_BER_OCTET_STRING, "supportedExtension");
+  pq_ber_wrap (attr, PQ_BER_SET, vals);
+  pq_ber_wrap (attrs, PQ_BER_SEQUENCE, attr);
+  pq_ber_write_string (entry, PQ_BER_OCTET_STRING, "");
+  pq_ber_wrap (entry, PQ_BER_SEQUENCE, attrs);
+  out = ldap_message (id, 0x64, entry);
+  g_byte_array_append (out, done->data, done->len);
+  return out;
+}
+
+/* StartTLS asked after the root entry, asked again while slapd still
+ * counts the search (operationsError), and TLS once it says success; a
+ * lasting refusal is said. */
+static void
+test_ldap_starttls (void)
+{
+  static const char oid[] = "1.3.6.1.4.1.1466.20037";
+  PqProbeParams params = { PQ_PROTOCOL_TCP, 389, "host.example", "public", 42 };
+  const gint64 codes[] = { 0, 53 };
+
+  for (guint c = 0; c < G_N_ELEMENTS (codes); c++)
+    {
+      gpointer state = g_malloc0 (pq_ldap_codec.state_size);
+      g_autoptr(GByteArray) sent = g_byte_array_new ();
+      g_autoptr(GByteArray) root = ldap_root_entry (43);   /* 1 + seed 42 */
+      g_autoptr(GByteArray) busy = ldap_result (44, 0x78, 1);
+      g_autoptr(GByteArray) last = ldap_result (45, 0x78, codes[c]);
+      PqProbeFindings f;
+      gsize consumed;
+
+      pq_probe_findings_init (&f);
+      pq_ldap_codec.init (state, &params);
+      g_assert_cmpint (pq_ldap_codec.step (state, NULL, 0, &consumed, sent, &f), ==, PQ_STEP_SEND);
+      g_assert_cmpint (hear (&pq_ldap_codec, state, root->data, root->len, &f, sent), ==, PQ_STEP_SEND);
+      g_assert_nonnull (memmem (sent->data, sent->len, oid, strlen (oid)));
+      g_assert_cmpint (hear (&pq_ldap_codec, state, busy->data, busy->len, &f, sent), ==, PQ_STEP_SEND);
+      g_assert_nonnull (memmem (sent->data, sent->len, oid, strlen (oid)));
+      if (codes[c] == 0)
+        g_assert_cmpint (hear (&pq_ldap_codec, state, last->data, last->len, &f, sent), ==, PQ_STEP_STARTTLS);
+      else
+        {
+          g_assert_cmpint (hear (&pq_ldap_codec, state, last->data, last->len, &f, sent), ==, PQ_STEP_DONE);
+          g_assert_cmpstr (finding (&f, "ldap-starttls"), ==, "refused: 53 (unwillingToPerform)");
+        }
+      assert_contains (f.summary->str, "LDAP answered with result 0 (success)");
+      pq_ldap_codec.clear (state);
+      g_free (state);
+      pq_probe_findings_clear (&f);
+    }
+}
+
+/* SMTP: EHLO after a 220 greeting, STARTTLS if offered, TLS after its 220. */
+static void
+test_smtp_starttls (void)
+{
+  struct { const char *ehlo; const char *reply; PqStep step; const char *said; } cases[] = {
+    { "250-mail\r\n250-starttls\r\n250 SIZE 10\r\n", "220 go ahead\r\n", PQ_STEP_STARTTLS, NULL },
+    { "250-mail\r\n250 SIZE 10\r\n", NULL, PQ_STEP_DONE, "not offered" },
+    { "250-mail\r\n250 STARTTLS\r\n", "454 TLS not available\r\n", PQ_STEP_DONE,
+      "offered, but refused: 454 TLS not available" },
+    /* "STARTTLSX" is not STARTTLS */
+    { "250-mail\r\n250 STARTTLSX\r\n", NULL, PQ_STEP_DONE, "not offered" },
+  };
+  static const char greeting[] = "220 mail.example ESMTP\r\n";
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      PqProbeParams params = { PQ_PROTOCOL_TCP, 25, "mail.example", "public", 42 };
+      gpointer state = g_malloc0 (pq_smtp_codec.state_size);
+      g_autoptr(GByteArray) sent = g_byte_array_new ();
+      PqProbeFindings f;
+      gsize consumed;
+      PqStep step;
+
+      pq_probe_findings_init (&f);
+      pq_smtp_codec.init (state, &params);
+      g_assert_cmpint (pq_smtp_codec.step (state, NULL, 0, &consumed, sent, &f), ==, PQ_STEP_READ);
+      g_assert_cmpint (hear (&pq_smtp_codec, state, (const guint8 *) greeting, strlen (greeting), &f, sent),
+                       ==, PQ_STEP_SEND);
+      g_assert_cmpmem (sent->data, sent->len, "EHLO portqry.invalid\r\n", 22);
+      step = hear (&pq_smtp_codec, state, (const guint8 *) cases[i].ehlo, strlen (cases[i].ehlo), &f, sent);
+      if (cases[i].reply != NULL)
+        {
+          g_assert_cmpint (step, ==, PQ_STEP_SEND);
+          g_assert_cmpmem (sent->data, sent->len, "STARTTLS\r\n", 10);
+          step = hear (&pq_smtp_codec, state, (const guint8 *) cases[i].reply, strlen (cases[i].reply), &f, sent);
+        }
+      g_assert_cmpint (step, ==, cases[i].step);
+      g_assert_cmpstr (finding (&f, "smtp-starttls"), ==, cases[i].said);
+      g_assert_cmpstr (finding (&f, "banner"), ==, "220 mail.example ESMTP");
+      pq_smtp_codec.clear (state);
+      g_free (state);
       pq_probe_findings_clear (&f);
     }
 }
@@ -428,6 +588,8 @@ main (int   argc,
   g_test_add_func ("/rdp/xrdp", test_rdp_xrdp);
   g_test_add_func ("/rdp/answers", test_rdp_answers);
   g_test_add_func ("/rdp/hostile", test_rdp_hostile);
+  g_test_add_func ("/starttls/ldap", test_ldap_starttls);
+  g_test_add_func ("/starttls/smtp", test_smtp_starttls);
   g_test_add_func ("/x509/keys", test_x509_keys);
   g_test_add_func ("/x509/hostile", test_x509_hostile);
   g_test_add_func ("/x509/times", test_x509_times);
