@@ -262,14 +262,25 @@ add_certificate (const PqTlsInfo *info,
   append_summary (findings, sentence);
 }
 
+/* The handshake failed: why, under the port and in the summary. */
+static void
+add_failure (const PqTlsInfo *info,
+             PqProbeFindings *findings)
+{
+  g_autofree char *why = info->error ? pq_probe_printable ((const guint8 *) info->error, strlen (info->error))
+                                     : g_strdup (_("no certificate was sent"));
+  g_autofree char *sentence = g_strdup_printf (_("The TLS handshake failed: %s."), why);
+
+  pq_probe_add_detail (findings, "tls-error", _("TLS handshake"), why);
+  append_summary (findings, sentence);
+}
+
 /* Adds what the handshake learnt; a summary the codec wrote before it
  * (RDP's protocols, LDAP's root entry) stays first. */
 void
 pq_tls_add_findings (const PqTlsInfo *info,
                      PqProbeFindings *findings)
 {
-  g_autofree char *sentence = NULL;
-
   if (info->no_backend)
     {
       pq_probe_add_detail (findings, "tls-error", _("TLS"),
@@ -279,16 +290,15 @@ pq_tls_add_findings (const PqTlsInfo *info,
     }
   if (info->der == NULL || info->subject == NULL || info->issuer == NULL)
     {
-      g_autofree char *why = info->error ? pq_probe_printable ((const guint8 *) info->error, strlen (info->error))
-                                         : g_strdup (_("no certificate was sent"));
-
-      pq_probe_add_detail (findings, "tls-error", _("TLS handshake"), why);
-      sentence = g_strdup_printf (_("The TLS handshake failed: %s."), why);
-      append_summary (findings, sentence);
+      add_failure (info, findings);
       return;
     }
   pq_probe_add_detail (findings, "tls-version", _("TLS version"), info->version ? info->version : "?");
   if (info->ciphersuite != NULL)
     pq_probe_add_detail (findings, "tls-cipher", _("Cipher suite"), info->ciphersuite);
   add_certificate (info, findings);
+  /* The certificate came, and then the handshake failed (a client
+   * certificate required, say): both are said. */
+  if (info->error != NULL)
+    add_failure (info, findings);
 }
