@@ -556,6 +556,17 @@ test_tls_failures (void)
   pq_probe_findings_clear (&f);
   pq_tls_info_clear (&info);
 
+  /* The certificate, then a failure (a client certificate required). */
+  tls_info_init (&info, "rsa2048-sha256.der", 1796000000);
+  info.error = g_strdup ("Peer sent fatal TLS alert: Certificate required");
+  pq_probe_findings_init (&f);
+  pq_tls_add_findings (&info, &f);
+  g_assert_cmpstr (finding (&f, "tls-subject"), ==, "CN=dc1.test.lan");
+  g_assert_cmpstr (finding (&f, "tls-error"), ==, "Peer sent fatal TLS alert: Certificate required");
+  assert_contains (f.summary->str, ". The TLS handshake failed: Peer sent fatal TLS alert: Certificate required.");
+  pq_probe_findings_clear (&f);
+  pq_tls_info_clear (&info);
+
   info.no_backend = TRUE;
   pq_probe_findings_init (&f);
   pq_tls_add_findings (&info, &f);
