@@ -178,6 +178,10 @@ parse_line (PqServices *self,
   for (guint i = 0; i < n && kind == PQ_PROBE_NONE; i++)
     if (i != 1)
       kind = pq_probe_kind_for_name (fields[i]);
+  /* TLS and RDP are probed over TCP (443/udp is HTTP/3, 3389/udp RDP's
+   * UDP transport: neither is asked). */
+  if (protocol == PQ_PROTOCOL_UDP && (kind == PQ_PROBE_TLS || kind == PQ_PROBE_RDP))
+    kind = PQ_PROBE_NONE;
 
   g_hash_table_insert (self->names, key, g_strdup (fields[0]));
   g_hash_table_insert (self->probes, key, GUINT_TO_POINTER (kind));

@@ -210,6 +210,8 @@ test_builtin (void)
     { 8443, PQ_PROTOCOL_TCP, "https-alt", PQ_PROBE_TLS },
     { 587, PQ_PROTOCOL_TCP, "submission", PQ_PROBE_SMTP },
     { 3389, PQ_PROTOCOL_TCP, "ms-wbt-server", PQ_PROBE_RDP },
+    { 3389, PQ_PROTOCOL_UDP, "ms-wbt-server", PQ_PROBE_NONE },
+    { 443, PQ_PROTOCOL_UDP, "https", PQ_PROBE_NONE },
   };
 
   g_assert_cmpstr (pq_services_get_source (s), ==, "built-in table");
