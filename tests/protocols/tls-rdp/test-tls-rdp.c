@@ -1,6 +1,6 @@
 /* test-tls-rdp.c: the RDP codec on Connection Confirms captured from xrdp
  * (the fuzz seeds) and on hostile bytes; the certificate reader on
- * certificates openssl made (tests/protocols/tls-rdp/data) and on broken
+ * certificates openssl made (the fuzz seeds in seeds/x509) and on broken
  * ones; the TLS findings, an expired certificate above all
  *
  * Copyright 2026 The Port Query authors
@@ -387,7 +387,7 @@ assert_certificate (const char *file,
                     const char *signature,
                     gboolean    weak)
 {
-  g_autoptr(GBytes) der = read_file ("data", file);
+  g_autoptr(GBytes) der = read_file ("seeds/x509", file);
   g_auto(PqX509Info) x = { 0 };
 
   g_assert_true (pq_x509_parse (g_bytes_get_data (der, NULL), g_bytes_get_size (der), &x));
@@ -415,7 +415,7 @@ test_x509_keys (void)
 static void
 test_x509_hostile (void)
 {
-  g_autoptr(GBytes) der = read_file ("data", "rsa2048-sha256.der");
+  g_autoptr(GBytes) der = read_file ("seeds/x509", "rsa2048-sha256.der");
   gsize len = g_bytes_get_size (der);
   g_autofree guint8 *copy = g_memdup2 (g_bytes_get_data (der, NULL), len);
 
@@ -487,7 +487,7 @@ tls_info_init (PqTlsInfo  *info,
   memset (info, 0, sizeof *info);
   info->version = g_strdup ("TLS 1.3");
   info->ciphersuite = g_strdup ("TLS_AES_256_GCM_SHA384");
-  info->der = read_file ("data", file);
+  info->der = read_file ("seeds/x509", file);
   info->subject = g_strdup ("CN=dc1.test.lan");
   info->issuer = g_strdup ("CN=dc1.test.lan");
   info->names = g_ptr_array_new_with_free_func (g_free);
@@ -501,7 +501,7 @@ tls_info_init (PqTlsInfo  *info,
 static void
 test_tls_findings (void)
 {
-  g_autoptr(GBytes) der = read_file ("data", "rsa2048-sha256.der");
+  g_autoptr(GBytes) der = read_file ("seeds/x509", "rsa2048-sha256.der");
   g_auto(PqX509Info) x = { 0 };
   PqTlsInfo info;
   PqProbeFindings f;
