@@ -19,6 +19,8 @@ packages=(
   smbclient winbind python3-samba
   vsftpd dovecot-pop3d dovecot-imapd opensmtpd lighttpd
   tftpd-hpa xl2tpd strongswan-charon
+  # TLS: GIO's backend (the certificate probe), HTTPS and RDP servers
+  glib-networking lighttpd-mod-openssl xrdp openssl
   # fuzzing (libFuzzer) and sanitizers with clang
   libclang-rt-14-dev
   # window tests and screenshots

@@ -5,7 +5,9 @@
  * bytes. TCP: after the handshake, the codec gets the connection, with a
  * wait for each reply and a limit on the whole conversation. UDP: the
  * codec's request replaces the empty datagram, and each datagram that comes
- * back is one step. The port's evidence gets what the codec found.
+ * back is one step. The port's evidence gets what the codec found. A
+ * codec that says PQ_STEP_STARTTLS hands the connection to a TLS
+ * handshake (pq-scan-tls.c), whose certificate ends the conversation.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -26,6 +28,8 @@
  * PROBE_TOTAL_MS whatever the peer does (one that never stops sending). */
 #define PROBE_WAIT_MS 5000
 #define PROBE_TOTAL_MS 20000
+/* A TLS handshake gets this long (doubled on a slow link). */
+#define TLS_WAIT_MS 10000
 
 void
 pq_scan_talk_free (Talk *talk)
@@ -37,6 +41,7 @@ pq_scan_talk_free (Talk *talk)
   g_clear_pointer (&talk->in, g_byte_array_unref);
   g_clear_pointer (&talk->out, g_byte_array_unref);
   g_clear_pointer (&talk->request, g_byte_array_unref);
+  g_clear_pointer (&talk->tls, pq_scan_tls_free);
   g_free (talk->held.icmp_from);
   g_free (talk);
 }
@@ -110,6 +115,9 @@ pq_scan_talk_end (Probe      *probe,
   talk->active = FALSE;
   if (talk->stopped == NULL)
     talk->stopped = stopped;
+  /* A handshake cut short says so under the port, after what the codec found. */
+  if (talk->tls != NULL && stopped != NULL)
+    pq_probe_add_detail (&talk->findings, "tls-error", _("TLS handshake"), stopped);
   pq_scan_probe_finish (probe, &obs);
 }
 
@@ -149,6 +157,22 @@ talk_arm (Probe *probe)
   epoll_ctl (engine->epfd, EPOLL_CTL_MOD, probe->fd, &ev);
   probe->deadline_us = MIN (g_get_monotonic_time () + (gint64) wait * 1000, talk->end_us);
   pq_scan_timers_push (engine, (Timer) { probe->deadline_us, probe->slot, probe->gen });
+}
+
+/* The codec is done with its part: GIO's TLS takes the connection. */
+static void
+talk_start_tls (Probe *probe)
+{
+  Talk *talk = probe->talk;
+  guint wait = probe->engine->job->options.slow_link ? 2 * TLS_WAIT_MS : TLS_WAIT_MS;
+
+  if ((talk->tls = pq_scan_tls_start (probe)) == NULL)
+    {
+      pq_scan_talk_end (probe, g_strerror (errno));
+      return;
+    }
+  probe->deadline_us = MIN (g_get_monotonic_time () + (gint64) wait * 1000, talk->end_us);
+  pq_scan_timers_push (probe->engine, (Timer) { probe->deadline_us, probe->slot, probe->gen });
 }
 
 static gboolean
@@ -195,6 +219,9 @@ talk_step (Probe    *probe,
       talk->answered = TRUE;
       pq_scan_talk_end (probe, NULL);
       return;
+    case PQ_STEP_STARTTLS:
+      talk_start_tls (probe);
+      return;
     case PQ_STEP_DONE:
     default:
       pq_scan_talk_end (probe, NULL);
@@ -209,6 +236,12 @@ pq_scan_talk_io (Probe    *probe,
   Talk *talk = probe->talk;
   gssize n;
 
+  if (talk->tls != NULL)
+    {
+      if (pq_scan_tls_finish (talk->tls, &talk->findings))
+        pq_scan_talk_end (probe, NULL);
+      return;
+    }
   if ((events & EPOLLOUT) && !talk_flush (probe))
     return;
   if (!(events & (EPOLLIN | EPOLLERR | EPOLLHUP)))

@@ -59,6 +59,7 @@ typedef struct
 } Job;
 
 typedef struct _Engine Engine;
+typedef struct _PqScanTls PqScanTls;
 
 typedef struct
 {
@@ -84,6 +85,7 @@ typedef struct
   Observation         held;       /* TCP: the plain test's observation */
   gint64              decided_us; /* TCP: when the handshake completed */
   gint64              end_us;     /* TCP: the conversation's time limit */
+  PqScanTls          *tls;        /* TCP: a TLS handshake has the connection */
 } Talk;
 
 /* One port being queried. Probes live in a fixed array of slots; a slot's
@@ -221,5 +223,11 @@ void      pq_scan_talk_end            (Probe                         *probe,
 char     *pq_scan_talk_evidence       (Talk                          *talk,
                                        char                          *evidence,
                                        PqReason                       reason);
+
+/* pq-scan-tls.c */
+PqScanTls *pq_scan_tls_start          (Probe                         *probe);
+gboolean  pq_scan_tls_finish          (PqScanTls                     *tls,
+                                       PqProbeFindings               *findings);
+void      pq_scan_tls_free            (PqScanTls                     *tls);
 
 G_END_DECLS

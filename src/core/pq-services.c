@@ -39,13 +39,15 @@ static const char bundled_services[] =
   "imap2 143/tcp imap\n" "snmp 161/tcp\n" "snmp 161/udp\n" "snmp-trap 162/udp snmptrap\n"
   "ldap 389/tcp\n" "ldap 389/udp\n" "https 443/tcp\n" "https 443/udp\n"
   "microsoft-ds 445/tcp\n" "kpasswd 464/tcp\n" "kpasswd 464/udp\n" "isakmp 500/udp\n"
+  "submissions 465/tcp ssmtp smtps\n"
   "submission 587/tcp\n" "http-rpc-epmap 593/tcp\n" "ldaps 636/tcp\n" "ftps 990/tcp\n"
   "imaps 993/tcp\n" "pop3s 995/tcp\n" "ms-sql-s 1433/tcp\n" "ms-sql-m 1434/udp\n"
   "l2tp 1701/udp\n" "fw-client 1745/tcp\n" "fw-client 1745/udp\n" "pptp 1723/tcp\n"
   "radius 1812/udp\n" "radius-acct 1813/udp\n" "nfs 2049/tcp\n" "nfs 2049/udp\n"
   "msft-gc 3268/tcp\n" "msft-gc-ssl 3269/tcp\n" "mysql 3306/tcp\n" "ms-wbt-server 3389/tcp\n"
   "ms-wbt-server 3389/udp\n" "ipsec-nat-t 4500/udp\n" "postgresql 5432/tcp\n"
-  "wsman 5985/tcp\n" "wsmans 5986/tcp\n" "http-alt 8080/tcp webcache\n" "adws 9389/tcp\n";
+  "wsman 5985/tcp\n" "wsmans 5986/tcp\n" "http-alt 8080/tcp webcache\n" "adws 9389/tcp\n"
+  "https-alt 8443/tcp\n";
 
 static const struct
 {
@@ -75,6 +77,19 @@ static const struct
   { "kerberos-sec", PQ_PROBE_KERBEROS },
   { "microsoft-ds", PQ_PROBE_SMB },
   { "netbios-ssn", PQ_PROBE_NETBIOS_SSN },
+  { "submission", PQ_PROBE_SMTP },      /* 587: STARTTLS after EHLO */
+  /* TLS from the first byte: the certificate. */
+  { "https", PQ_PROBE_TLS },
+  { "https-alt", PQ_PROBE_TLS },
+  { "pcsync-https", PQ_PROBE_TLS },     /* IANA's name for 8443 */
+  { "ldaps", PQ_PROBE_TLS },
+  { "msft-gc-ssl", PQ_PROBE_TLS },
+  { "imaps", PQ_PROBE_TLS },
+  { "pop3s", PQ_PROBE_TLS },
+  { "submissions", PQ_PROBE_TLS },
+  { "ssmtp", PQ_PROBE_TLS },
+  { "smtps", PQ_PROBE_TLS },
+  { "ms-wbt-server", PQ_PROBE_RDP },
   { "nbsession", PQ_PROBE_NETBIOS_SSN },
   { "tftp", PQ_PROBE_TFTP },
   { "l2tp", PQ_PROBE_L2TP },
@@ -166,6 +181,10 @@ parse_line (PqServices *self,
   for (guint i = 0; i < n && kind == PQ_PROBE_NONE; i++)
     if (i != 1)
       kind = pq_probe_kind_for_name (fields[i]);
+  /* TLS and RDP are probed over TCP (443/udp is HTTP/3, 3389/udp RDP's
+   * UDP transport: neither is asked). */
+  if (protocol == PQ_PROTOCOL_UDP && (kind == PQ_PROBE_TLS || kind == PQ_PROBE_RDP))
+    kind = PQ_PROBE_NONE;
 
   g_hash_table_insert (self->names, key, g_strdup (fields[0]));
   g_hash_table_insert (self->probes, key, GUINT_TO_POINTER (kind));

@@ -86,6 +86,8 @@ typedef enum
   PQ_PROBE_TFTP,
   PQ_PROBE_L2TP,
   PQ_PROBE_IKE,
+  PQ_PROBE_TLS,           /* a TLS handshake at once: the certificate */
+  PQ_PROBE_RDP,           /* RDP negotiation, then TLS */
 } PqProbeKind;
 
 /* The names of every enumeration of the core are their glib-mkenums nicks

@@ -204,8 +204,14 @@ test_builtin (void)
     { 143, PQ_PROTOCOL_TCP, "imap2", PQ_PROBE_IMAP },
     { 21, PQ_PROTOCOL_TCP, "ftp", PQ_PROBE_FTP },
     { 80, PQ_PROTOCOL_TCP, "http", PQ_PROBE_HTTP },
-    { 443, PQ_PROTOCOL_TCP, "https", PQ_PROBE_NONE },
-    { 3389, PQ_PROTOCOL_TCP, "ms-wbt-server", PQ_PROBE_NONE },
+    { 443, PQ_PROTOCOL_TCP, "https", PQ_PROBE_TLS },
+    { 636, PQ_PROTOCOL_TCP, "ldaps", PQ_PROBE_TLS },
+    { 3269, PQ_PROTOCOL_TCP, "msft-gc-ssl", PQ_PROBE_TLS },
+    { 8443, PQ_PROTOCOL_TCP, "https-alt", PQ_PROBE_TLS },
+    { 587, PQ_PROTOCOL_TCP, "submission", PQ_PROBE_SMTP },
+    { 3389, PQ_PROTOCOL_TCP, "ms-wbt-server", PQ_PROBE_RDP },
+    { 3389, PQ_PROTOCOL_UDP, "ms-wbt-server", PQ_PROBE_NONE },
+    { 443, PQ_PROTOCOL_UDP, "https", PQ_PROBE_NONE },
   };
 
   g_assert_cmpstr (pq_services_get_source (s), ==, "built-in table");
@@ -295,7 +301,9 @@ test_probe_kind_for_name (void)
   g_assert_cmpint (pq_probe_kind_for_name ("loc-srv"), ==, PQ_PROBE_RPC_EPMAP);
   g_assert_cmpint (pq_probe_kind_for_name ("www"), ==, PQ_PROBE_HTTP);
   g_assert_cmpint (pq_probe_kind_for_name ("pop-3"), ==, PQ_PROBE_POP3);
-  g_assert_cmpint (pq_probe_kind_for_name ("ldaps"), ==, PQ_PROBE_NONE);
+  g_assert_cmpint (pq_probe_kind_for_name ("ldaps"), ==, PQ_PROBE_TLS);
+  g_assert_cmpint (pq_probe_kind_for_name ("ms-wbt-server"), ==, PQ_PROBE_RDP);
+  g_assert_cmpint (pq_probe_kind_for_name ("ldapx"), ==, PQ_PROBE_NONE);
   g_assert_cmpint (pq_probe_kind_for_name (""), ==, PQ_PROBE_NONE);
   g_assert_cmpint (pq_probe_kind_for_name (NULL), ==, PQ_PROBE_NONE);
 }

@@ -2,6 +2,10 @@
  * FTP server takes an anonymous login (as PortQry reports), and an HTTP
  * server's status line and Server header.
  *
+ * An SMTP server that greets with 220 is asked EHLO; if it offers
+ * STARTTLS (RFC 3207), that comes next and, once it says 220, the engine
+ * runs the TLS handshake and adds the server's certificate (pq-tls.h).
+ *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -35,10 +39,18 @@ typedef enum
   FTP_PASS_SENT,
 } FtpStage;
 
+typedef enum
+{
+  SMTP_GREETING,
+  SMTP_EHLO_SENT,
+  SMTP_STARTTLS_SENT,
+} SmtpStage;
+
 typedef struct
 {
   BannerKind  kind;
   FtpStage    ftp;
+  SmtpStage   smtp;
   guint       lines;
   GString    *greeting;
   char       *host;
@@ -203,6 +215,67 @@ ftp_step (Banner          *b,
   return PQ_STEP_DONE;
 }
 
+/* Whether an EHLO reply ("250-name / 250-STARTTLS / 250 SIZE") offers it. */
+static gboolean
+offers_starttls (const char *reply)
+{
+  g_auto(GStrv) lines = g_strsplit (reply, " / ", MAX_LINES + 1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strlen (lines[i]) > 4 && g_str_has_prefix (lines[i], "250") &&
+        g_ascii_strncasecmp (g_strstrip (lines[i] + 4), "STARTTLS", 9) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* After a 220 greeting: EHLO, then STARTTLS if offered. */
+static PqStep
+smtp_step (Banner          *b,
+           const guint8    *in,
+           gsize            in_len,
+           gsize           *consumed,
+           GByteArray      *out,
+           PqProbeFindings *findings)
+{
+  g_autofree char *last = NULL;
+  PqStep step;
+
+  if (b->smtp == SMTP_GREETING)
+    {
+      step = greeting_step (b, in, in_len, consumed, findings);
+      if (step != PQ_STEP_DONE || !g_str_has_prefix (b->greeting->str, "220"))
+        return step;
+      g_byte_array_append (out, (const guint8 *) "EHLO portqry.invalid\r\n", 22);
+      g_string_truncate (b->greeting, 0);
+      b->smtp = SMTP_EHLO_SENT;
+      b->lines = 0;
+      return PQ_STEP_SEND;
+    }
+  if (read_reply (b, in, in_len, consumed, TRUE, &last) == PQ_STEP_READ)
+    return PQ_STEP_READ;
+  if (b->smtp == SMTP_EHLO_SENT)
+    {
+      g_string_append_printf (b->greeting, "%s%s", b->greeting->len ? " / " : "", last);
+      if (!offers_starttls (b->greeting->str))
+        {
+          pq_probe_add_detail (findings, "smtp-starttls", "STARTTLS", _("not offered"));
+          return PQ_STEP_DONE;
+        }
+      g_byte_array_append (out, (const guint8 *) "STARTTLS\r\n", 10);
+      b->smtp = SMTP_STARTTLS_SENT;
+      b->lines = 0;
+      return PQ_STEP_SEND;
+    }
+  if (g_str_has_prefix (last, "220"))
+    return PQ_STEP_STARTTLS;
+  {
+    g_autofree char *refused = g_strdup_printf (_("offered, but refused: %s"), last);
+
+    pq_probe_add_detail (findings, "smtp-starttls", "STARTTLS", refused);
+  }
+  return PQ_STEP_DONE;
+}
+
 static void
 http_request (Banner     *b,
               GByteArray *out)
@@ -280,13 +353,15 @@ banner_step (gpointer          state,
     return PQ_STEP_READ;   /* the server speaks first */
   if (b->kind == BANNER_FTP)
     return ftp_step (b, in, in_len, consumed, out, findings);
+  if (b->kind == BANNER_SMTP)
+    return smtp_step (b, in, in_len, consumed, out, findings);
   return greeting_step (b, in, in_len, consumed, findings);
 }
 
 #define BANNER_CODEC(name_, init_, steps_) \
   { name_, sizeof (Banner), init_, banner_step, banner_clear, steps_, NULL }
 
-const PqProbeCodec pq_smtp_codec = BANNER_CODEC ("SMTP", smtp_init, 1);
+const PqProbeCodec pq_smtp_codec = BANNER_CODEC ("SMTP", smtp_init, 3);
 const PqProbeCodec pq_pop3_codec = BANNER_CODEC ("POP3", pop3_init, 1);
 const PqProbeCodec pq_imap_codec = BANNER_CODEC ("IMAP", imap_init, 1);
 const PqProbeCodec pq_ftp_codec = BANNER_CODEC ("FTP", ftp_init, 3);

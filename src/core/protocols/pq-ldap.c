@@ -6,6 +6,11 @@
  * bind comes first; LDAPv3 takes an anonymous search as it is, and CLDAP
  * (RFC 1798, MS-ADTS 3.1.1.3.1.6) has no bind at all.
  *
+ * A server whose root entry lists the StartTLS extension (RFC 4511 4.14,
+ * 1.3.6.1.4.1.1466.20037) is asked for it next, over TCP; on success the
+ * engine runs the TLS handshake on the connection and adds the server's
+ * certificate (pq-tls.h). One that does not list it is not asked.
+ *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -34,7 +39,11 @@
 #define LDAP_SEARCH_ENTRY    0x64
 #define LDAP_SEARCH_DONE     0x65
 #define LDAP_SEARCH_REF      0x73
+#define LDAP_EXTENDED_REQ    0x77   /* [APPLICATION 23], constructed */
 #define LDAP_EXTENDED_RESP   0x78
+#define LDAP_REQUEST_NAME    0x80   /* [0] primitive */
+#define STARTTLS_OID         "1.3.6.1.4.1.1466.20037"
+#define STARTTLS_TRIES       3
 #define LDAP_FILTER_PRESENT  0x87   /* [7] primitive */
 
 static const char * const attributes[] = {
@@ -61,6 +70,8 @@ typedef struct
   char       *level;         /* domainFunctionality, decoded */
   gboolean    have_skew;
   gint64      skew;          /* server minus local clock, seconds */
+  gboolean    starttls;      /* the root entry lists StartTLS */
+  guint       starttls_sent; /* StartTLS requests sent */
 } Ldap;
 
 typedef enum
@@ -68,6 +79,8 @@ typedef enum
   MSG_MORE,    /* read on */
   MSG_DONE,    /* the search is over */
   MSG_BAD,     /* not LDAP */
+  MSG_TLS,     /* StartTLS accepted: TLS from the next byte on */
+  MSG_AGAIN,   /* StartTLS refused while the search was outstanding */
 } MsgResult;
 
 static void
@@ -112,6 +125,22 @@ build_request (Ldap       *l,
 
   pq_ber_write_int (msg, PQ_BER_INTEGER, l->message_id);
   pq_ber_wrap (msg, LDAP_SEARCH_REQUEST, search);
+  pq_ber_wrap (out, PQ_BER_SEQUENCE, msg);
+}
+
+/* ExtendedRequest ::= [APPLICATION 23] SEQUENCE { requestName [0] LDAPOID } */
+static void
+build_starttls (Ldap       *l,
+                GByteArray *out)
+{
+  g_autoptr(GByteArray) msg = g_byte_array_new ();
+  g_autoptr(GByteArray) ext = g_byte_array_new ();
+
+  l->message_id = l->message_id % 0x7fff + 1;
+  l->starttls_sent++;
+  pq_ber_write_string (ext, LDAP_REQUEST_NAME, STARTTLS_OID);
+  pq_ber_write_int (msg, PQ_BER_INTEGER, l->message_id);
+  pq_ber_wrap (msg, LDAP_EXTENDED_REQ, ext);
   pq_ber_wrap (out, PQ_BER_SEQUENCE, msg);
 }
 
@@ -351,7 +380,11 @@ show_value (Ldap            *l,
       text = g_strdup (_("(empty)"));   /* entryDN of the root: shown, not left blank */
     }
   else if (is_oid_list (name))
-    meaning = oid_name (text);
+    {
+      meaning = oid_name (text);
+      if (g_ascii_strcasecmp (name, "supportedExtension") == 0 && strcmp (text, STARTTLS_OID) == 0)
+        l->starttls = TRUE;
+    }
   else if (is_level (name))
     {
       meaning = functional_level (text);
@@ -563,6 +596,29 @@ read_done (Ldap            *l,
   return MSG_DONE;
 }
 
+/* ExtendedResponse to StartTLS: success, or why not. slapd refuses it
+ * with operationsError while it still counts the search as outstanding,
+ * which it may do for a moment after sending the search's result: that
+ * is asked again, up to STARTTLS_TRIES in all. */
+static MsgResult
+read_starttls (Ldap            *l,
+               PqBerReader     *op,
+               PqProbeFindings *findings)
+{
+  gint64 code;
+  g_autofree char *refused = NULL;
+
+  if (!pq_ber_read_int (op, PQ_BER_ENUMERATED, &code))
+    return MSG_BAD;
+  if (code == 0)
+    return MSG_TLS;
+  if (code == 1 && l->starttls_sent < STARTTLS_TRIES)
+    return MSG_AGAIN;
+  refused = g_strdup_printf (_("refused: %lld (%s)"), (long long) code, result_name (code));
+  pq_probe_add_detail (findings, "ldap-starttls", "StartTLS", refused);
+  return MSG_DONE;
+}
+
 /* LDAPMessage ::= SEQUENCE { messageID, protocolOp, controls } (RFC 4511);
  * RFC 1798's CLDAP puts a user name between the first two. */
 static MsgResult
@@ -593,9 +649,12 @@ read_message (Ldap            *l,
       return read_entry (l, &op, findings) ? MSG_MORE : MSG_BAD;
     case LDAP_SEARCH_REF:
       return MSG_MORE;
+    case LDAP_EXTENDED_RESP:
+      if (l->starttls_sent && id != 0)
+        return read_starttls (l, &op, findings);
+      return read_done (l, &op, findings);   /* notice of disconnection */
     case LDAP_SEARCH_DONE:
-    case LDAP_EXTENDED_RESP:   /* notice of disconnection */
-      return read_done (l, &op, findings);
+      return l->starttls_sent ? MSG_BAD : read_done (l, &op, findings);
     default:
       return MSG_BAD;
     }
@@ -663,6 +722,14 @@ ldap_step (gpointer          state,
           *consumed = in_len;
           return malformed (l, findings);
         }
+      if (r == MSG_TLS)
+        return PQ_STEP_STARTTLS;
+      if ((r == MSG_DONE && l->starttls && !l->starttls_sent && l->protocol == PQ_PROTOCOL_TCP) ||
+          r == MSG_AGAIN)
+        {
+          build_starttls (l, out);
+          return PQ_STEP_SEND;
+        }
       if (r == MSG_DONE)
         return PQ_STEP_DONE;
       if (++l->messages >= MAX_MESSAGES)
@@ -675,5 +742,5 @@ ldap_step (gpointer          state,
 }
 
 const PqProbeCodec pq_ldap_codec = {
-  "LDAP", sizeof (Ldap), ldap_init, ldap_step, ldap_clear, 1, NULL
+  "LDAP", sizeof (Ldap), ldap_init, ldap_step, ldap_clear, 1 + STARTTLS_TRIES, NULL
 };

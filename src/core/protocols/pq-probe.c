@@ -17,10 +17,12 @@
 #include "pq-ldap.h"
 #include "pq-nbns.h"
 #include "pq-probe.h"
+#include "pq-rdp.h"
 #include "pq-smb.h"
 #include "pq-snmp.h"
 #include "pq-sqlbrowser.h"
 #include "pq-tftp.h"
+#include "pq-tls.h"
 
 /* The codec for a service's probe kind, chosen by service name from the
  * services file as PortQry does; NULL where the protocol has none. */
@@ -66,6 +68,10 @@ pq_probe_codec_for (PqProbeKind kind,
       return tcp ? NULL : &pq_l2tp_codec;
     case PQ_PROBE_IKE:
       return tcp ? NULL : &pq_ike_codec;
+    case PQ_PROBE_TLS:
+      return tcp ? &pq_tls_codec : NULL;   /* the engine's TLS handshake at once */
+    case PQ_PROBE_RDP:
+      return tcp ? &pq_rdp_codec : NULL;
     case PQ_PROBE_NONE:
     default:
       return NULL;

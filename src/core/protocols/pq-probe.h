@@ -11,8 +11,9 @@
  *                                     READ until a whole message is there);
  *                                     UDP passes one datagram per call
  *
- * and stops at DONE or MALFORMED, when the time or size limits run out, or
- * when the peer closes. Whatever was added to the findings by then is kept.
+ * and stops at DONE, MALFORMED or STARTTLS (the engine then hands the
+ * connection to GIO's TLS and adds the certificate, pq-tls.h), when the
+ * time or size limits run out, or when the peer closes. Whatever was added to the findings by then is kept.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -32,6 +33,8 @@ typedef enum
   PQ_STEP_READ,       /* wait for more bytes (stream protocols) */
   PQ_STEP_DONE,       /* the conversation is over; the findings are complete */
   PQ_STEP_MALFORMED,  /* the peer answered, but not in this protocol */
+  PQ_STEP_STARTTLS,   /* the engine runs a TLS handshake on the connection
+                       * now (pq-tls.h); its certificate ends the conversation */
 } PqStep;
 
 typedef struct
