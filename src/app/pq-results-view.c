@@ -889,14 +889,6 @@ pq_results_view_get_show (PqResultsView *self)
   return self->show;
 }
 
-/* Kept for the window's Only Problems until it shows this view's switch. */
-void
-pq_results_view_set_problems_only (PqResultsView *self,
-                                   gboolean       problems_only)
-{
-  pq_results_view_set_show (self, problems_only ? PQ_SHOW_PROBLEMS : PQ_SHOW_ALL);
-}
-
 void
 pq_results_view_set_show_address (PqResultsView *self,
                                   gboolean       show_address)

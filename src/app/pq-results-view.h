@@ -29,8 +29,6 @@ void              pq_results_view_set_search_text    (PqResultsView *self,
 void              pq_results_view_set_show           (PqResultsView *self,
                                                       PqShowMode     show);
 PqShowMode        pq_results_view_get_show           (PqResultsView *self);
-void              pq_results_view_set_problems_only  (PqResultsView *self,
-                                                      gboolean       problems_only);
 void              pq_results_view_open               (PqResultsView *self,
                                                       PqResult      *result);
 void              pq_results_view_close              (PqResultsView *self);

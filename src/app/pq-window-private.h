@@ -47,7 +47,6 @@ struct _PqWindow
   PqResultsView        *results_view;
   GtkLabel             *summary_label;
   GtkLabel             *explain_label;
-  GtkToggleButton      *problems_toggle;
 
   GSettings            *settings;
   GListStore           *checks;
