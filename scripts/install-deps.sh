@@ -21,6 +21,8 @@ packages=(
   libclang-rt-14-dev
   # window tests and screenshots
   xvfb xauth imagemagick dbus
+  # the AT-SPI and keyboard test (tests/app/test-atspi.py)
+  at-spi2-core python3-pyatspi xdotool
   # Flatpak manifest check (a real build needs the GNOME SDK, see README)
   flatpak-builder
 )

@@ -254,11 +254,11 @@ build_body (PqFindingsPane *self)
       break;
     case PQ_SHAPE_LDAP:
       list = pq_findings_ldap_order (details);
-      gtk_box_append (body, scrolled (pairs_grid (list)));
+      gtk_box_append (body, pairs_grid (list));
       break;
     case PQ_SHAPE_GENERIC:
       list = details_except (details, NULL);
-      gtk_box_append (body, scrolled (pairs_grid (list)));
+      gtk_box_append (body, pairs_grid (list));
       break;
     case PQ_SHAPE_NONE:
     default:
@@ -313,22 +313,25 @@ build_header (PqFindingsPane *self)
   return header;
 }
 
+/* The header stays; the sentence, the evidence and the findings scroll
+ * together under it, each table at its full height. */
 static void
 pq_findings_pane_init (PqFindingsPane *self)
 {
   GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
   gtk_widget_set_parent (build_header (self), GTK_WIDGET (self));
   self->sentence = GTK_LABEL (text_label ("", "heading"));
-  gtk_widget_set_parent (GTK_WIDGET (self->sentence), GTK_WIDGET (self));
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->sentence));
   self->evidence = GTK_LABEL (text_label ("", NULL));
-  gtk_widget_set_parent (GTK_WIDGET (self->evidence), GTK_WIDGET (self));
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->evidence));
   self->body = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gtk_widget_set_margin_top (self->body, 6);
-  gtk_widget_set_vexpand (self->body, TRUE);
-  gtk_widget_set_parent (self->body, GTK_WIDGET (self));
+  gtk_box_append (GTK_BOX (content), self->body);
+  gtk_widget_set_parent (scrolled (content), GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self), "pq-findings-pane");
 }
 

@@ -87,10 +87,16 @@ bind_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (label), text);
   if (column == 0)
     {
-      g_autofree char *raw = pq_table_row_text (self->table, row);
+      g_autoptr(GString) joined = g_string_new (NULL);
 
-      row_text = pq_text_sanitize (raw);
-      g_strdelimit (row_text, "\t", ',');
+      for (guint i = 0; i < pq_table_n_columns (self->table); i++)
+        {
+          g_autofree char *cell = clean_cell (self, row, i);
+
+          if (*cell != '\0')
+            g_string_append_printf (joined, "%s%s", joined->len ? ", " : "", cell);
+        }
+      row_text = g_string_free (g_steal_pointer (&joined), FALSE);
     }
   name_ancestors (label, *text ? text : _("empty"), row_text);
 }
@@ -139,20 +145,52 @@ name_headers (PqFindingsTable *self)
   pq_findings_table_name_headers (header);
 }
 
+static GtkWidget *
+first_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = first_label (c);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 void
 pq_findings_table_name_headers (GtkWidget *header)
 {
   for (GtkWidget *title = header ? gtk_widget_get_first_child (header) : NULL; title != NULL;
        title = gtk_widget_get_next_sibling (title))
     {
-      GtkWidget *label = gtk_widget_get_last_child (title);
+      GtkWidget *label = first_label (title);
 
-      while (label != NULL && !GTK_IS_LABEL (label))
-        label = gtk_widget_get_last_child (label);
       if (label != NULL)
         gtk_accessible_update_property (GTK_ACCESSIBLE (title), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                         gtk_label_get_text (GTK_LABEL (label)), -1);
     }
+  if (header != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Column headers"), -1);
+}
+
+/* GTK 4.8 reads a button with a mnemonic as "_Copy Row Copy Row": its
+ * label with the underscore, then the label it is "labelled by". The
+ * text alone is what a screen reader should say. */
+void
+pq_findings_table_name_button (GtkWidget *button)
+{
+  GtkWidget *label = gtk_button_get_child (GTK_BUTTON (button));
+  g_autofree char *name = NULL;
+
+  if (!GTK_IS_LABEL (label))
+    return;
+  name = g_strdup (gtk_label_get_text (GTK_LABEL (label)));
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -245,6 +283,7 @@ build_top (PqFindingsTable *self)
   gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->total_label));
   gtk_box_append (GTK_BOX (top), entry);
   gtk_box_append (GTK_BOX (top), copy);
+  pq_findings_table_name_button (copy);
   return top;
 }
 
@@ -336,7 +375,8 @@ pq_findings_table_new (PqTable     table,
   build_view (self);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->column_view));
   gtk_scrolled_window_set_has_frame (GTK_SCROLLED_WINDOW (scroller), TRUE);
-  gtk_widget_set_vexpand (scroller, TRUE);
+  /* The whole table: the pane around it scrolls. */
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
   gtk_widget_set_parent (scroller, GTK_WIDGET (self));
   update_total (self);
   return GTK_WIDGET (self);

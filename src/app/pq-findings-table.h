@@ -19,5 +19,6 @@ GtkWidget     *pq_findings_table_new          (PqTable          table,
 GtkColumnView *pq_findings_table_get_view     (PqFindingsTable *self);
 const char    *pq_findings_table_get_total    (PqFindingsTable *self);
 void           pq_findings_table_name_headers (GtkWidget       *header);
+void           pq_findings_table_name_button  (GtkWidget       *button);
 
 G_END_DECLS

@@ -579,9 +579,9 @@ pq_results_view_open (PqResultsView *self,
   g_return_if_fail (PQ_IS_RESULTS_VIEW (self));
   g_return_if_fail (PQ_IS_RESULT (result));
 
-  /* First opened: the table keeps three fifths, the pane the rest. */
+  /* First opened: the table and the pane share the height. */
   if (!gtk_widget_get_visible (self->pane_box))
-    gtk_paned_set_position (self->paned, gtk_widget_get_height (GTK_WIDGET (self->paned)) * 3 / 5);
+    gtk_paned_set_position (self->paned, gtk_widget_get_height (GTK_WIDGET (self->paned)) / 2);
   g_set_object (&self->open_result, result);
   pq_findings_pane_set_result (self->pane, result, state_label (pq_result_get_state (result)));
   gtk_widget_set_visible (self->pane_box, TRUE);
@@ -801,6 +801,9 @@ pq_results_view_init (PqResultsView *self)
 {
   self->openers = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  pq_findings_table_name_button (GTK_WIDGET (self->all_button));
+  pq_findings_table_name_button (GTK_WIDGET (self->listening_button));
+  pq_findings_table_name_button (GTK_WIDGET (self->problems_button));
   setup_columns (self);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self->column_view), TRUE);
   g_signal_connect (self->column_view, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
