@@ -9,11 +9,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <malloc.h>
 #include <string.h>
 
 #include "pq-findings-pane.h"
 #include "pq-findings-table.h"
 #include "pq-report-text.h"
+#include "pq-results-rows.h"
 #include "pq-result.h"
 #include "pq-rules.h"
 #include "pq-results-view-private.h"
@@ -42,9 +44,7 @@ struct _PqResultsView
   GtkColumnViewColumn *time_column;
 
   GListModel          *results;
-  GtkFilterListModel  *filter_model;
-  GtkCustomFilter     *filter;
-  GtkSortListModel    *sort_model;
+  PqResultsRows       *rows;
   GtkSingleSelection  *selection;
   GPtrArray           *openers;      /* the arrows of the rows on screen */
   PqResult            *open_result;  /* the port the pane shows, or NULL */
@@ -53,17 +53,6 @@ struct _PqResultsView
 };
 
 G_DEFINE_FINAL_TYPE (PqResultsView, pq_results_view, GTK_TYPE_WIDGET)
-
-typedef enum
-{
-  COLUMN_PORT,
-  COLUMN_ADDRESS,
-  COLUMN_PROTOCOL,
-  COLUMN_SERVICE,
-  COLUMN_STATUS,
-  COLUMN_EVIDENCE,
-  COLUMN_TIME,
-} Column;
 
 /* ------------------------------------------------------------------ */
 /* What a state looks like: never colour alone, always icon and words  */
@@ -406,74 +395,11 @@ add_factory (PqResultsView       *self,
 }
 
 /* ------------------------------------------------------------------ */
-/* Sorting: the ports only; findings stay in the order the service     */
-/* gave them, under their port                                         */
-
-static int
-compare_results (PqResult *a,
-                 PqResult *b,
-                 Column    which)
-{
-  int c = 0;
-
-  switch (which)
-    {
-    case COLUMN_ADDRESS:
-      c = g_strcmp0 (pq_result_get_address (a), pq_result_get_address (b));
-      break;
-    case COLUMN_PROTOCOL:
-      c = (int) pq_result_get_protocol (a) - (int) pq_result_get_protocol (b);
-      break;
-    case COLUMN_SERVICE:
-      c = g_strcmp0 (pq_result_get_service (a), pq_result_get_service (b));
-      break;
-    case COLUMN_STATUS:
-      c = (int) pq_result_get_state (a) - (int) pq_result_get_state (b);
-      break;
-    case COLUMN_EVIDENCE:
-      c = g_strcmp0 (pq_result_get_evidence (a), pq_result_get_evidence (b));
-      break;
-    case COLUMN_TIME:
-      c = (pq_result_get_elapsed_ms (a) > pq_result_get_elapsed_ms (b)) -
-          (pq_result_get_elapsed_ms (a) < pq_result_get_elapsed_ms (b));
-      break;
-    case COLUMN_PORT:
-    default:
-      break;
-    }
-  /* Ties (and the port column) in port, protocol, address order. */
-  if (c == 0)
-    c = (int) pq_result_get_port (a) - (int) pq_result_get_port (b);
-  if (c == 0)
-    c = (int) pq_result_get_protocol (a) - (int) pq_result_get_protocol (b);
-  if (c == 0)
-    c = g_strcmp0 (pq_result_get_address (a), pq_result_get_address (b));
-  return c;
-}
-
-static int
-sort_func (gconstpointer a,
-           gconstpointer b,
-           gpointer      data)
-{
-  if (!PQ_IS_RESULT ((gpointer) a) || !PQ_IS_RESULT ((gpointer) b))
-    return GTK_ORDERING_EQUAL;
-  return gtk_ordering_from_cmpfunc (compare_results (PQ_RESULT ((gpointer) a), PQ_RESULT ((gpointer) b),
-                                                     GPOINTER_TO_INT (data)));
-}
-
-static void
-add_sorter (GtkColumnViewColumn *column,
-            Column               which)
-{
-  g_autoptr(GtkCustomSorter) sorter = gtk_custom_sorter_new (sort_func, GINT_TO_POINTER (which), NULL);
-
-  gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
-}
-
-/* ------------------------------------------------------------------ */
 /* Filtering                                                           */
 
+/* @folded_needle is casefolded. An ASCII needle (almost every search)
+ * is found without copying the text: a keystroke over 65,535 ports must
+ * not casefold 400,000 strings. */
 static gboolean
 contains_folded (const char *text,
                  const char *folded_needle)
@@ -482,6 +408,8 @@ contains_folded (const char *text,
 
   if (text == NULL)
     return FALSE;
+  if (g_str_is_ascii (folded_needle))
+    return strcasestr (text, folded_needle) != NULL;
   folded = g_utf8_casefold (text, -1);
   return strstr (folded, folded_needle) != NULL;
 }
@@ -547,8 +475,8 @@ filter_func (gpointer item,
 static void
 update_page (PqResultsView *self)
 {
-  guint all = self->results ? g_list_model_get_n_items (self->results) : 0;
-  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  guint all = pq_results_rows_get_n_all (self->rows);
+  guint shown = g_list_model_get_n_items (pq_results_rows_get_shown (self->rows));
   g_autofree char *text = NULL;
 
   gtk_widget_set_visible (self->empty_page, all == 0);
@@ -633,7 +561,7 @@ on_row_activate (GtkColumnView *column_view,
                  guint          position,
                  PqResultsView *self)
 {
-  g_autoptr(PqResult) result = g_list_model_get_item (G_LIST_MODEL (self->sort_model), position);
+  g_autoptr(PqResult) result = g_list_model_get_item (pq_results_rows_get_shown (self->rows), position);
 
   if (result == NULL)
     return;
@@ -709,12 +637,13 @@ pq_results_view_dispose (GObject *object)
   PqResultsView *self = PQ_RESULTS_VIEW (object);
   GtkWidget *child;
 
+  if (self->rows != NULL)
+    g_signal_handlers_disconnect_by_data (pq_results_rows_get_shown (self->rows), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), PQ_TYPE_RESULTS_VIEW);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
-  g_clear_object (&self->sort_model);
-  g_clear_object (&self->filter_model);
+  g_clear_object (&self->rows);
   g_clear_object (&self->results);
   g_clear_object (&self->open_result);
   for (guint i = 0; self->openers != NULL && i < self->openers->len; i++)
@@ -788,14 +717,15 @@ setup_columns (PqResultsView *self)
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     {
       add_factory (self, columns[i].column, columns[i].which, columns[i].setup, columns[i].bind, columns[i].unbind);
-      add_sorter (columns[i].column, columns[i].which);
+      pq_results_rows_add_sorter (columns[i].column, columns[i].which);
     }
   pq_findings_table_name_headers (gtk_widget_get_first_child (GTK_WIDGET (self->column_view)));
 }
 
-/* Results → filter (show, search) → sort (the clicked column) →
- * selection: flat, so 65,535 ports cost one row object each on screen
- * only, and sorting compares results, not tree rows. */
+/* Results → sort (the clicked column) → filter (show, search) →
+ * selection: flat, so 65,535 ports cost a row widget each on screen
+ * only, sorting compares results, not tree rows, and a keystroke or the
+ * switch filters without sorting again. */
 static void
 pq_results_view_init (PqResultsView *self)
 {
@@ -810,21 +740,16 @@ pq_results_view_init (PqResultsView *self)
   g_signal_connect (self->column_view, "activate", G_CALLBACK (on_row_activate), self);
   add_expand_shortcuts (self);
 
-  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
-  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
-                                              g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-  /* Not incremental: GTK 4.8 left rows added in one batch unsorted
-   * that way. Appended batches are cheap to merge anyway. */
-  gtk_sort_list_model_set_incremental (self->sort_model, FALSE);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
+  self->rows = pq_results_rows_new (PQ_TYPE_RESULT, gtk_column_view_get_sorter (self->column_view),
+                                    filter_func, self);
+  self->selection = gtk_single_selection_new (g_object_ref (pq_results_rows_get_shown (self->rows)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   gtk_column_view_sort_by_column (self->column_view, self->port_column, GTK_SORT_ASCENDING);
   g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filter_model, "items-changed", G_CALLBACK (update_page),
+  g_signal_connect_object (pq_results_rows_get_shown (self->rows), "items-changed", G_CALLBACK (update_page),
                            self, G_CONNECT_SWAPPED);
   update_page (self);
 }
@@ -845,8 +770,11 @@ pq_results_view_set_results (PqResultsView *self,
   if (!g_set_object (&self->results, results))
     return;
   pq_results_view_close (self);
-  gtk_filter_list_model_set_model (self->filter_model, results);
+  pq_results_rows_set_source (self->rows, results);
   update_page (self);
+  /* New results follow a report read (its parse tree just freed) or a
+   * new query (the last one's results going): give that memory back. */
+  malloc_trim (0);
 }
 
 void
@@ -854,15 +782,23 @@ pq_results_view_set_search_text (PqResultsView *self,
                                  const char    *text)
 {
   g_autofree char *folded = NULL;
+  GtkFilterChange change;
 
   g_return_if_fail (PQ_IS_RESULTS_VIEW (self));
 
   folded = text && *text ? g_utf8_casefold (text, -1) : NULL;
   if (g_strcmp0 (folded, self->folded_search) == 0)
     return;
+  /* A letter typed at the end only narrows: the filter looks again at
+   * the rows shown, not at every port. */
+  change = self->folded_search == NULL ? GTK_FILTER_CHANGE_MORE_STRICT
+         : folded == NULL ? GTK_FILTER_CHANGE_LESS_STRICT
+         : strstr (folded, self->folded_search) != NULL ? GTK_FILTER_CHANGE_MORE_STRICT
+         : strstr (self->folded_search, folded) != NULL ? GTK_FILTER_CHANGE_LESS_STRICT
+         : GTK_FILTER_CHANGE_DIFFERENT;
   g_free (self->folded_search);
   self->folded_search = g_steal_pointer (&folded);
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  pq_results_rows_refilter (self->rows, change == GTK_FILTER_CHANGE_MORE_STRICT);
   update_page (self);
 }
 
@@ -871,6 +807,7 @@ pq_results_view_set_show (PqResultsView *self,
                           PqShowMode     show)
 {
   GtkToggleButton *button;
+  PqShowMode old;
 
   g_return_if_fail (PQ_IS_RESULTS_VIEW (self));
 
@@ -879,9 +816,9 @@ pq_results_view_set_show (PqResultsView *self,
   gtk_toggle_button_set_active (button, TRUE);
   if (show == self->show)
     return;
+  old = self->show;
   self->show = show;
-  gtk_filter_changed (GTK_FILTER (self->filter),
-                      show == PQ_SHOW_ALL ? GTK_FILTER_CHANGE_LESS_STRICT : GTK_FILTER_CHANGE_DIFFERENT);
+  pq_results_rows_refilter (self->rows, self->show == PQ_SHOW_ALL ? FALSE : old == PQ_SHOW_ALL);
   update_page (self);
 }
 
@@ -904,7 +841,7 @@ GListModel *
 _pq_results_view_get_shown_rows (PqResultsView *self)
 {
   g_return_val_if_fail (PQ_IS_RESULTS_VIEW (self), NULL);
-  return G_LIST_MODEL (self->sort_model);
+  return pq_results_rows_get_shown (self->rows);
 }
 
 PqFindingsPane *
