@@ -218,7 +218,15 @@ html_evidence (GString  *out,
   if (n > 4 || pq_findings_shape (details) == PQ_SHAPE_ENDPOINTS)
     {
       g_string_append (out, "<details><summary>");
-      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u finding", "%u findings", n), n);
+      if (pq_findings_shape (details) == PQ_SHAPE_ENDPOINTS)
+        {
+          g_autoptr(GPtrArray) rows = pq_table_rows (PQ_TABLE_ENDPOINTS, details);
+          g_autofree char *total = pq_table_total (PQ_TABLE_ENDPOINTS, rows);
+
+          pq_html_append_escaped (out, total);
+        }
+      else
+        g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u finding", "%u findings", n), n);
       g_string_append (out, "</summary>");
       html_shape (out, details);
       g_string_append (out, "</details>");
