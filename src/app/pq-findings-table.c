@@ -127,8 +127,11 @@ add_column (PqFindingsTable *self,
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), GUINT_TO_POINTER (column));
   view_column = gtk_column_view_column_new (pq_table_title (self->table, column), g_object_ref (factory));
   gtk_column_view_column_set_resizable (view_column, TRUE);
-  /* The names and the last column take the width the table is given. */
-  gtk_column_view_column_set_expand (view_column, column == 0 || column + 1 == pq_table_n_columns (self->table));
+  /* The interface (or a name's meaning) and the last column take the
+   * width the table is given. */
+  gtk_column_view_column_set_expand (view_column,
+                                     column == (self->table == PQ_TABLE_ENDPOINTS ? 0u : 2u) ||
+                                     column + 1 == pq_table_n_columns (self->table));
   /* The sorter finds the table and column it sorts by through itself. */
   sorter = gtk_custom_sorter_new (compare_cells, NULL, NULL);
   gtk_custom_sorter_set_sort_func (sorter, compare_cells, sorter, NULL);

@@ -507,9 +507,17 @@ pq_results_view_open (PqResultsView *self,
   g_return_if_fail (PQ_IS_RESULTS_VIEW (self));
   g_return_if_fail (PQ_IS_RESULT (result));
 
-  /* First opened: the table and the pane share the height. */
+  /* First opened: the table keeps the height of its rows, at most half;
+   * the pane gets the rest. */
   if (!gtk_widget_get_visible (self->pane_box))
-    gtk_paned_set_position (self->paned, gtk_widget_get_height (GTK_WIDGET (self->paned)) / 2);
+    {
+      int rows_height = 0;
+
+      gtk_widget_measure (GTK_WIDGET (self->column_view), GTK_ORIENTATION_VERTICAL, -1,
+                          NULL, &rows_height, NULL, NULL);
+      gtk_paned_set_position (self->paned, MIN (rows_height + 2,
+                                                gtk_widget_get_height (GTK_WIDGET (self->paned)) / 2));
+    }
   g_set_object (&self->open_result, result);
   pq_findings_pane_set_result (self->pane, result, state_label (pq_result_get_state (result)));
   gtk_widget_set_visible (self->pane_box, TRUE);
