@@ -47,7 +47,9 @@ text_label (const char *text,
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_widget_set_focusable (label, FALSE);
+  /* Not focusable is not enough: GTK 4.8's label says it took the focus
+   * when Tab reaches it, and Tab stopped there. */
+  gtk_widget_set_can_focus (label, FALSE);
   if (css != NULL)
     gtk_widget_add_css_class (label, css);
   return label;
@@ -289,6 +291,7 @@ pq_findings_pane_class_init (PqFindingsPaneClass *klass)
   object_class->dispose = pq_findings_pane_dispose;
   signals[CLOSE] = g_signal_new ("close", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  widget_class->focus = pq_widget_focus_child;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "pqfindingspane");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);

@@ -182,6 +182,30 @@ pq_findings_table_name_headers (GtkWidget *header)
                                     _("Column headers"), -1);
 }
 
+/* The focus vfunc of a widget that holds others: GtkWidget's own takes
+ * the focus for the widget itself (or says it did), so Tab stopped at
+ * the pane's first button. As AdwBin does: the focus child first, then
+ * its siblings in the direction asked. */
+gboolean
+pq_widget_focus_child (GtkWidget        *widget,
+                       GtkDirectionType  direction)
+{
+  GtkWidget *focus = gtk_widget_get_focus_child (widget);
+  gboolean back = direction == GTK_DIR_TAB_BACKWARD || direction == GTK_DIR_UP || direction == GTK_DIR_LEFT;
+  GtkWidget *child;
+
+  if (focus != NULL && gtk_widget_child_focus (focus, direction))
+    return TRUE;
+  if (focus != NULL)
+    child = back ? gtk_widget_get_prev_sibling (focus) : gtk_widget_get_next_sibling (focus);
+  else
+    child = back ? gtk_widget_get_last_child (widget) : gtk_widget_get_first_child (widget);
+  for (; child != NULL; child = back ? gtk_widget_get_prev_sibling (child) : gtk_widget_get_next_sibling (child))
+    if (gtk_widget_child_focus (child, direction))
+      return TRUE;
+  return FALSE;
+}
+
 /* GTK 4.8 reads a button with a mnemonic as "_Copy Row Copy Row": its
  * label with the underscore, then the label it is "labelled by". The
  * text alone is what a screen reader should say. */
@@ -278,6 +302,7 @@ build_top (PqFindingsTable *self)
   gtk_label_set_xalign (self->total_label, 0.0);
   gtk_label_set_wrap (self->total_label, TRUE);
   gtk_label_set_selectable (self->total_label, TRUE);
+  gtk_widget_set_can_focus (GTK_WIDGET (self->total_label), FALSE);
   gtk_widget_set_hexpand (GTK_WIDGET (self->total_label), TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->total_label), "heading");
   g_object_set (entry, "placeholder-text", what, NULL);
@@ -351,6 +376,7 @@ pq_findings_table_class_init (PqFindingsTableClass *klass)
 
   object_class->dispose = pq_findings_table_dispose;
   object_class->finalize = pq_findings_table_finalize;
+  widget_class->focus = pq_widget_focus_child;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "pqfindingstable");
 }

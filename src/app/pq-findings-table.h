@@ -20,5 +20,7 @@ GtkColumnView *pq_findings_table_get_view     (PqFindingsTable *self);
 const char    *pq_findings_table_get_total    (PqFindingsTable *self);
 void           pq_findings_table_name_headers (GtkWidget       *header);
 void           pq_findings_table_name_button  (GtkWidget       *button);
+gboolean       pq_widget_focus_child          (GtkWidget       *widget,
+                                               GtkDirectionType direction);
 
 G_END_DECLS

@@ -129,6 +129,57 @@ pq_results_rows_add_sorter (GtkColumnViewColumn *column,
   gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
 }
 
+/* ------------------------------------------------------------------ */
+/* Search                                                              */
+
+/* @folded_needle is casefolded. An ASCII needle (almost every search)
+ * is found without copying the text: a keystroke over 65,535 ports must
+ * not casefold 400,000 strings. */
+gboolean
+pq_results_rows_contains (const char *text,
+                          const char *folded_needle)
+{
+  g_autofree char *folded = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  if (g_str_is_ascii (folded_needle))
+    return strcasestr (text, folded_needle) != NULL;
+  folded = g_utf8_casefold (text, -1);
+  return strstr (folded, folded_needle) != NULL;
+}
+
+static gboolean
+details_match (GListModel *details,
+               const char *folded_text)
+{
+  guint n = details ? g_list_model_get_n_items (details) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PqDetail) detail = g_list_model_get_item (details, i);
+
+      if (pq_results_rows_contains (pq_detail_get_label (detail), folded_text) ||
+          pq_results_rows_contains (pq_detail_get_value (detail), folded_text) ||
+          details_match (pq_detail_get_children (detail), folded_text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Whether @folded_text is in @result's protocol, service, evidence,
+ * address or findings (the view adds its port and state words). */
+gboolean
+pq_results_rows_text_matches (PqResult   *result,
+                              const char *folded_text)
+{
+  return pq_results_rows_contains (pq_protocol_to_string (pq_result_get_protocol (result)), folded_text) ||
+         pq_results_rows_contains (pq_result_get_service (result), folded_text) ||
+         pq_results_rows_contains (pq_result_get_evidence (result), folded_text) ||
+         pq_results_rows_contains (pq_result_get_address (result), folded_text) ||
+         details_match (pq_result_get_details (result), folded_text);
+}
+
 static int
 compare_pointers (gconstpointer a,
                   gconstpointer b,

@@ -7,6 +7,8 @@
 
 #include <gtk/gtk.h>
 
+#include "pq-result.h"
+
 G_BEGIN_DECLS
 
 typedef gboolean (*PqRowsMatch) (gpointer item,
@@ -39,5 +41,9 @@ guint          pq_results_rows_get_n_all  (PqResultsRows *self);
 GListModel    *pq_results_rows_get_shown  (PqResultsRows *self);
 void           pq_results_rows_add_sorter (GtkColumnViewColumn *column,
                                            Column               which);
+gboolean       pq_results_rows_contains   (const char    *text,
+                                           const char    *folded_needle);
+gboolean       pq_results_rows_text_matches (PqResult    *result,
+                                           const char    *folded_text);
 
 G_END_DECLS

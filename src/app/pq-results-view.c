@@ -397,41 +397,6 @@ add_factory (PqResultsView       *self,
 /* ------------------------------------------------------------------ */
 /* Filtering                                                           */
 
-/* @folded_needle is casefolded. An ASCII needle (almost every search)
- * is found without copying the text: a keystroke over 65,535 ports must
- * not casefold 400,000 strings. */
-static gboolean
-contains_folded (const char *text,
-                 const char *folded_needle)
-{
-  g_autofree char *folded = NULL;
-
-  if (text == NULL)
-    return FALSE;
-  if (g_str_is_ascii (folded_needle))
-    return strcasestr (text, folded_needle) != NULL;
-  folded = g_utf8_casefold (text, -1);
-  return strstr (folded, folded_needle) != NULL;
-}
-
-static gboolean
-details_match (GListModel *details,
-               const char *folded_text)
-{
-  guint n = details ? g_list_model_get_n_items (details) : 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(PqDetail) detail = g_list_model_get_item (details, i);
-
-      if (contains_folded (pq_detail_get_label (detail), folded_text) ||
-          contains_folded (pq_detail_get_value (detail), folded_text) ||
-          details_match (pq_detail_get_children (detail), folded_text))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* Whether a result shows: @folded_text (casefolded, may be NULL or empty)
  * is found in its port, protocol, service, state, evidence or findings. */
 gboolean
@@ -454,12 +419,8 @@ pq_results_view_match (GObject    *item,
 
   g_snprintf (port, sizeof port, "%u", pq_result_get_port (result));
   return g_str_has_prefix (port, folded_text) ||
-         contains_folded (pq_protocol_to_string (pq_result_get_protocol (result)), folded_text) ||
-         contains_folded (pq_result_get_service (result), folded_text) ||
-         contains_folded (state_label (pq_result_get_state (result)), folded_text) ||
-         contains_folded (pq_result_get_evidence (result), folded_text) ||
-         contains_folded (pq_result_get_address (result), folded_text) ||
-         details_match (pq_result_get_details (result), folded_text);
+         pq_results_rows_contains (state_label (pq_result_get_state (result)), folded_text) ||
+         pq_results_rows_text_matches (result, folded_text);
 }
 
 static gboolean
@@ -597,6 +558,56 @@ expand_selected_cb (GtkWidget *widget,
   return TRUE;
 }
 
+static gboolean
+restore_focusable_cb (gpointer data)
+{
+  gtk_widget_set_can_focus (GTK_WIDGET (data), TRUE);
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Tab and Shift+Tab leave the table in one step (GTK 4.8 walks every
+ * row): forward into the open pane, else past the table, as if the table
+ * were one control. */
+static gboolean
+tab_cb (GtkWidget *widget,
+        GVariant  *args,
+        gpointer   data)
+{
+  PqResultsView *self = PQ_RESULTS_VIEW (data);
+  GtkDirectionType direction = g_variant_get_boolean (args) ? GTK_DIR_TAB_FORWARD : GTK_DIR_TAB_BACKWARD;
+  GtkWidget *view = GTK_WIDGET (self->column_view);
+
+  if (direction == GTK_DIR_TAB_FORWARD && gtk_widget_get_visible (self->pane_box) &&
+      gtk_widget_child_focus (GTK_WIDGET (self->pane), direction))
+    return TRUE;
+  gtk_widget_set_can_focus (view, FALSE);
+  g_signal_emit_by_name (gtk_widget_get_root (view), "move-focus", direction);
+  g_idle_add (restore_focusable_cb, g_object_ref (view));
+  return TRUE;
+}
+
+static void
+add_tab_shortcuts (GtkEventController *controller,
+                   GtkShortcutFunc     callback,
+                   gpointer            data)
+{
+  static const struct { guint key; GdkModifierType mods; gboolean forward; } keys[] = {
+    { GDK_KEY_Tab, 0, TRUE }, { GDK_KEY_KP_Tab, 0, TRUE },
+    { GDK_KEY_Tab, GDK_SHIFT_MASK, FALSE }, { GDK_KEY_ISO_Left_Tab, GDK_SHIFT_MASK, FALSE },
+    { GDK_KEY_ISO_Left_Tab, 0, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].mods),
+                                                gtk_callback_action_new (callback, data, NULL));
+
+      gtk_shortcut_set_arguments (shortcut, g_variant_new_boolean (keys[i].forward));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+    }
+}
+
 /* In the capture phase: GTK 4.8's list takes Left and Right for itself
  * (and does nothing with them) before they bubble up to the table. */
 static void
@@ -618,6 +629,11 @@ add_expand_shortcuts (PqResultsView *self)
       gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
     }
   gtk_widget_add_controller (GTK_WIDGET (self->column_view), controller);
+  controller = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  add_tab_shortcuts (controller, tab_cb, self);
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), controller);
+
 }
 
 /* ------------------------------------------------------------------ */
@@ -702,6 +718,7 @@ pq_results_view_class_init (PqResultsViewClass *klass)
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, show_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, pane_close_cb);
+  widget_class->focus = pq_widget_focus_child;
   gtk_widget_class_set_css_name (widget_class, "pqresultsview");
 }
 

@@ -89,6 +89,18 @@ def pane_for(app, prefix):
     return find(app, lambda a: role(a) == "panel" and a.name.startswith(prefix) and visible(a), 5)
 
 
+def focused(app):
+    return find(app, lambda a: a.getState().contains(pyatspi.STATE_FOCUSED), 2)
+
+
+def inside(acc, ancestor):
+    while acc is not None and ancestor is not None:
+        if acc == ancestor:
+            return True
+        acc = acc.parent
+    return False
+
+
 def table_cells(row):
     return [row.getChildAtIndex(i).name for i in range(row.childCount)]
 
@@ -182,6 +194,14 @@ def check_endpoints(app, doc, text):
     check(pane_for(app, "TCP 135 epmap") is None, "minus closes it")
     key("plus")
     check(pane_for(app, "TCP 135 epmap") is not None, "plus opens it")
+    key("Tab")
+    focus = focused(app)
+    check(focus is not None and inside(focus, pane_for(app, "TCP 135 epmap")),
+          "Tab goes from the row into the open pane in one step: %s" % (focus.name if focus else None))
+    key("shift+Tab")
+    focus = focused(app)
+    check(focus is not None and role(focus) == "table row" and focus.name.startswith("TCP 135 "),
+          "Shift+Tab comes back to the row: %s" % (focus.name if focus else None))
 
 
 def check_netbios(app, doc):

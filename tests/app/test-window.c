@@ -659,7 +659,7 @@ test_export_dialog (void)
   dialog = find_file_chooser ();
   g_assert_nonnull (dialog);
   filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (dialog));
-  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 4);
+  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 5);
   name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (dialog));
   g_assert_true (g_str_has_prefix (name, expected_start));
   g_assert_true (g_str_has_suffix (name, ".html"));
