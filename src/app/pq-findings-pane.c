@@ -222,10 +222,7 @@ build_table_shape (GtkBox     *body,
                    PqTable     table,
                    GListModel *details)
 {
-  static const char * const endpoint_kinds[] = { "rpc-endpoint", "rpc-endpoint-count", NULL };
-  static const char * const netbios_kinds[] = { "netbios-names", "mac", NULL };
-  g_autoptr(GPtrArray) rest = details_except (details, table == PQ_TABLE_ENDPOINTS ? endpoint_kinds
-                                                                                  : netbios_kinds);
+  g_autoptr(GPtrArray) rest = details_except (details, pq_table_kinds (table));
   PqDetail *mac = pq_findings_find (details, "mac");
 
   if (table == PQ_TABLE_NETBIOS_NAMES && mac != NULL)

@@ -82,6 +82,17 @@ pq_table_title (PqTable table,
   return _(table == PQ_TABLE_ENDPOINTS ? endpoint_titles[column] : name_titles[column]);
 }
 
+/* Returns: the kinds of finding a table shape shows itself (its rows,
+ * its total, the MAC beside the names); the rest are names and values */
+const char * const *
+pq_table_kinds (PqTable table)
+{
+  static const char * const endpoint_kinds[] = { "rpc-endpoint", "rpc-endpoint-count", NULL };
+  static const char * const netbios_kinds[] = { "netbios-names", "mac", NULL };
+
+  return table == PQ_TABLE_ENDPOINTS ? endpoint_kinds : netbios_kinds;
+}
+
 /* Returns: (transfer container): the findings that are the table's rows */
 GPtrArray *
 pq_table_rows (PqTable     table,

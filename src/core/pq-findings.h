@@ -34,6 +34,7 @@ PqShape      pq_findings_shape         (GListModel *details);
 char        *pq_findings_explain       (PqResult   *result);
 
 guint        pq_table_n_columns        (PqTable     table);
+const char * const *pq_table_kinds     (PqTable     table);
 const char  *pq_table_title            (PqTable     table,
                                         guint       column);
 GPtrArray   *pq_table_rows             (PqTable     table,

@@ -168,14 +168,12 @@ static void
 html_shape (GString    *out,
             GListModel *details)
 {
-  static const char * const endpoint_kinds[] = { "rpc-endpoint", "rpc-endpoint-count", NULL };
-  static const char * const netbios_kinds[] = { "netbios-names", "mac", NULL };
   PqDetail *mac;
 
   switch (pq_findings_shape (details))
     {
     case PQ_SHAPE_ENDPOINTS:
-      html_rest (out, details, endpoint_kinds);
+      html_rest (out, details, pq_table_kinds (PQ_TABLE_ENDPOINTS));
       html_table (out, PQ_TABLE_ENDPOINTS, details);
       break;
     case PQ_SHAPE_NETBIOS:
@@ -187,7 +185,7 @@ html_shape (GString    *out,
           pq_html_append_escaped (out, pq_detail_get_value (mac));
           g_string_append (out, "</span></p>");
         }
-      html_rest (out, details, netbios_kinds);
+      html_rest (out, details, pq_table_kinds (PQ_TABLE_NETBIOS_NAMES));
       html_table (out, PQ_TABLE_NETBIOS_NAMES, details);
       break;
     case PQ_SHAPE_LDAP:
