@@ -278,17 +278,20 @@ merge (PqResultsRows  *self,
   GPtrArray *merged = g_ptr_array_new_full (old->len + added->len, g_object_unref);
   guint i, j;
 
+  /* The old array's references move to the new one; the added rows
+   * get one each. */
   for (i = 0; i < first; i++)
-    g_ptr_array_add (merged, g_object_ref (g_ptr_array_index (old, i)));
+    g_ptr_array_add (merged, g_ptr_array_index (old, i));
   for (j = 0; i < old->len || j < added->len;)
     {
       gboolean take_new = j < added->len &&
                           (i == old->len || gtk_sorter_compare (self->sorter, g_ptr_array_index (old, i),
                                                                 g_ptr_array_index (added, j)) == GTK_ORDERING_LARGER);
 
-      g_ptr_array_add (merged, g_object_ref (take_new ? g_ptr_array_index (added, j++)
-                                                      : g_ptr_array_index (old, i++)));
+      g_ptr_array_add (merged, take_new ? g_object_ref (g_ptr_array_index (added, j++))
+                                        : g_ptr_array_index (old, i++));
     }
+  g_ptr_array_set_free_func (old, NULL);
   g_ptr_array_unref (old);
   *array = merged;
   return first;
