@@ -5,14 +5,14 @@
  */
 #pragma once
 
+#include "pq-findings-pane.h"
 #include "pq-results-view.h"
 
 G_BEGIN_DECLS
 
-/* The rows before sorting and filtering: a test expands a port's
- * findings through it as a click on the arrow would. */
-GtkTreeListModel *_pq_results_view_get_tree_model (PqResultsView *self);
-/* The rows as shown: sorted, filtered, with the expanded findings. */
+/* The rows as shown: sorted and filtered. */
 GListModel       *_pq_results_view_get_shown_rows (PqResultsView *self);
+/* The pane that shows the open port's findings. */
+PqFindingsPane   *_pq_results_view_get_pane       (PqResultsView *self);
 
 G_END_DECLS

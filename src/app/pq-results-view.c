@@ -1,4 +1,7 @@
-/* pq-results-view.c
+/* pq-results-view.c: the ports as a flat, sortable table; a port's row
+ * opens (Enter, Right, plus, its arrow) the pane below the table with
+ * its evidence and findings; All, Listening or Problems and a search
+ * choose the rows, and the line above the table says how many show
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -6,9 +9,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <malloc.h>
 #include <string.h>
 
+#include "pq-findings-pane.h"
+#include "pq-findings-table.h"
 #include "pq-report-text.h"
+#include "pq-results-rows.h"
 #include "pq-result.h"
 #include "pq-rules.h"
 #include "pq-results-view-private.h"
@@ -18,6 +25,13 @@ struct _PqResultsView
   GtkWidget            parent_instance;
 
   GtkWidget           *overlay;
+  GtkPaned            *paned;
+  GtkWidget           *pane_box;
+  PqFindingsPane      *pane;
+  GtkLabel            *shown_label;
+  GtkToggleButton     *all_button;
+  GtkToggleButton     *listening_button;
+  GtkToggleButton     *problems_button;
   GtkWidget           *empty_page;
   GtkWidget           *no_match_page;
   GtkColumnView       *column_view;
@@ -30,26 +44,15 @@ struct _PqResultsView
   GtkColumnViewColumn *time_column;
 
   GListModel          *results;
-  GtkFilterListModel  *filter_model;
-  GtkCustomFilter     *filter;
-  GtkTreeListModel    *tree_model;
-  GtkSortListModel    *sort_model;
+  PqResultsRows       *rows;
+  GtkSingleSelection  *selection;
+  GPtrArray           *openers;      /* the arrows of the rows on screen */
+  PqResult            *open_result;  /* the port the pane shows, or NULL */
   char                *folded_search;
-  gboolean             problems_only;
+  PqShowMode           show;
 };
 
 G_DEFINE_FINAL_TYPE (PqResultsView, pq_results_view, GTK_TYPE_WIDGET)
-
-typedef enum
-{
-  COLUMN_PORT,
-  COLUMN_ADDRESS,
-  COLUMN_PROTOCOL,
-  COLUMN_SERVICE,
-  COLUMN_STATUS,
-  COLUMN_EVIDENCE,
-  COLUMN_TIME,
-} Column;
 
 /* ------------------------------------------------------------------ */
 /* What a state looks like: never colour alone, always icon and words  */
@@ -87,17 +90,11 @@ state_label (PqPortState state)
 /* ------------------------------------------------------------------ */
 /* Cells                                                               */
 
-/* Returns: (transfer none): the result or finding of a row; the row
- * keeps it alive while the cell is bound. */
+/* Returns: (transfer none): the result of a row */
 static GObject *
 row_item (GtkListItem *list_item)
 {
-  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
-  GObject *item = row ? gtk_tree_list_row_get_item (row) : NULL;
-
-  if (item != NULL)
-    g_object_unref (item);
-  return item;
+  return gtk_list_item_get_item (list_item);
 }
 
 static GtkWidget *
@@ -216,15 +213,89 @@ bind_label_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
+opener_toggled_cb (GtkToggleButton *opener,
+                   PqResultsView   *self)
+{
+  PqResult *result = g_object_get_data (G_OBJECT (opener), "pq-result");
+  gboolean open = gtk_toggle_button_get_active (opener);
+
+  if (result == NULL || open == (self->open_result == result))
+    return;
+  if (open)
+    pq_results_view_open (self, result);
+  else
+    pq_results_view_close (self);
+}
+
+/* GTK 4.8 destroys row widgets without "teardown" when the list goes;
+ * a weak reference keeps the list of arrows true. */
+static void
+opener_gone_cb (gpointer  data,
+                GObject  *opener)
+{
+  PqResultsView *self = data;
+
+  g_ptr_array_remove_fast (self->openers, opener);
+}
+
+/* The port and its arrow: the arrow is a toggle named for its port, so
+ * a screen reader says "Show findings for TCP 135", pressed or not. */
+static void
 setup_port_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
                gpointer                  data)
 {
-  GtkWidget *expander = gtk_tree_expander_new ();
+  PqResultsView *self = g_object_get_data (G_OBJECT (factory), "pq-view");
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *opener = gtk_toggle_button_new ();
   GtkWidget *label = new_cell_label ();
 
-  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), label);
-  gtk_list_item_set_child (list_item, expander);
+  gtk_button_set_icon_name (GTK_BUTTON (opener), "pan-end-symbolic");
+  gtk_widget_add_css_class (opener, "flat");
+  gtk_widget_add_css_class (opener, "pq-opener");
+  /* Tab goes past the rows, not through each arrow; the keys open them. */
+  gtk_widget_set_focusable (opener, FALSE);
+  gtk_widget_add_css_class (label, "numeric");
+  g_signal_connect (opener, "toggled", G_CALLBACK (opener_toggled_cb), self);
+  g_ptr_array_add (self->openers, opener);
+  g_object_weak_ref (G_OBJECT (opener), opener_gone_cb, self);
+  gtk_box_append (GTK_BOX (box), opener);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+show_opener (PqResultsView   *self,
+             GtkToggleButton *opener)
+{
+  gboolean open = self->open_result != NULL &&
+                  g_object_get_data (G_OBJECT (opener), "pq-result") == self->open_result;
+
+  g_signal_handlers_block_by_func (opener, opener_toggled_cb, self);
+  gtk_toggle_button_set_active (opener, open);
+  g_signal_handlers_unblock_by_func (opener, opener_toggled_cb, self);
+  gtk_button_set_icon_name (GTK_BUTTON (opener), open ? "pan-down-symbolic" : "pan-end-symbolic");
+}
+
+/* GTK 4.8 has no accessible label for list items: the row widget (the
+ * cell's parent) is named here, "TCP 135 epmap, listening". */
+static void
+name_row (GtkWidget *box,
+          PqResult  *result)
+{
+  GtkWidget *cell = gtk_widget_get_parent (box);
+  GtkWidget *row = cell ? gtk_widget_get_parent (cell) : NULL;
+  g_autofree char *name = pq_findings_pane_describe (result, state_label (pq_result_get_state (result)));
+  g_autofree char *opener = g_strdup_printf (_("Show findings for %s %u"),
+                                             pq_protocol_to_string (pq_result_get_protocol (result)),
+                                             pq_result_get_port (result));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (box)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, opener, -1);
+  if (row != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  if (cell != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
 
 static void
@@ -232,25 +303,17 @@ bind_port_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *list_item,
               gpointer                  data)
 {
-  GtkTreeExpander *expander = GTK_TREE_EXPANDER (gtk_list_item_get_child (list_item));
-  GtkLabel *label = GTK_LABEL (gtk_tree_expander_get_child (expander));
-  GObject *item = row_item (list_item);
+  PqResultsView *self = g_object_get_data (G_OBJECT (factory), "pq-view");
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *opener = gtk_widget_get_first_child (box);
+  PqResult *result = PQ_RESULT (row_item (list_item));
+  char port[8];
 
-  gtk_tree_expander_set_list_row (expander, gtk_list_item_get_item (list_item));
-  if (PQ_IS_RESULT (item))
-    {
-      g_autofree char *port = g_strdup_printf ("%u", pq_result_get_port (PQ_RESULT (item)));
-
-      gtk_label_set_text (label, port);
-      gtk_widget_add_css_class (GTK_WIDGET (label), "numeric");
-      gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
-    }
-  else if (PQ_IS_DETAIL (item))
-    {
-      set_label_clean (label, pq_detail_get_label (PQ_DETAIL (item)));
-      gtk_widget_remove_css_class (GTK_WIDGET (label), "numeric");
-      gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
-    }
+  g_snprintf (port, sizeof port, "%u", pq_result_get_port (result));
+  gtk_label_set_text (GTK_LABEL (gtk_widget_get_last_child (box)), port);
+  g_object_set_data (G_OBJECT (opener), "pq-result", result);
+  show_opener (self, GTK_TOGGLE_BUTTON (opener));
+  name_row (box, result);
 }
 
 static void
@@ -258,7 +321,9 @@ unbind_port_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *list_item,
                 gpointer                  data)
 {
-  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (list_item)), NULL);
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+
+  g_object_set_data (G_OBJECT (gtk_widget_get_first_child (box)), "pq-result", NULL);
 }
 
 static void
@@ -303,65 +368,17 @@ bind_status_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-copy_clicked_cb (GtkButton *button,
-                 gpointer   data)
-{
-  const char *value = g_object_get_data (G_OBJECT (button), "pq-value");
-
-  if (value != NULL)
-    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), value);
-}
-
-static void
-setup_evidence_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *list_item,
-                   gpointer                  data)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *label = new_cell_label ();
-  GtkWidget *copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
-
-  gtk_widget_set_hexpand (label, TRUE);
-  gtk_widget_add_css_class (copy, "flat");
-  g_object_set_data (G_OBJECT (copy), "pq-tooltip", (gpointer) _("Copy the MAC address"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (copy), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Copy the MAC address"), -1);
-  g_signal_connect (copy, "clicked", G_CALLBACK (copy_clicked_cb), NULL);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), copy);
-  gtk_list_item_set_child (list_item, box);
-}
-
-static void
 bind_evidence_cb (GtkSignalListItemFactory *factory,
                   GtkListItem              *list_item,
                   gpointer                  data)
 {
-  GtkWidget *box = gtk_list_item_get_child (list_item);
-  GtkWidget *label = gtk_widget_get_first_child (box);
-  GtkWidget *copy = gtk_widget_get_last_child (box);
-  GObject *item = row_item (list_item);
-  gboolean is_mac = FALSE;
-
-  if (PQ_IS_RESULT (item))
-    {
-      set_label_clean (GTK_LABEL (label), pq_result_get_evidence (PQ_RESULT (item)));
-      gtk_widget_remove_css_class (label, "monospace");
-    }
-  else if (PQ_IS_DETAIL (item))
-    {
-      const char *value = pq_detail_get_value (PQ_DETAIL (item));
-
-      set_label_clean (GTK_LABEL (label), value);
-      is_mac = g_strcmp0 (pq_detail_get_kind (PQ_DETAIL (item)), "mac") == 0 && value != NULL;
-      if (is_mac)
-        g_object_set_data_full (G_OBJECT (copy), "pq-value", g_strdup (value), g_free);
-    }
-  gtk_widget_set_visible (copy, is_mac);
+  set_label_clean (GTK_LABEL (gtk_list_item_get_child (list_item)),
+                   pq_result_get_evidence (PQ_RESULT (row_item (list_item))));
 }
 
 static void
-add_factory (GtkColumnViewColumn *column,
+add_factory (PqResultsView       *self,
+             GtkColumnViewColumn *column,
              Column               which,
              GCallback            setup,
              GCallback            bind,
@@ -369,6 +386,7 @@ add_factory (GtkColumnViewColumn *column,
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
+  g_object_set_data (G_OBJECT (factory), "pq-view", self);
   g_signal_connect (factory, "setup", setup, GINT_TO_POINTER (which));
   g_signal_connect (factory, "bind", bind, GINT_TO_POINTER (which));
   if (unbind != NULL)
@@ -377,130 +395,32 @@ add_factory (GtkColumnViewColumn *column,
 }
 
 /* ------------------------------------------------------------------ */
-/* Sorting: the ports only; findings stay in the order the service     */
-/* gave them, under their port                                         */
-
-static int
-compare_results (PqResult *a,
-                 PqResult *b,
-                 Column    which)
-{
-  int c = 0;
-
-  switch (which)
-    {
-    case COLUMN_ADDRESS:
-      c = g_strcmp0 (pq_result_get_address (a), pq_result_get_address (b));
-      break;
-    case COLUMN_PROTOCOL:
-      c = (int) pq_result_get_protocol (a) - (int) pq_result_get_protocol (b);
-      break;
-    case COLUMN_SERVICE:
-      c = g_strcmp0 (pq_result_get_service (a), pq_result_get_service (b));
-      break;
-    case COLUMN_STATUS:
-      c = (int) pq_result_get_state (a) - (int) pq_result_get_state (b);
-      break;
-    case COLUMN_EVIDENCE:
-      c = g_strcmp0 (pq_result_get_evidence (a), pq_result_get_evidence (b));
-      break;
-    case COLUMN_TIME:
-      c = (pq_result_get_elapsed_ms (a) > pq_result_get_elapsed_ms (b)) -
-          (pq_result_get_elapsed_ms (a) < pq_result_get_elapsed_ms (b));
-      break;
-    case COLUMN_PORT:
-    default:
-      break;
-    }
-  /* Ties (and the port column) in port, protocol, address order. */
-  if (c == 0)
-    c = (int) pq_result_get_port (a) - (int) pq_result_get_port (b);
-  if (c == 0)
-    c = (int) pq_result_get_protocol (a) - (int) pq_result_get_protocol (b);
-  if (c == 0)
-    c = g_strcmp0 (pq_result_get_address (a), pq_result_get_address (b));
-  return c;
-}
-
-static int
-sort_func (gconstpointer a,
-           gconstpointer b,
-           gpointer      data)
-{
-  if (!PQ_IS_RESULT ((gpointer) a) || !PQ_IS_RESULT ((gpointer) b))
-    return GTK_ORDERING_EQUAL;
-  return gtk_ordering_from_cmpfunc (compare_results (PQ_RESULT ((gpointer) a), PQ_RESULT ((gpointer) b),
-                                                     GPOINTER_TO_INT (data)));
-}
-
-static void
-add_sorter (GtkColumnViewColumn *column,
-            Column               which)
-{
-  g_autoptr(GtkCustomSorter) sorter = gtk_custom_sorter_new (sort_func, GINT_TO_POINTER (which), NULL);
-
-  gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
-}
-
-/* ------------------------------------------------------------------ */
 /* Filtering                                                           */
-
-static gboolean
-contains_folded (const char *text,
-                 const char *folded_needle)
-{
-  g_autofree char *folded = NULL;
-
-  if (text == NULL)
-    return FALSE;
-  folded = g_utf8_casefold (text, -1);
-  return strstr (folded, folded_needle) != NULL;
-}
-
-static gboolean
-details_match (GListModel *details,
-               const char *folded_text)
-{
-  guint n = details ? g_list_model_get_n_items (details) : 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(PqDetail) detail = g_list_model_get_item (details, i);
-
-      if (contains_folded (pq_detail_get_label (detail), folded_text) ||
-          contains_folded (pq_detail_get_value (detail), folded_text) ||
-          details_match (pq_detail_get_children (detail), folded_text))
-        return TRUE;
-    }
-  return FALSE;
-}
 
 /* Whether a result shows: @folded_text (casefolded, may be NULL or empty)
  * is found in its port, protocol, service, state, evidence or findings. */
 gboolean
 pq_results_view_match (GObject    *item,
                        const char *folded_text,
-                       gboolean    problems_only)
+                       PqShowMode  show)
 {
   PqResult *result;
-  g_autofree char *port = NULL;
+  gboolean listening;
+  char port[8];
 
   if (!PQ_IS_RESULT (item))
     return TRUE;
   result = PQ_RESULT (item);
-  if (problems_only && pq_result_get_state (result) == PQ_PORT_STATE_LISTENING)
+  listening = pq_result_get_state (result) == PQ_PORT_STATE_LISTENING;
+  if ((show == PQ_SHOW_PROBLEMS && listening) || (show == PQ_SHOW_LISTENING && !listening))
     return FALSE;
   if (folded_text == NULL || *folded_text == '\0')
     return TRUE;
 
-  port = g_strdup_printf ("%u", pq_result_get_port (result));
+  g_snprintf (port, sizeof port, "%u", pq_result_get_port (result));
   return g_str_has_prefix (port, folded_text) ||
-         contains_folded (pq_protocol_to_string (pq_result_get_protocol (result)), folded_text) ||
-         contains_folded (pq_result_get_service (result), folded_text) ||
-         contains_folded (state_label (pq_result_get_state (result)), folded_text) ||
-         contains_folded (pq_result_get_evidence (result), folded_text) ||
-         contains_folded (pq_result_get_address (result), folded_text) ||
-         details_match (pq_result_get_details (result), folded_text);
+         pq_results_rows_contains (state_label (pq_result_get_state (result)), folded_text) ||
+         pq_results_rows_text_matches (result, folded_text);
 }
 
 static gboolean
@@ -509,32 +429,228 @@ filter_func (gpointer item,
 {
   PqResultsView *self = data;
 
-  return pq_results_view_match (item, self->folded_search, self->problems_only);
+  return pq_results_view_match (item, self->folded_search, self->show);
 }
 
+/* "Showing 9 of 65,535 ports", in the locale's digits and separators. */
 static void
 update_page (PqResultsView *self)
 {
-  gboolean empty = self->results == NULL || g_list_model_get_n_items (self->results) == 0;
-  gboolean no_match = !empty && g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0;
+  guint all = pq_results_rows_get_n_all (self->rows);
+  guint shown = g_list_model_get_n_items (pq_results_rows_get_shown (self->rows));
+  g_autofree char *text = NULL;
 
-  gtk_widget_set_visible (self->empty_page, empty);
-  gtk_widget_set_visible (self->no_match_page, no_match);
+  gtk_widget_set_visible (self->empty_page, all == 0);
+  gtk_widget_set_visible (self->no_match_page, all > 0 && shown == 0);
+  if (shown == all)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Showing %'u port", "Showing all %'u ports", all), all);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Showing %'u of %'u port", "Showing %'u of %'u ports", all),
+                            shown, all);
+  gtk_label_set_text (self->shown_label, text);
 }
 
-static GListModel *
-create_children (gpointer item,
-                 gpointer data)
-{
-  GListModel *children = NULL;
+/* ------------------------------------------------------------------ */
+/* The pane                                                            */
 
-  if (PQ_IS_RESULT (item))
-    children = pq_result_get_details (item);
-  else if (PQ_IS_DETAIL (item))
-    children = pq_detail_get_children (item);
-  if (children == NULL || g_list_model_get_n_items (children) == 0)
-    return NULL;
-  return g_object_ref (children);
+static void
+update_openers (PqResultsView *self)
+{
+  for (guint i = 0; i < self->openers->len; i++)
+    show_opener (self, g_ptr_array_index (self->openers, i));
+}
+
+/* Opens @result's evidence and findings in the pane under the table. */
+void
+pq_results_view_open (PqResultsView *self,
+                      PqResult      *result)
+{
+  g_return_if_fail (PQ_IS_RESULTS_VIEW (self));
+  g_return_if_fail (PQ_IS_RESULT (result));
+
+  /* First opened: the table keeps the height of its rows, at most half;
+   * the pane gets the rest. */
+  if (!gtk_widget_get_visible (self->pane_box))
+    {
+      int rows_height = 0;
+
+      gtk_widget_measure (GTK_WIDGET (self->column_view), GTK_ORIENTATION_VERTICAL, -1,
+                          NULL, &rows_height, NULL, NULL);
+      gtk_paned_set_position (self->paned, MIN (rows_height + 2,
+                                                gtk_widget_get_height (GTK_WIDGET (self->paned)) / 2));
+    }
+  g_set_object (&self->open_result, result);
+  pq_findings_pane_set_result (self->pane, result, state_label (pq_result_get_state (result)));
+  gtk_widget_set_visible (self->pane_box, TRUE);
+  update_openers (self);
+}
+
+void
+pq_results_view_close (PqResultsView *self)
+{
+  g_return_if_fail (PQ_IS_RESULTS_VIEW (self));
+
+  if (self->open_result == NULL)
+    return;
+  g_clear_object (&self->open_result);
+  gtk_widget_set_visible (self->pane_box, FALSE);
+  update_openers (self);
+}
+
+/* Returns: (transfer none) (nullable): the port the pane shows */
+PqResult *
+pq_results_view_get_open (PqResultsView *self)
+{
+  g_return_val_if_fail (PQ_IS_RESULTS_VIEW (self), NULL);
+  return self->open_result;
+}
+
+/* An open pane follows the selection, as a list beside its details does. */
+static void
+selection_changed_cb (PqResultsView *self)
+{
+  PqResult *selected = gtk_single_selection_get_selected_item (self->selection);
+
+  if (self->open_result != NULL && selected != NULL && selected != self->open_result)
+    pq_results_view_open (self, selected);
+}
+
+static void
+pane_close_cb (PqResultsView *self)
+{
+  pq_results_view_close (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
+/* ------------------------------------------------------------------ */
+/* Keys: Enter toggles, Right and plus open, Left and minus close      */
+
+static void
+on_row_activate (GtkColumnView *column_view,
+                 guint          position,
+                 PqResultsView *self)
+{
+  g_autoptr(PqResult) result = g_list_model_get_item (pq_results_rows_get_shown (self->rows), position);
+
+  if (result == NULL)
+    return;
+  if (self->open_result == result)
+    pq_results_view_close (self);
+  else
+    pq_results_view_open (self, result);
+}
+
+static gboolean
+expand_selected_cb (GtkWidget *widget,
+                    GVariant  *args,
+                    gpointer   data)
+{
+  PqResultsView *self = PQ_RESULTS_VIEW (data);
+  PqResult *selected = gtk_single_selection_get_selected_item (self->selection);
+  gboolean open = g_variant_get_boolean (args);
+
+  if (selected == NULL || (self->open_result == selected) == open)
+    return FALSE;
+  if (open)
+    pq_results_view_open (self, selected);
+  else
+    pq_results_view_close (self);
+  return TRUE;
+}
+
+static gboolean
+restore_focusable_cb (gpointer data)
+{
+  gtk_widget_set_can_focus (GTK_WIDGET (data), TRUE);
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Tab and Shift+Tab leave the table in one step (GTK 4.8 walks every
+ * row): forward into the open pane, else past the table, as if the table
+ * were one control. */
+static gboolean
+tab_cb (GtkWidget *widget,
+        GVariant  *args,
+        gpointer   data)
+{
+  PqResultsView *self = PQ_RESULTS_VIEW (data);
+  GtkDirectionType direction = g_variant_get_boolean (args) ? GTK_DIR_TAB_FORWARD : GTK_DIR_TAB_BACKWARD;
+  GtkWidget *view = GTK_WIDGET (self->column_view);
+
+  if (direction == GTK_DIR_TAB_FORWARD && gtk_widget_get_visible (self->pane_box) &&
+      gtk_widget_child_focus (GTK_WIDGET (self->pane), direction))
+    return TRUE;
+  gtk_widget_set_can_focus (view, FALSE);
+  g_signal_emit_by_name (gtk_widget_get_root (view), "move-focus", direction);
+  g_idle_add (restore_focusable_cb, g_object_ref (view));
+  return TRUE;
+}
+
+static void
+add_tab_shortcuts (GtkEventController *controller,
+                   GtkShortcutFunc     callback,
+                   gpointer            data)
+{
+  static const struct { guint key; GdkModifierType mods; gboolean forward; } keys[] = {
+    { GDK_KEY_Tab, 0, TRUE }, { GDK_KEY_KP_Tab, 0, TRUE },
+    { GDK_KEY_Tab, GDK_SHIFT_MASK, FALSE }, { GDK_KEY_ISO_Left_Tab, GDK_SHIFT_MASK, FALSE },
+    { GDK_KEY_ISO_Left_Tab, 0, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, keys[i].mods),
+                                                gtk_callback_action_new (callback, data, NULL));
+
+      gtk_shortcut_set_arguments (shortcut, g_variant_new_boolean (keys[i].forward));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+    }
+}
+
+/* In the capture phase: GTK 4.8's list takes Left and Right for itself
+ * (and does nothing with them) before they bubble up to the table. */
+static void
+add_expand_shortcuts (PqResultsView *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+  static const struct { guint key; gboolean open; } keys[] = {
+    { GDK_KEY_Right, TRUE }, { GDK_KEY_KP_Right, TRUE }, { GDK_KEY_plus, TRUE }, { GDK_KEY_KP_Add, TRUE },
+    { GDK_KEY_Left, FALSE }, { GDK_KEY_KP_Left, FALSE }, { GDK_KEY_minus, FALSE }, { GDK_KEY_KP_Subtract, FALSE },
+  };
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      GtkShortcutAction *action = gtk_callback_action_new (expand_selected_cb, self, NULL);
+      GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, 0), action);
+
+      gtk_shortcut_set_arguments (shortcut, g_variant_new_boolean (keys[i].open));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+    }
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), controller);
+  controller = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  add_tab_shortcuts (controller, tab_cb, self);
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), controller);
+
+}
+
+/* ------------------------------------------------------------------ */
+/* All, Listening, Problems                                            */
+
+static void
+show_toggled_cb (GtkToggleButton *button,
+                 PqResultsView   *self)
+{
+  if (!gtk_toggle_button_get_active (button))
+    return;
+  if (button == self->listening_button)
+    pq_results_view_set_show (self, PQ_SHOW_LISTENING);
+  else if (button == self->problems_button)
+    pq_results_view_set_show (self, PQ_SHOW_PROBLEMS);
+  else
+    pq_results_view_set_show (self, PQ_SHOW_ALL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -543,12 +659,20 @@ static void
 pq_results_view_dispose (GObject *object)
 {
   PqResultsView *self = PQ_RESULTS_VIEW (object);
+  GtkWidget *child;
 
+  if (self->rows != NULL)
+    g_signal_handlers_disconnect_by_data (pq_results_rows_get_shown (self->rows), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), PQ_TYPE_RESULTS_VIEW);
-  g_clear_object (&self->sort_model);
-  g_clear_object (&self->tree_model);
-  g_clear_object (&self->filter_model);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->rows);
   g_clear_object (&self->results);
+  g_clear_object (&self->open_result);
+  for (guint i = 0; self->openers != NULL && i < self->openers->len; i++)
+    g_object_weak_unref (g_ptr_array_index (self->openers, i), opener_gone_cb, self);
+  g_clear_pointer (&self->openers, g_ptr_array_unref);
   G_OBJECT_CLASS (pq_results_view_parent_class)->dispose (object);
 }
 
@@ -570,18 +694,31 @@ pq_results_view_class_init (PqResultsViewClass *klass)
   object_class->dispose = pq_results_view_dispose;
   object_class->finalize = pq_results_view_finalize;
 
+  g_type_ensure (PQ_TYPE_FINDINGS_PANE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/portquery/PortQuery/ui/pq-results-view.ui");
-  gtk_widget_class_bind_template_child (widget_class, PqResultsView, overlay);
-  gtk_widget_class_bind_template_child (widget_class, PqResultsView, empty_page);
-  gtk_widget_class_bind_template_child (widget_class, PqResultsView, no_match_page);
-  gtk_widget_class_bind_template_child (widget_class, PqResultsView, column_view);
-  gtk_widget_class_bind_template_child (widget_class, PqResultsView, port_column);
-  gtk_widget_class_bind_template_child (widget_class, PqResultsView, address_column);
-  gtk_widget_class_bind_template_child (widget_class, PqResultsView, protocol_column);
-  gtk_widget_class_bind_template_child (widget_class, PqResultsView, service_column);
-  gtk_widget_class_bind_template_child (widget_class, PqResultsView, status_column);
-  gtk_widget_class_bind_template_child (widget_class, PqResultsView, evidence_column);
-  gtk_widget_class_bind_template_child (widget_class, PqResultsView, time_column);
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, PqResultsView, name)
+  BIND (overlay);
+  BIND (paned);
+  BIND (pane_box);
+  BIND (pane);
+  BIND (shown_label);
+  BIND (all_button);
+  BIND (listening_button);
+  BIND (problems_button);
+  BIND (empty_page);
+  BIND (no_match_page);
+  BIND (column_view);
+  BIND (port_column);
+  BIND (address_column);
+  BIND (protocol_column);
+  BIND (service_column);
+  BIND (status_column);
+  BIND (evidence_column);
+  BIND (time_column);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, show_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pane_close_cb);
+  widget_class->focus = pq_widget_focus_child;
   gtk_widget_class_set_css_name (widget_class, "pqresultsview");
 }
 
@@ -598,101 +735,46 @@ setup_columns (PqResultsView *self)
     { self->protocol_column, COLUMN_PROTOCOL, G_CALLBACK (setup_label_cb), G_CALLBACK (bind_label_cb), NULL },
     { self->service_column, COLUMN_SERVICE, G_CALLBACK (setup_label_cb), G_CALLBACK (bind_label_cb), NULL },
     { self->status_column, COLUMN_STATUS, G_CALLBACK (setup_status_cb), G_CALLBACK (bind_status_cb), NULL },
-    { self->evidence_column, COLUMN_EVIDENCE, G_CALLBACK (setup_evidence_cb), G_CALLBACK (bind_evidence_cb), NULL },
+    { self->evidence_column, COLUMN_EVIDENCE, G_CALLBACK (setup_label_cb), G_CALLBACK (bind_evidence_cb), NULL },
     { self->time_column, COLUMN_TIME, G_CALLBACK (setup_label_cb), G_CALLBACK (bind_label_cb), NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     {
-      add_factory (columns[i].column, columns[i].which, columns[i].setup, columns[i].bind, columns[i].unbind);
-      add_sorter (columns[i].column, columns[i].which);
+      add_factory (self, columns[i].column, columns[i].which, columns[i].setup, columns[i].bind, columns[i].unbind);
+      pq_results_rows_add_sorter (columns[i].column, columns[i].which);
     }
+  pq_findings_table_name_headers (gtk_widget_get_first_child (GTK_WIDGET (self->column_view)));
 }
 
-/* Enter or a double click on a port opens or closes its findings, so
- * they are reachable without aiming at the small arrow. */
-static void
-on_row_activate (GtkColumnView *column_view,
-                 guint          position,
-                 PqResultsView *self)
-{
-  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->sort_model), position);
-
-  if (row != NULL && gtk_tree_list_row_is_expandable (row))
-    gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
-}
-
-/* Right opens the findings of the selected row, Left closes them, as in
- * tree views; the selection follows the keyboard focus. */
-static gboolean
-expand_selected_cb (GtkWidget *widget,
-                    GVariant  *args,
-                    gpointer   data)
-{
-  PqResultsView *self = PQ_RESULTS_VIEW (data);
-  GtkSelectionModel *selection = gtk_column_view_get_model (self->column_view);
-  GtkTreeListRow *row = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
-  gboolean expand = g_variant_get_boolean (args);
-
-  if (row == NULL || !gtk_tree_list_row_is_expandable (row) ||
-      gtk_tree_list_row_get_expanded (row) == expand)
-    return FALSE;
-  gtk_tree_list_row_set_expanded (row, expand);
-  return TRUE;
-}
-
-static void
-add_expand_shortcuts (PqResultsView *self)
-{
-  GtkEventController *controller = gtk_shortcut_controller_new ();
-  static const struct { guint key; gboolean expand; } keys[] = {
-    { GDK_KEY_Right, TRUE }, { GDK_KEY_KP_Right, TRUE }, { GDK_KEY_plus, TRUE },
-    { GDK_KEY_Left, FALSE }, { GDK_KEY_KP_Left, FALSE }, { GDK_KEY_minus, FALSE },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    {
-      GtkShortcutAction *action = gtk_callback_action_new (expand_selected_cb, self, NULL);
-      GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, 0), action);
-
-      gtk_shortcut_set_arguments (shortcut, g_variant_new_boolean (keys[i].expand));
-      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
-    }
-  gtk_widget_add_controller (GTK_WIDGET (self->column_view), controller);
-}
-
+/* Results → sort (the clicked column) → filter (show, search) →
+ * selection: flat, so 65,535 ports cost a row widget each on screen
+ * only, sorting compares results, not tree rows, and a keystroke or the
+ * switch filters without sorting again. */
 static void
 pq_results_view_init (PqResultsView *self)
 {
-  GtkTreeListRowSorter *row_sorter;
-  g_autoptr(GtkSingleSelection) selection = NULL;
-
+  self->openers = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  pq_findings_table_name_button (GTK_WIDGET (self->all_button));
+  pq_findings_table_name_button (GTK_WIDGET (self->listening_button));
+  pq_findings_table_name_button (GTK_WIDGET (self->problems_button));
   setup_columns (self);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self->column_view), TRUE);
   g_signal_connect (self->column_view, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
   g_signal_connect (self->column_view, "activate", G_CALLBACK (on_row_activate), self);
   add_expand_shortcuts (self);
 
-  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
-  self->tree_model = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
-                                              FALSE, FALSE, create_children, NULL, NULL);
-  /* The column view's sorter compares items of one level; the row
-   * sorter keeps every finding under its port. */
-  row_sorter = gtk_tree_list_row_sorter_new (g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->tree_model)),
-                                              GTK_SORTER (row_sorter));
-  /* Not incremental: GTK 4.8 left rows added in one batch unsorted
-   * that way. Appended batches are cheap to merge anyway. */
-  gtk_sort_list_model_set_incremental (self->sort_model, FALSE);
-  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
-  gtk_single_selection_set_autoselect (selection, FALSE);
-  gtk_single_selection_set_can_unselect (selection, TRUE);
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+  self->rows = pq_results_rows_new (PQ_TYPE_RESULT, gtk_column_view_get_sorter (self->column_view),
+                                    filter_func, self);
+  self->selection = gtk_single_selection_new (g_object_ref (pq_results_rows_get_shown (self->rows)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   gtk_column_view_sort_by_column (self->column_view, self->port_column, GTK_SORT_ASCENDING);
-
-  g_signal_connect_object (self->filter_model, "items-changed", G_CALLBACK (update_page),
+  g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (pq_results_rows_get_shown (self->rows), "items-changed", G_CALLBACK (update_page),
                            self, G_CONNECT_SWAPPED);
   update_page (self);
 }
@@ -712,8 +794,12 @@ pq_results_view_set_results (PqResultsView *self,
 
   if (!g_set_object (&self->results, results))
     return;
-  gtk_filter_list_model_set_model (self->filter_model, results);
+  pq_results_view_close (self);
+  pq_results_rows_set_source (self->rows, results);
   update_page (self);
+  /* New results follow a report read (its parse tree just freed) or a
+   * new query (the last one's results going): give that memory back. */
+  malloc_trim (0);
 }
 
 void
@@ -721,31 +807,51 @@ pq_results_view_set_search_text (PqResultsView *self,
                                  const char    *text)
 {
   g_autofree char *folded = NULL;
+  GtkFilterChange change;
 
   g_return_if_fail (PQ_IS_RESULTS_VIEW (self));
 
   folded = text && *text ? g_utf8_casefold (text, -1) : NULL;
   if (g_strcmp0 (folded, self->folded_search) == 0)
     return;
+  /* A letter typed at the end only narrows: the filter looks again at
+   * the rows shown, not at every port. */
+  change = self->folded_search == NULL ? GTK_FILTER_CHANGE_MORE_STRICT
+         : folded == NULL ? GTK_FILTER_CHANGE_LESS_STRICT
+         : strstr (folded, self->folded_search) != NULL ? GTK_FILTER_CHANGE_MORE_STRICT
+         : strstr (self->folded_search, folded) != NULL ? GTK_FILTER_CHANGE_LESS_STRICT
+         : GTK_FILTER_CHANGE_DIFFERENT;
   g_free (self->folded_search);
   self->folded_search = g_steal_pointer (&folded);
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  pq_results_rows_refilter (self->rows, change == GTK_FILTER_CHANGE_MORE_STRICT);
   update_page (self);
 }
 
 void
-pq_results_view_set_problems_only (PqResultsView *self,
-                                   gboolean       problems_only)
+pq_results_view_set_show (PqResultsView *self,
+                          PqShowMode     show)
 {
+  GtkToggleButton *button;
+  PqShowMode old;
+
   g_return_if_fail (PQ_IS_RESULTS_VIEW (self));
 
-  problems_only = !!problems_only;
-  if (problems_only == self->problems_only)
+  button = show == PQ_SHOW_LISTENING ? self->listening_button
+         : show == PQ_SHOW_PROBLEMS ? self->problems_button : self->all_button;
+  gtk_toggle_button_set_active (button, TRUE);
+  if (show == self->show)
     return;
-  self->problems_only = problems_only;
-  gtk_filter_changed (GTK_FILTER (self->filter),
-                      problems_only ? GTK_FILTER_CHANGE_MORE_STRICT : GTK_FILTER_CHANGE_LESS_STRICT);
+  old = self->show;
+  self->show = show;
+  pq_results_rows_refilter (self->rows, self->show == PQ_SHOW_ALL ? FALSE : old == PQ_SHOW_ALL);
   update_page (self);
+}
+
+PqShowMode
+pq_results_view_get_show (PqResultsView *self)
+{
+  g_return_val_if_fail (PQ_IS_RESULTS_VIEW (self), PQ_SHOW_ALL);
+  return self->show;
 }
 
 void
@@ -756,16 +862,16 @@ pq_results_view_set_show_address (PqResultsView *self,
   gtk_column_view_column_set_visible (self->address_column, show_address);
 }
 
-GtkTreeListModel *
-_pq_results_view_get_tree_model (PqResultsView *self)
-{
-  g_return_val_if_fail (PQ_IS_RESULTS_VIEW (self), NULL);
-  return self->tree_model;
-}
-
 GListModel *
 _pq_results_view_get_shown_rows (PqResultsView *self)
 {
   g_return_val_if_fail (PQ_IS_RESULTS_VIEW (self), NULL);
-  return G_LIST_MODEL (self->sort_model);
+  return pq_results_rows_get_shown (self->rows);
+}
+
+PqFindingsPane *
+_pq_results_view_get_pane (PqResultsView *self)
+{
+  g_return_val_if_fail (PQ_IS_RESULTS_VIEW (self), NULL);
+  return self->pane;
 }

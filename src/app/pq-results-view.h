@@ -1,4 +1,4 @@
-/* pq-results-view.h: the results table, with findings expanding under each port
+/* pq-results-view.h: the results table, a port's findings in a pane under it
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,7 +7,16 @@
 
 #include <gtk/gtk.h>
 
+#include "pq-result.h"
+
 G_BEGIN_DECLS
+
+typedef enum
+{
+  PQ_SHOW_ALL,
+  PQ_SHOW_LISTENING,
+  PQ_SHOW_PROBLEMS,      /* every port not listening */
+} PqShowMode;
 
 #define PQ_TYPE_RESULTS_VIEW (pq_results_view_get_type ())
 G_DECLARE_FINAL_TYPE (PqResultsView, pq_results_view, PQ, RESULTS_VIEW, GtkWidget)
@@ -17,12 +26,17 @@ void              pq_results_view_set_results        (PqResultsView *self,
                                                       GListModel    *results);
 void              pq_results_view_set_search_text    (PqResultsView *self,
                                                       const char    *text);
-void              pq_results_view_set_problems_only  (PqResultsView *self,
-                                                      gboolean       problems_only);
+void              pq_results_view_set_show           (PqResultsView *self,
+                                                      PqShowMode     show);
+PqShowMode        pq_results_view_get_show           (PqResultsView *self);
+void              pq_results_view_open               (PqResultsView *self,
+                                                      PqResult      *result);
+void              pq_results_view_close              (PqResultsView *self);
+PqResult         *pq_results_view_get_open           (PqResultsView *self);
 void              pq_results_view_set_show_address   (PqResultsView *self,
                                                       gboolean       show_address);
 gboolean          pq_results_view_match              (GObject       *item,
                                                       const char    *folded_text,
-                                                      gboolean       problems_only);
+                                                      PqShowMode     show);
 
 G_END_DECLS

@@ -169,6 +169,7 @@ static const struct {
   { PQ_REPORT_FORMAT_HTML, "text/html", N_("Web page (HTML)") },
   { PQ_REPORT_FORMAT_TEXT, "text/plain", N_("Text, as PortQry's log (TXT)") },
   { PQ_REPORT_FORMAT_CSV, "text/csv", N_("Spreadsheet (CSV)") },
+  { PQ_REPORT_FORMAT_CSV_FINDINGS, "text/csv", N_("Spreadsheet, one row per finding (CSV)") },
   { PQ_REPORT_FORMAT_JSON, "application/json", N_("Port Query report (JSON)") },
 };
 

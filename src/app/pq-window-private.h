@@ -49,7 +49,6 @@ struct _PqWindow
   PqResultsView        *results_view;
   GtkLabel             *summary_label;
   GtkLabel             *explain_label;
-  GtkToggleButton      *problems_toggle;
   GtkStack             *results_stack;
   GtkTextView          *text_view;
   GtkToggleButton      *text_toggle;

@@ -683,13 +683,6 @@ on_search_mode (PqWindow *self)
 }
 
 static void
-on_problems_toggled (PqWindow *self)
-{
-  pq_results_view_set_problems_only (self->results_view,
-                                     gtk_toggle_button_get_active (self->problems_toggle));
-}
-
-static void
 on_entry_activate (PqWindow *self)
 {
   g_action_group_activate_action (G_ACTION_GROUP (self), "query", NULL);
@@ -796,7 +789,6 @@ pq_window_class_init (PqWindowClass *klass)
   BIND (results_view);
   BIND (summary_label);
   BIND (explain_label);
-  BIND (problems_toggle);
   BIND (results_stack);
   BIND (text_view);
   BIND (text_toggle);
@@ -830,7 +822,6 @@ connect_signals (PqWindow *self)
   g_signal_connect_object (self->ports_entry, "activate", G_CALLBACK (on_entry_activate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->search_bar, "notify::search-mode-enabled", G_CALLBACK (on_search_mode), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->problems_toggle, "notify::active", G_CALLBACK (on_problems_toggled), self, G_CONNECT_SWAPPED);
   /* A setting changed in Preferences may be the fix of the query's problem. */
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
 }
@@ -849,8 +840,6 @@ pq_window_init (PqWindow *self)
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   /* Typing while the table has the focus starts a search. */
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->results_view));
-  g_settings_bind (self->settings, "problems-only", self->problems_toggle, "active", G_SETTINGS_BIND_DEFAULT);
-  pq_results_view_set_problems_only (self->results_view, gtk_toggle_button_get_active (self->problems_toggle));
 
   restore_form (self);
   _pq_window_checks_init (self);

@@ -1,4 +1,5 @@
-/* pq-report-csv.c: a report as CSV, one row per port
+/* pq-report-csv.c: a report as CSV, one row per port, or one row per
+ * finding (each endpoint, name or attribute its own row)
  *
  * Cells come from the network: pq_csv_cell() neutralises those a
  * spreadsheet would run as formulas and strips control characters.
@@ -125,6 +126,67 @@ pq_report_to_csv (PqReport *self)
       row[11] = pq_result_get_reply_from (r);
       row[12] = details->str;
       csv_row (out, row, G_N_ELEMENTS (row));
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Each finding and its children, depth first: the path names each by
+ * its kind and place, "rpc-endpoint[4]/rpc-binding[1]". */
+static void
+csv_finding_rows (GString            *out,
+                  const char * const *port_cells,
+                  GListModel         *details,
+                  const char         *parent,
+                  guint               depth)
+{
+  guint n = details ? g_list_model_get_n_items (details) : 0;
+
+  for (guint i = 0; i < n && depth < 8; i++)
+    {
+      g_autoptr(PqDetail) d = g_list_model_get_item (details, i);
+      g_autofree char *path = g_strdup_printf ("%s%s%s[%u]", parent, *parent ? "/" : "",
+                                               pq_detail_get_kind (d), i + 1);
+      const char *label = pq_detail_get_label (d);
+      const char *row[6] = {
+        port_cells[0], port_cells[1], port_cells[2], path,
+        label && *label ? label : pq_detail_get_kind (d), pq_detail_get_value (d),
+      };
+
+      csv_row (out, row, G_N_ELEMENTS (row));
+      csv_finding_rows (out, port_cells, pq_detail_get_children (d), path, depth + 1);
+    }
+}
+
+/**
+ * pq_report_to_csv_findings:
+ *
+ * Returns: (transfer full): one row per finding (address, port, protocol,
+ *   finding path, name, value), each port first with its state and
+ *   evidence, so a spreadsheet filters 53 endpoints as 53 rows
+ */
+char *
+pq_report_to_csv_findings (PqReport *self)
+{
+  GString *out = g_string_new (NULL);
+  GListModel *results = pq_report_get_results (self);
+  guint n = g_list_model_get_n_items (results);
+  const char *header[] = { "address", "port", "protocol", "finding", "name", "value" };
+
+  csv_row (out, header, G_N_ELEMENTS (header));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PqResult) r = g_list_model_get_item (results, i);
+      g_autofree char *port = g_strdup_printf ("%u", pq_result_get_port (r));
+      const char *cells[3] = {
+        pq_result_get_address (r), port, pq_enum_to_nick (PQ_TYPE_PROTOCOL, pq_result_get_protocol (r)),
+      };
+      const char *state[6] = {
+        cells[0], cells[1], cells[2], "state",
+        pq_port_state_to_string (pq_result_get_state (r)), pq_result_get_evidence (r),
+      };
+
+      csv_row (out, state, G_N_ELEMENTS (state));
+      csv_finding_rows (out, cells, pq_result_get_details (r), "", 0);
     }
   return g_string_free (out, FALSE);
 }

@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "pq-findings.h"
 #include "pq-report-text.h"
 #include "pq-writers.h"
 #include "pq-rules.h"
@@ -41,7 +42,12 @@ static const char html_style[] =
   "dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}"
   "dt{font-weight:bold}dd{margin:0}"
   "ul{margin:.3em 0 0 1.2em;padding:0}"
-  "@media print{body{margin:0}th{background:#eee}tr{page-break-inside:avoid}}";
+  ".plain{font-weight:bold;margin:0 0 .2em}"
+  "details{margin-top:.4em}summary{cursor:pointer;color:#1a5fb4}"
+  "table.findings{margin:.4em 0;font-size:.95em}table.findings th{background:#f7f7f7}"
+  "dl.attributes{margin:.4em 0}dl.attributes dd{overflow-wrap:anywhere}"
+  ".mac{font-size:1.2em;font-family:monospace}"
+  "@media print{body{margin:0}th{background:#eee}tr{page-break-inside:avoid}summary{color:#222}}";
 
 static void
 html_details (GString    *out,
@@ -71,6 +77,160 @@ html_details (GString    *out,
       g_string_append (out, "</li>");
     }
   g_string_append (out, "</ul>");
+}
+
+static void
+html_table (GString    *out,
+            PqTable     table,
+            GListModel *details)
+{
+  g_autoptr(GPtrArray) rows = pq_table_rows (table, details);
+  g_autofree char *total = pq_table_total (table, rows);
+
+  if (rows->len == 0)
+    return;
+  g_string_append (out, "<table class=\"findings\"><caption>");
+  pq_html_append_escaped (out, total);
+  g_string_append (out, "</caption>\n<thead><tr>");
+  for (guint c = 0; c < pq_table_n_columns (table); c++)
+    {
+      g_string_append (out, "<th scope=\"col\">");
+      pq_html_append_escaped (out, pq_table_title (table, c));
+      g_string_append (out, "</th>");
+    }
+  g_string_append (out, "</tr></thead><tbody>\n");
+  for (guint r = 0; r < rows->len; r++)
+    {
+      g_string_append (out, "<tr>");
+      for (guint c = 0; c < pq_table_n_columns (table); c++)
+        {
+          g_autofree char *cell = pq_table_cell (table, g_ptr_array_index (rows, r), c);
+
+          g_string_append (out, "<td>");
+          pq_html_append_escaped (out, cell);
+          g_string_append (out, "</td>");
+        }
+      g_string_append (out, "</tr>\n");
+    }
+  g_string_append (out, "</tbody></table>\n");
+}
+
+/* LDAP: each attribute's name beside all its values. */
+static void
+html_attributes (GString    *out,
+                 GListModel *details)
+{
+  g_autoptr(GPtrArray) order = pq_findings_ldap_order (details);
+
+  g_string_append (out, "<dl class=\"attributes\">");
+  for (guint i = 0; i < order->len; i++)
+    {
+      PqDetail *d = g_ptr_array_index (order, i);
+      GListModel *values = pq_detail_get_children (d);
+      guint n = values ? g_list_model_get_n_items (values) : 0;
+
+      g_string_append (out, "<dt>");
+      pq_html_append_escaped (out, pq_detail_get_label (d));
+      g_string_append (out, "</dt><dd>");
+      if (n == 0)
+        pq_html_append_escaped (out, pq_detail_get_value (d));
+      for (guint v = 0; v < n; v++)
+        {
+          g_autoptr(PqDetail) value = g_list_model_get_item (values, v);
+
+          g_string_append (out, v ? "<br>" : "");
+          pq_html_append_escaped (out, pq_detail_get_value (value));
+        }
+      g_string_append (out, "</dd>");
+    }
+  g_string_append (out, "</dl>\n");
+}
+
+/* The findings of the kinds a table does not show, as a list. */
+static void
+html_rest (GString            *out,
+           GListModel         *details,
+           const char * const *skip)
+{
+  g_autoptr(GListStore) rest = g_list_store_new (PQ_TYPE_DETAIL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (details); i++)
+    {
+      g_autoptr(PqDetail) d = g_list_model_get_item (details, i);
+
+      if (!g_strv_contains (skip, pq_detail_get_kind (d)))
+        g_list_store_append (rest, d);
+    }
+  html_details (out, G_LIST_MODEL (rest), 0);
+}
+
+static void
+html_shape (GString    *out,
+            GListModel *details)
+{
+  PqDetail *mac;
+
+  switch (pq_findings_shape (details))
+    {
+    case PQ_SHAPE_ENDPOINTS:
+      html_rest (out, details, pq_table_kinds (PQ_TABLE_ENDPOINTS));
+      html_table (out, PQ_TABLE_ENDPOINTS, details);
+      break;
+    case PQ_SHAPE_NETBIOS:
+      if ((mac = pq_findings_find (details, "mac")) != NULL)
+        {
+          g_string_append (out, "<p><b>");
+          pq_html_append_escaped (out, pq_detail_get_label (mac));
+          g_string_append (out, ":</b> <span class=\"mac\">");
+          pq_html_append_escaped (out, pq_detail_get_value (mac));
+          g_string_append (out, "</span></p>");
+        }
+      html_rest (out, details, pq_table_kinds (PQ_TABLE_NETBIOS_NAMES));
+      html_table (out, PQ_TABLE_NETBIOS_NAMES, details);
+      break;
+    case PQ_SHAPE_LDAP:
+      html_attributes (out, details);
+      break;
+    case PQ_SHAPE_GENERIC:
+    case PQ_SHAPE_NONE:
+    default:
+      html_details (out, details, 0);
+      break;
+    }
+}
+
+/* The plain sentence, the evidence, then the findings; more than a few
+ * fold under <details> so the port table stays readable. */
+static void
+html_evidence (GString  *out,
+               PqResult *r)
+{
+  g_autofree char *plain = pq_findings_explain (r);
+  GListModel *details = pq_result_get_details (r);
+  guint n = details ? g_list_model_get_n_items (details) : 0;
+
+  g_string_append (out, "<p class=\"plain\">");
+  pq_html_append_escaped (out, plain);
+  g_string_append (out, "</p>");
+  pq_html_append_escaped (out, pq_result_get_evidence (r));
+  if (n > 4 || pq_findings_shape (details) == PQ_SHAPE_ENDPOINTS)
+    {
+      g_string_append (out, "<details><summary>");
+      if (pq_findings_shape (details) == PQ_SHAPE_ENDPOINTS)
+        {
+          g_autoptr(GPtrArray) rows = pq_table_rows (PQ_TABLE_ENDPOINTS, details);
+          g_autofree char *total = pq_table_total (PQ_TABLE_ENDPOINTS, rows);
+
+          pq_html_append_escaped (out, total);
+        }
+      else
+        g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u finding", "%u findings", n), n);
+      g_string_append (out, "</summary>");
+      html_shape (out, details);
+      g_string_append (out, "</details>");
+    }
+  else
+    html_shape (out, details);
 }
 
 static void
@@ -171,8 +331,7 @@ pq_report_to_html (PqReport *self)
       g_string_append_printf (out, "</td><td class=\"%s\">", css);
       pq_html_append_escaped (out, state);
       g_string_append (out, "</td><td>");
-      pq_html_append_escaped (out, pq_result_get_evidence (r));
-      html_details (out, pq_result_get_details (r), 0);
+      html_evidence (out, r);
       g_string_append (out, "</td><td>");
       pq_html_append_escaped (out, pq_result_get_address (r));
       g_string_append (out, "</td><td>");

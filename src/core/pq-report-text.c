@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "pq-findings.h"
 #include "pq-report-text.h"
 #include "pq-writers.h"
 #include "protocols/pq-probe.h"
@@ -232,8 +233,9 @@ pq_text_append_query_result (GString             *out,
   if (evidence)
     {
       g_autofree char *clean = pq_text_sanitize (pq_result_get_evidence (result));
+      g_autofree char *plain = pq_findings_explain (result);
 
-      g_string_append_printf (out, "    %s\n", clean);
+      g_string_append_printf (out, "    %s\n    %s\n", clean, plain);
     }
 }
 

@@ -297,3 +297,87 @@ pq_state_explain (PqPortState state)
       return "";
     }
 }
+
+/* Who sent an ICMP error, for the sentences below: the target itself or
+ * a router or firewall on the way. */
+static gboolean
+from_target (const char *target,
+             const char *reply_from)
+{
+  return reply_from == NULL || *reply_from == '\0' || g_strcmp0 (target, reply_from) == 0;
+}
+
+static char *
+plain_icmp (PqReason    reason,
+            gboolean    own,
+            const char *router)
+{
+  if (reason == PQ_REASON_PORT_UNREACH)
+    return g_strdup (_("The host answered that no program listens on this port: check that the service is running."));
+  if (reason == PQ_REASON_PORT_UNREACH_OTHER)
+    return g_strdup_printf (_("The router or firewall %s answered for the host and refused the port: it blocks this traffic."), router);
+  if (reason == PQ_REASON_ADMIN_PROHIBITED && own)
+    return g_strdup (_("The host’s own firewall refused: a rule on the host blocks this port."));
+  if (reason == PQ_REASON_ADMIN_PROHIBITED)
+    return g_strdup_printf (_("The firewall %s on the way refused: a rule there blocks this port."), router);
+  if ((reason == PQ_REASON_HOST_UNREACH || reason == PQ_REASON_NET_UNREACH) && own)
+    return g_strdup (_("The host answered that it cannot be reached this way: a firewall rule on it rejects the traffic."));
+  if (reason == PQ_REASON_HOST_UNREACH || reason == PQ_REASON_NET_UNREACH)
+    return g_strdup_printf (_("The router %s could not reach the host: check that the host is on and that the route to it works."), router);
+  if (reason == PQ_REASON_TIME_EXCEEDED)
+    return g_strdup_printf (_("The packets never arrived: the router %s gave up on them, which points to a routing loop."), router);
+  if (own)
+    return g_strdup (_("The host answered with an error message instead of a connection: something on it blocks this port."));
+  return g_strdup_printf (_("The router or firewall %s answered with an error message: it blocks this traffic."), router);
+}
+
+/**
+ * pq_rules_plain:
+ * @target: the address queried
+ * @reply_from: (nullable): the address an ICMP error came from
+ *
+ * Returns: (transfer full): one plain sentence about what the evidence
+ *   means, for a person who does not read ICMP codes; the window, the
+ *   reports and portqry -v all show this one
+ */
+char *
+pq_rules_plain (PqProtocol  protocol,
+                PqPortState state,
+                PqReason    reason,
+                const char *target,
+                const char *reply_from)
+{
+  gboolean own = from_target (target, reply_from);
+
+  switch (reason)
+    {
+    case PQ_REASON_SYN_ACK:
+      return g_strdup (_("The host accepted the connection: a program listens on this port."));
+    case PQ_REASON_UDP_RESPONSE:
+      return g_strdup (_("The host answered: a program listens on this port."));
+    case PQ_REASON_RESET:
+      return g_strdup (_("The host is up and refused the connection: no program listens on this port. Check that the service is running."));
+    case PQ_REASON_SELF_CONNECT:
+      return g_strdup (_("The connection came back to this computer’s own socket: no service was reached."));
+    case PQ_REASON_NO_RESPONSE:
+      if (protocol == PQ_PROTOCOL_UDP)
+        return g_strdup (_("Nothing answered: a firewall on the way probably drops the packets, or the service ignores the query."));
+      return g_strdup (_("Nothing answered: a firewall on the way probably drops the packets."));
+    case PQ_REASON_LOCAL_FIREWALL:
+      return g_strdup (_("This computer’s own firewall did not let the packets out."));
+    case PQ_REASON_LOCAL_ERROR:
+      return g_strdup (_("This computer could not send the query: check its network connection."));
+    case PQ_REASON_NONE:
+      return g_strdup (pq_state_explain (state));
+    case PQ_REASON_PORT_UNREACH:
+    case PQ_REASON_PORT_UNREACH_OTHER:
+    case PQ_REASON_HOST_UNREACH:
+    case PQ_REASON_NET_UNREACH:
+    case PQ_REASON_PROTO_UNREACH:
+    case PQ_REASON_ADMIN_PROHIBITED:
+    case PQ_REASON_TIME_EXCEEDED:
+    case PQ_REASON_ICMP_OTHER:
+    default:
+      return plain_icmp (reason, own, reply_from ? reply_from : _("another host"));
+    }
+}

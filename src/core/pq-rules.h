@@ -51,5 +51,10 @@ const char  *pq_icmp_describe    (gboolean         icmp6,
                                   guint8           type,
                                   guint8           code);
 const char  *pq_state_explain    (PqPortState      state);
+char        *pq_rules_plain      (PqProtocol       protocol,
+                                  PqPortState      state,
+                                  PqReason         reason,
+                                  const char      *target,
+                                  const char      *reply_from);
 
 G_END_DECLS

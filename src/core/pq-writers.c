@@ -41,6 +41,8 @@ pq_report_to_format (PqReport       *self,
     {
     case PQ_REPORT_FORMAT_CSV:
       return pq_report_to_csv (self);
+    case PQ_REPORT_FORMAT_CSV_FINDINGS:
+      return pq_report_to_csv_findings (self);
     case PQ_REPORT_FORMAT_JSON:
       return pq_report_to_json (self);
     case PQ_REPORT_FORMAT_HTML:
@@ -61,6 +63,8 @@ static const struct {
   { PQ_REPORT_FORMAT_CSV, { "csv", NULL } },
   { PQ_REPORT_FORMAT_JSON, { "json", NULL } },
   { PQ_REPORT_FORMAT_HTML, { "html", "htm", NULL } },
+  /* Chosen by its file type only: a name ending .csv is the one above. */
+  { PQ_REPORT_FORMAT_CSV_FINDINGS, { "csv", NULL } },
 };
 
 const char *

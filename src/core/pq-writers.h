@@ -17,10 +17,12 @@ typedef enum
   PQ_REPORT_FORMAT_CSV,
   PQ_REPORT_FORMAT_JSON,
   PQ_REPORT_FORMAT_HTML,
+  PQ_REPORT_FORMAT_CSV_FINDINGS,   /* CSV, one row per finding */
 } PqReportFormat;
 
 char        *pq_report_to_text           (PqReport             *self);
 char        *pq_report_to_csv            (PqReport             *self);
+char        *pq_report_to_csv_findings   (PqReport             *self);
 char        *pq_report_to_json           (PqReport             *self);
 char        *pq_report_to_html           (PqReport             *self);
 char        *pq_report_to_format         (PqReport             *self,

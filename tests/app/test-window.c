@@ -266,35 +266,23 @@ find_action_button (GtkWidget  *widget,
   return NULL;
 }
 
+static guint count_labels (GtkWidget *widget, const char *needle);
+
+/* Opens @result's pane as its arrow would. */
 static gboolean
-expand_result (GtkTreeListModel *tree,
-               PqResult         *result)
+expand_result (PqResultsView *view,
+               PqResult      *result)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (tree));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (tree, i);
-
-      if (gtk_tree_list_row_get_item (row) == (gpointer) result)
-        {
-          gtk_tree_list_row_set_expanded (row, TRUE);
-          return gtk_tree_list_row_get_expanded (row);
-        }
-    }
-  return FALSE;
+  pq_results_view_open (view, result);
+  return pq_results_view_get_open (view) == result &&
+         pq_findings_pane_get_result (_pq_results_view_get_pane (view)) == result;
 }
 
 static void
-collapse_all (GtkTreeListModel *tree)
+collapse_all (PqResultsView *view)
 {
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (tree)); i++)
-    {
-      g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (tree, i);
-
-      if (gtk_tree_list_row_get_depth (row) == 0)
-        gtk_tree_list_row_set_expanded (row, FALSE);
-    }
+  pq_results_view_close (view);
+  g_assert_null (pq_results_view_get_open (view));
 }
 
 /* ------------------------------------------------------------------ */
@@ -513,7 +501,6 @@ test_details (void)
 {
   GListModel *results;
   PqResult *web;
-  GtkTreeListModel *tree;
   GListModel *shown;
   guint n_before;
   g_autofree char *shot = screenshot_path ("details.png");
@@ -531,25 +518,16 @@ test_details (void)
   g_assert_cmpint (pq_result_get_state (find_result (results, 81, PQ_PROTOCOL_TCP)), ==, PQ_PORT_STATE_NOT_LISTENING);
   g_assert_nonnull (find_detail (pq_result_get_details (web), "PortQueryTest/1.0"));
 
-  /* The findings expand in place, right under their port. */
-  tree = _pq_results_view_get_tree_model (child ("results_view"));
-  n_before = g_list_model_get_n_items (G_LIST_MODEL (tree));
-  g_assert_cmpuint (n_before, ==, 2);
-  g_assert_true (expand_result (tree, web));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tree)), ==,
-                    n_before + g_list_model_get_n_items (pq_result_get_details (web)));
+  /* The findings open in the pane, under the table; the table keeps its rows. */
   shown = _pq_results_view_get_shown_rows (child ("results_view"));
+  n_before = g_list_model_get_n_items (shown);
+  g_assert_cmpuint (n_before, ==, 2);
+  g_assert_true (expand_result (child ("results_view"), web));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, n_before);
   spin (300);
-  {
-    g_autoptr(GtkTreeListRow) first = g_list_model_get_item (shown, 0);
-    g_autoptr(GtkTreeListRow) second = g_list_model_get_item (shown, 1);
-    g_autoptr(GtkTreeListRow) last = g_list_model_get_item (shown, g_list_model_get_n_items (shown) - 1);
-
-    g_assert_true (gtk_tree_list_row_get_item (first) == (gpointer) web);
-    g_assert_true (PQ_IS_DETAIL (gtk_tree_list_row_get_item (second)));
-    g_assert_true (PQ_IS_RESULT (gtk_tree_list_row_get_item (last)));
-    g_assert_cmpuint (pq_result_get_port (gtk_tree_list_row_get_item (last)), ==, 81);
-  }
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (_pq_results_view_get_pane (child ("results_view")))));
+  g_assert_cmpuint (count_labels (GTK_WIDGET (_pq_results_view_get_pane (child ("results_view"))),
+                                  "PortQueryTest/1.0"), >, 0);
   save_screenshot (shot);
 
   /* Left and Right on the selected row close and open its findings. */
@@ -558,7 +536,6 @@ test_details (void)
                                                                  "column_view"));
     GtkSelectionModel *selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (view));
     g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (view);
-    g_autoptr(GtkTreeListRow) row = g_list_model_get_item (shown, 0);
     GtkShortcutController *shortcuts = NULL;
 
     for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
@@ -566,16 +543,16 @@ test_details (void)
         g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
 
         if (GTK_IS_SHORTCUT_CONTROLLER (controller) &&
-            g_list_model_get_n_items (G_LIST_MODEL (controller)) == 6)
+            g_list_model_get_n_items (G_LIST_MODEL (controller)) == 8)
           shortcuts = GTK_SHORTCUT_CONTROLLER (controller);
       }
     g_assert_nonnull (shortcuts);
     gtk_selection_model_select_item (selection, 0, TRUE);
-    g_assert_true (gtk_tree_list_row_get_expanded (row));
+    g_assert_true (pq_results_view_get_open (child ("results_view")) == web);
     press_shortcut (shortcuts, GDK_KEY_Left, view);
-    g_assert_false (gtk_tree_list_row_get_expanded (row));
+    g_assert_null (pq_results_view_get_open (child ("results_view")));
     press_shortcut (shortcuts, GDK_KEY_Right, view);
-    g_assert_true (gtk_tree_list_row_get_expanded (row));
+    g_assert_true (pq_results_view_get_open (child ("results_view")) == web);
   }
 }
 
@@ -627,7 +604,7 @@ test_query (void)
   guint live_checks = 0;
   GListModel *results;
   PqResult *dns, *dropped, *closed;
-  GtkTreeListModel *tree;
+  GListModel *shown;
   g_autofree char *shot = screenshot_path ("main-window.png");
   g_autofree char *summary = NULL;
 
@@ -673,13 +650,13 @@ test_query (void)
 
       if (pq_result_get_port (result) == 53 && pq_result_get_protocol (result) == PQ_PROTOCOL_TCP &&
           g_list_model_get_n_items (pq_result_get_details (result)) > 0)
-        g_assert_true (expand_result (_pq_results_view_get_tree_model (child ("results_view")), result));
+        g_assert_true (expand_result (child ("results_view"), result));
     }
   spin (500);
   save_screenshot (shot);
-  collapse_all (_pq_results_view_get_tree_model (child ("results_view")));
+  collapse_all (child ("results_view"));
 
-  /* Sorted by status, the findings stay under their port. */
+  /* Sorted by status; the open pane stays on its port. */
   {
     GtkColumnView *view = GTK_COLUMN_VIEW (gtk_widget_get_template_child (child ("results_view"), PQ_TYPE_RESULTS_VIEW,
                                                                           "column_view"));
@@ -689,41 +666,22 @@ test_query (void)
     GtkColumnViewColumn *port = GTK_COLUMN_VIEW_COLUMN (gtk_widget_get_template_child (child ("results_view"),
                                                                                         PQ_TYPE_RESULTS_VIEW,
                                                                                         "port_column"));
-    GListModel *shown = _pq_results_view_get_shown_rows (child ("results_view"));
+    GListModel *rows = _pq_results_view_get_shown_rows (child ("results_view"));
     int last_state = -1;
 
-    g_assert_true (expand_result (_pq_results_view_get_tree_model (child ("results_view")), dns));
+    g_assert_true (expand_result (child ("results_view"), dns));
     gtk_column_view_sort_by_column (view, status, GTK_SORT_DESCENDING);
-    for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
       {
-        g_autoptr(GtkTreeListRow) row = g_list_model_get_item (shown, i);
-        g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+        g_autoptr(PqResult) item = g_list_model_get_item (rows, i);
 
-        if (PQ_IS_RESULT (item))
-          {
-            if (last_state >= 0)
-              g_assert_cmpint (pq_result_get_state (PQ_RESULT (item)), <=, last_state);
-            last_state = pq_result_get_state (PQ_RESULT (item));
-          }
-        else
-          {
-            g_autoptr(GtkTreeListRow) parent = gtk_tree_list_row_get_parent (row);
-            g_autoptr(GObject) parent_item = NULL;
-
-            while (gtk_tree_list_row_get_depth (parent) > 0)
-              {
-                GtkTreeListRow *up = gtk_tree_list_row_get_parent (parent);
-
-                g_object_unref (parent);
-                parent = up;
-              }
-            parent_item = gtk_tree_list_row_get_item (parent);
-            g_assert_true (parent_item == (gpointer) dns);
-            g_assert_cmpint (pq_result_get_state (dns), ==, last_state);
-          }
+        if (last_state >= 0)
+          g_assert_cmpint (pq_result_get_state (item), <=, last_state);
+        last_state = pq_result_get_state (item);
       }
+    g_assert_true (pq_results_view_get_open (child ("results_view")) == dns);
     gtk_column_view_sort_by_column (view, port, GTK_SORT_ASCENDING);
-    collapse_all (_pq_results_view_get_tree_model (child ("results_view")));
+    collapse_all (child ("results_view"));
   }
 
   /* Copy summary: the counts and PortQry's line for each port. */
@@ -740,17 +698,23 @@ test_query (void)
     g_assert_nonnull (strstr (copied, "TCP port 8081"));
   }
 
-  /* Only problems hides 53/tcp, and brings it back. */
-  tree = _pq_results_view_get_tree_model (child ("results_view"));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tree)), ==, 8);
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child ("problems_toggle")), TRUE);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tree)), <, 8);
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child ("problems_toggle")), FALSE);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tree)), ==, 8);
+  /* Problems hides 53, Listening shows only it, All brings every port back. */
+  shown = _pq_results_view_get_shown_rows (child ("results_view"));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 8);
+  pq_results_view_set_show (child ("results_view"), PQ_SHOW_PROBLEMS);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 6);
+  pq_results_view_set_show (child ("results_view"), PQ_SHOW_LISTENING);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 2);   /* DNS on TCP and UDP 53 */
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (child ("results_view"),
+                                                                                 PQ_TYPE_RESULTS_VIEW,
+                                                                                 "shown_label"))),
+                   ==, "Showing 2 of 8 ports");
+  pq_results_view_set_show (child ("results_view"), PQ_SHOW_ALL);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 8);
 
   /* The search filters on what is shown, the state included. */
   pq_results_view_set_search_text (child ("results_view"), "8081");
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tree)), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 2);
   pq_results_view_set_search_text (child ("results_view"), NULL);
 
 }
@@ -820,7 +784,7 @@ test_export_dialog (void)
   dialog = find_file_chooser ();
   g_assert_nonnull (dialog);
   filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (dialog));
-  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 4);
+  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 5);
   name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (dialog));
   g_assert_true (g_str_has_prefix (name, expected_start));
   g_assert_true (g_str_has_suffix (name, ".html"));
@@ -1393,7 +1357,7 @@ test_copy_mac (void)
 
   spin (200);
   g_assert_null (find_copy_button (child ("results_view")));
-  g_assert_true (expand_result (_pq_results_view_get_tree_model (child ("results_view")), result));
+  g_assert_true (expand_result (child ("results_view"), result));
   spin (300);
   button = find_copy_button (child ("results_view"));
   g_assert_nonnull (button);
