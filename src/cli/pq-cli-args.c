@@ -222,6 +222,27 @@ unwrap_community (const char *text)
   return g_strdup (text);
 }
 
+/* Agents keep a community of at most 255 bytes (Net-SNMP's and Windows'
+ * limit); a longer one can only be refused, and one of 65,000 bytes does
+ * not even fit in a datagram. Refused here, before anything is sent. */
+#define MAX_COMMUNITY 255
+
+static gboolean
+check_community (const char  *community,
+                 GError     **error)
+{
+  gsize len = strlen (community);
+
+  if (len <= MAX_COMMUNITY)
+    return TRUE;
+  g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
+               ngettext ("The community after -cn is %lu byte long; SNMP agents accept at most %u. Give the community the agent is configured with, for example -cn !public!",
+                         "The community after -cn is %lu bytes long; SNMP agents accept at most %u. Give the community the agent is configured with, for example -cn !public!",
+                         (gulong) len),
+               (gulong) len, MAX_COMMUNITY);
+  return FALSE;
+}
+
 gboolean
 pq_cli_args_parse (Args    *args,
                    int      argc,
@@ -281,6 +302,7 @@ pq_cli_args_parse (Args    *args,
 
       g_free (args->community);
       args->community = g_steal_pointer (&community);
+      return check_community (args->community, error);
     }
   return TRUE;
 }

@@ -68,7 +68,8 @@ pq_text_append_details (GString    *out,
 }
 
 /* The status line, the findings, and with @evidence (portqry -v, the
- * text export) the evidence behind the state. */
+ * text export) the evidence behind the state; a port that could not be
+ * queried always says why. */
 void
 pq_text_append_result (GString  *out,
                        PqResult *result,
@@ -78,7 +79,7 @@ pq_text_append_result (GString  *out,
 
   g_string_append_printf (out, "%s\n", line);
   pq_text_append_details (out, pq_result_get_details (result), 0);
-  if (evidence)
+  if (evidence || pq_result_get_state (result) == PQ_PORT_STATE_ERROR)
     {
       g_autofree char *clean = pq_text_sanitize (pq_result_get_evidence (result));
 
