@@ -12,6 +12,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "pq-enum-choice.h"
 #include "pq-enums.h"
@@ -355,6 +358,11 @@ query_done_cb (GObject      *object,
     }
   set_report (self, pq_query_get_report (query));
   show_target_subtitle (self);
+#ifdef __GLIBC__
+  /* The scanner's threads free a full range's results in malloc arenas
+   * glibc keeps: without this the window grew 4 to 9 MB a query. */
+  malloc_trim (0);
+#endif
 }
 
 /* Shows @query's results as they come and its progress until it ends. */
