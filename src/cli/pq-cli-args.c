@@ -81,7 +81,9 @@ pq_cli_print_usage (FILE *out)
 "Exit codes: 0 LISTENING, 1 NOT LISTENING, 2 FILTERED or LISTENING or FILTERED.\n"
 "For several ports: 1 if any is not listening, else 2 if any is filtered, else 0.\n"
 "3: the command line is wrong; 4: the query could not run (name not found,\n"
-"source port in use, cancelled) or the log or export could not be written.\n"),
+"source port in use, cancelled with Ctrl+C), a port could not be queried from\n"
+"this computer (ERROR: no route, datagram too big), or the log or export\n"
+"could not be written.\n"),
            PQ_DEFAULT_TCP_TIMEOUT_MS, PQ_DEFAULT_TCP_TRIES, PQ_DEFAULT_UDP_WAIT_MS,
            PQ_DEFAULT_UDP_TRIES, PQ_DEFAULT_WINDOW);
 }

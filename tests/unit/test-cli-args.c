@@ -189,6 +189,7 @@ test_help (void)
       assert_contains (run.out, "Usage: portqry -n name");
       assert_contains (run.out, "Exit codes: 0 LISTENING, 1 NOT LISTENING, 2 FILTERED");
       assert_contains (run.out, "3: the command line is wrong");
+      assert_contains (run.out, "a port could not be queried from\nthis computer (ERROR");
       assert_contains (run.out, "4: the query could not run");
       g_assert_cmpstr (run.err, ==, "");
     }
