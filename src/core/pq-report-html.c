@@ -38,7 +38,6 @@ static const char html_style[] =
   ".LISTENING{color:#1c7a35;font-weight:bold}"
   ".NOT_LISTENING{color:#b01c1c;font-weight:bold}"
   ".FILTERED,.LISTENING_OR_FILTERED{color:#8a5a00;font-weight:bold}"
-  ".ERROR{color:#b01c1c;font-weight:bold;font-style:italic}"
   "dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}"
   "dt{font-weight:bold}dd{margin:0}"
   "ul{margin:.3em 0 0 1.2em;padding:0}"
