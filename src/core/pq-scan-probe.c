@@ -106,7 +106,7 @@ pq_scan_probe_finish (Probe       *probe,
   double elapsed_ms = (double) (now - since) / 1000.0;
   g_autofree char *evidence = NULL;
   g_autofree char *local = pq_scan_local_address (probe->fd);
-  PqResult *result = pq_result_new (job->address_str, probe->spec.port, probe->spec.protocol);
+  PqResult *result;
   PqPortState state;
   PqReason reason;
 
@@ -122,6 +122,8 @@ pq_scan_probe_finish (Probe       *probe,
     }
   if (probe_pace_instead (probe, obs))
     return;
+  /* Only now: a port queued for a second look has no result yet. */
+  result = pq_result_new (job->address_str, probe->spec.port, probe->spec.protocol);
 
   if (probe->talk != NULL)
     obs->outcome.query = probe->talk->codec->name;
