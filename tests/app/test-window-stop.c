@@ -8,7 +8,8 @@
  * (it blocks as getaddrinfo does, whatever the cancellable says). A TCP
  * service on 127.0.0.1:25 of the namespace accepts and then never says a
  * word, so the SMTP query waits. Stop must leave the window idle within
- * 200 ms in each phase.
+ * 200 ms in each phase. The window is window-fixture.c's: 8081 FILTERED
+ * after one 300 ms try.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -20,6 +21,7 @@
 
 #include "pq-application.h"
 #include "pq-window-private.h"
+#include "window-fixture.h"
 
 #define SERVER "10.200.77.2"
 #define SILENT_NAME "silent.test"
@@ -301,30 +303,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GSettings) settings = NULL;
   g_autoptr(GResolver) resolver = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *tmpdir = window_fixture_init (&argc, &argv);
   int status;
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
   resolver = g_object_new (TEST_TYPE_SILENT_RESOLVER, NULL);
   g_resolver_set_default (resolver);
-
-  /* Short waits: 8081 is dropped, so FILTERED after one 300 ms try. */
-  settings = g_settings_new (SCHEMA_ID);
-  g_settings_set_uint (settings, "tcp-timeout", 300);
-  g_settings_set_uint (settings, "tcp-tries", 1);
-  g_settings_set_uint (settings, "udp-wait", 300);
-  g_settings_set_uint (settings, "udp-tries", 1);
-  g_settings_set_boolean (settings, "reverse-lookup", FALSE);
-
-  app = pq_application_new ("io.github.portquery.PortQuery.StopTest", G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  window = pq_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 720);
-  gtk_window_present (GTK_WINDOW (window));
+  window = window_fixture_open ("io.github.portquery.PortQuery.StopTest", &app);
 
   g_test_add_func ("/app/window/stop-resolving", test_stop_resolving);
   g_test_add_func ("/app/window/stop-reverse-lookup", test_stop_reverse_lookup);
