@@ -173,6 +173,7 @@ run_file_op (void     (*op) (PqWindow *, GFile *, int),
   g_signal_handler_disconnect (window, id);
   if (wait.error != NULL)
     g_error ("%s: %s", g_file_peek_path (file), wait.error);
+  g_free (wait.path);
 }
 
 static void
