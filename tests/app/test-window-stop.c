@@ -1,5 +1,5 @@
-/* test-window-stop.c: the window's Stop in every phase it can reach, and a
- * soak of twenty queries in one window
+/* test-window-stop.c: the window's Stop in every phase it can reach, an
+ * error row, and a soak of twenty queries in one window
  *
  * Run by run-test-window.sh inside the client namespace of the rig
  * (tests/lib/rig-up.sh): 10.200.77.2 answers on 53/tcp (dnsmasq), drops
@@ -9,7 +9,7 @@
  * service on 127.0.0.1:25 of the namespace accepts and then never says a
  * word, so the SMTP query waits. Stop must leave the window idle within
  * 200 ms in each phase. The window is window-fixture.c's: 8081 FILTERED
- * after one 300 ms try.
+ * after one 300 ms try. A datagram too big to send shows as an error row.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -238,6 +238,33 @@ test_stop_protocol_query (void)
 }
 
 /* ------------------------------------------------------------------ */
+/* A port that cannot be queried from here                             */
+
+/* A 70,000-byte SNMP community makes the datagram too big to send: the
+ * port is an error row, counted and explained apart, never a state. */
+static void
+test_error_row (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autofree char *community = g_strnfill (70000, 'x');
+  g_autoptr(PqResult) result = NULL;
+
+  g_settings_set_string (settings, "snmp-community", community);
+  start_query ("127.0.0.1", "161", 1);
+  g_assert_true (run_until_idle (10));
+  g_settings_reset (settings, "snmp-community");
+
+  g_assert_cmpuint (g_list_model_get_n_items (pq_window_get_results (window)), ==, 1);
+  result = g_list_model_get_item (pq_window_get_results (window), 0);
+  g_assert_cmpint (pq_result_get_state (result), ==, PQ_PORT_STATE_ERROR);
+  g_assert_nonnull (strstr (pq_result_get_evidence (result), "Message too long"));
+  g_assert_cmpstr (gtk_label_get_text (template_child ("summary_label")), ==, "1 could not be queried");
+  g_assert_nonnull (strstr (gtk_label_get_text (template_child ("explain_label")),
+                            "could not be sent from this computer"));
+  g_assert_cmpint (pq_report_get_exit_code (pq_window_get_report (window)), ==, PQ_EXIT_ERROR);
+}
+
+/* ------------------------------------------------------------------ */
 /* Soak                                                                */
 
 /* Returns: the resident memory in kB, as /proc/self/status says */
@@ -315,6 +342,7 @@ main (int   argc,
   g_test_add_func ("/app/window/stop-reverse-lookup", test_stop_reverse_lookup);
   g_test_add_func ("/app/window/stop-scanning", test_stop_scanning);
   g_test_add_func ("/app/window/stop-protocol-query", test_stop_protocol_query);
+  g_test_add_func ("/app/window/error-row", test_error_row);
   g_test_add_func ("/app/window/soak", test_soak);
   status = g_test_run ();
 
