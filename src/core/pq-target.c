@@ -449,6 +449,10 @@ pq_target_resolve_async (PqTarget            *self,
       g_task_return_pointer (task, NULL, NULL);
       return;
     }
+  /* Stopped already: say so here. GLib 2.74's GTask leaks the error it
+   * makes when a return-on-cancel task starts cancelled (LeakSanitizer). */
+  if (g_task_return_error_if_cancelled (task))
+    return;
   g_task_set_task_data (task, g_strdup (self->host), g_free);
   g_task_set_return_on_cancel (task, TRUE);
   g_task_run_in_thread (task, resolve_thread);
