@@ -68,6 +68,7 @@ static const StateLook state_looks[] = {
   [PQ_PORT_STATE_NOT_LISTENING] = { "action-unavailable-symbolic", "pq-not-listening" },
   [PQ_PORT_STATE_FILTERED] = { "dialog-warning-symbolic", "pq-filtered" },
   [PQ_PORT_STATE_LISTENING_OR_FILTERED] = { "dialog-question-symbolic", "pq-listening-or-filtered" },
+  [PQ_PORT_STATE_ERROR] = { "dialog-error-symbolic", "pq-error" },
 };
 
 static const char *
@@ -81,6 +82,9 @@ state_label (PqPortState state)
       return _("NOT LISTENING");
     case PQ_PORT_STATE_FILTERED:
       return _("FILTERED");
+    case PQ_PORT_STATE_ERROR:
+      /* Translators: a port that could not be queried from this computer */
+      return _("ERROR");
     case PQ_PORT_STATE_LISTENING_OR_FILTERED:
     default:
       return _("LISTENING or FILTERED");

@@ -13,6 +13,9 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "pq-enum-choice.h"
 #include "pq-enums.h"
@@ -412,6 +415,11 @@ query_done_cb (GObject      *object,
   g_clear_object (&self->previous_file);
   set_report (self, report);
   show_target_subtitle (self);
+#ifdef __GLIBC__
+  /* The scanner's threads free a full range's results in malloc arenas
+   * glibc keeps: without this the window grew 4 to 9 MB a query. */
+  malloc_trim (0);
+#endif
 }
 
 /* Shows @query's results as they come and its progress until it ends. */

@@ -34,6 +34,11 @@ typedef struct
   PqQuery      *query;
   GString      *text;          /* everything printed, for -l */
   GError       *error;
+  char        **argv;
+  GCancellable *cancellable;   /* Ctrl+C, in every phase */
+  gboolean      writing;       /* the query is over, the files are written */
+  gboolean      writing_done;
+  int           code;          /* of the writing phase */
 } Run;
 
 /* ------------------------------------------------------------------ */
@@ -97,8 +102,33 @@ query_done_cb (GObject      *object,
 static gboolean
 on_sigint (gpointer data)
 {
-  g_cancellable_cancel (data);
+  Run *run = data;
+
+  g_cancellable_cancel (run->cancellable);
+  /* While the files are written nothing else listens: stop waiting for
+   * them (run_query says the query was cancelled). */
+  if (run->writing)
+    g_main_loop_quit (run->loop);
   return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+is_cancelled (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static gboolean
+write_log (Run     *run,
+           GError **error)
+{
+  g_autoptr(GString) text = g_string_new (run->text->str);
+
+  /* A log that stops short says why, as the terminal did. */
+  if (is_cancelled (run->error))
+    g_string_append_printf (text, "\n%s\n", _("Query cancelled."));
+  /* Whether it may be overwritten was checked before the query. */
+  return pq_cli_write_log (run->args->log_file, run->argv, text->str, error);
 }
 
 static gboolean
@@ -175,44 +205,82 @@ is_resolve_error (const GError *error)
 static void
 run_to_end (Run *run)
 {
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  guint sigint_id;
-
   g_signal_connect (run->query, "address", G_CALLBACK (on_address), run);
   g_signal_connect (run->query, "result", G_CALLBACK (on_result), run);
-  sigint_id = g_unix_signal_add (SIGINT, on_sigint, cancellable);
-  pq_query_run_async (run->query, cancellable, query_done_cb, run);
+  pq_query_run_async (run->query, run->cancellable, query_done_cb, run);
   g_main_loop_run (run->loop);
-  g_source_remove (sigint_id);
 }
 
 /* The JSON, the log and the export, then the exit code: a file that
  * could not be written is a failure (4), not the ports' answer. */
 static int
-write_outputs (Run   *run,
-               char **argv)
+write_outputs (Run *run)
 {
   PqReport *report = pq_query_get_report (run->query);
   g_autoptr(GError) log_error = NULL;
   g_autoptr(GError) export_error = NULL;
 
-  if (run->args->json)
+  if (run->args->json && report != NULL)
     {
       g_autofree char *json = pq_report_to_json (report);
       fputs (json, stdout);
+      fflush (stdout);
     }
-  if (run->args->log_file != NULL &&
-      !pq_cli_write_log (run->args->log_file, argv, run->text->str, &log_error))
+  if (run->args->log_file != NULL && !write_log (run, &log_error))
     g_printerr ("portqry: %s\n", log_error->message);
-  if (run->args->export_file != NULL && !export_report (report, run->args->export_file, &export_error))
+  if (run->args->export_file != NULL && report != NULL &&
+      !export_report (report, run->args->export_file, &export_error))
     g_printerr ("portqry: %s\n", export_error->message);
 
   if (run->error != NULL)
-    return fail (PQ_EXIT_ERROR, g_error_matches (run->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                                  ? _("Query cancelled.") : run->error->message);
+    return fail (PQ_EXIT_ERROR, is_cancelled (run->error) ? _("Query cancelled.") : run->error->message);
   if (log_error != NULL || export_error != NULL)
     return PQ_EXIT_ERROR;
   return pq_report_get_exit_code (report);
+}
+
+static void
+write_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  Run *run = data;
+
+  run->code = write_outputs (run);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+write_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  Run *run = data;
+
+  run->writing_done = TRUE;
+  g_main_loop_quit (run->loop);
+}
+
+/* Writing may block (a FIFO nobody reads, a slow disk, a full pipe on
+ * standard output), so it runs in a thread and Ctrl+C still ends the
+ * program at once. A stopped writer is left behind: the process exits
+ * under it. Regular files are replaced by rename, so none is cut short. */
+static int
+write_outputs_stoppable (Run *run)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, write_done_cb, run);
+
+  g_task_set_task_data (task, run, NULL);
+  g_task_run_in_thread (task, write_thread);
+  g_main_loop_run (run->loop);
+  if (!run->writing_done)
+    {
+      fail (PQ_EXIT_ERROR, _("Query cancelled."));
+      fflush (stdout);
+      _exit (PQ_EXIT_ERROR);
+    }
+  return run->code;
 }
 
 static int
@@ -222,30 +290,32 @@ run_query (Args  *args,
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(PqQuery) query = prepare_query (args, &error);
-  Run run = { args, loop, query, text, NULL };
+  Run run = { args, loop, query, text, NULL, argv, cancellable, FALSE, FALSE, 0 };
+  guint sigint_id;
   int code;
 
   if (query == NULL)
     return fail (PQ_EXIT_USAGE, error->message);
 
+  /* One handler from the first lookup to the last byte written. */
+  sigint_id = g_unix_signal_add (SIGINT, on_sigint, &run);
   run_to_end (&run);
-  if (pq_query_get_report (query) == NULL)
+  /* Ctrl+C just after the last port is a stop all the same. */
+  if (run.error == NULL)
+    g_cancellable_set_error_if_cancelled (cancellable, &run.error);
+  if (pq_query_get_report (query) == NULL && is_resolve_error (run.error))
     {
-      /* The name did not resolve, or the source port is taken. */
-      if (is_resolve_error (run.error))
-        {
-          g_autoptr(GString) piece = g_string_new (NULL);
+      /* The name did not resolve; the log keeps what was printed. */
+      g_autoptr(GString) piece = g_string_new (NULL);
 
-          pq_text_append_unresolved (piece, pq_query_get_target (query));
-          emit (&run, piece);
-        }
-      code = fail (PQ_EXIT_ERROR, g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                                    ? _("Query cancelled.") : run.error->message);
-      g_clear_error (&run.error);
-      return code;
+      pq_text_append_unresolved (piece, pq_query_get_target (query));
+      emit (&run, piece);
     }
-  code = write_outputs (&run, argv);
+  run.writing = TRUE;
+  code = write_outputs_stoppable (&run);
+  g_source_remove (sigint_id);
   g_clear_error (&run.error);
   return code;
 }

@@ -90,7 +90,9 @@ pq_cli_print_usage (FILE *out)
 "Exit codes: 0 LISTENING, 1 NOT LISTENING, 2 FILTERED or LISTENING or FILTERED.\n"
 "For several ports: 1 if any is not listening, else 2 if any is filtered, else 0.\n"
 "3: the command line is wrong; 4: the query could not run (name not found,\n"
-"source port in use, cancelled) or the log or export could not be written.\n"),
+"source port in use, cancelled with Ctrl+C), a port could not be queried from\n"
+"this computer (ERROR: no route, datagram too big), or the log or export\n"
+"could not be written.\n"),
            PQ_DEFAULT_TCP_TIMEOUT_MS, PQ_DEFAULT_TCP_TRIES, PQ_DEFAULT_UDP_WAIT_MS,
            PQ_DEFAULT_UDP_TRIES, PQ_DEFAULT_WINDOW);
 }
@@ -236,6 +238,27 @@ unwrap_community (const char *text)
   return g_strdup (text);
 }
 
+/* Agents keep a community of at most 255 bytes (Net-SNMP's and Windows'
+ * limit); a longer one can only be refused, and one of 65,000 bytes does
+ * not even fit in a datagram. Refused here, before anything is sent. */
+#define MAX_COMMUNITY 255
+
+static gboolean
+check_community (const char  *community,
+                 GError     **error)
+{
+  gsize len = strlen (community);
+
+  if (len <= MAX_COMMUNITY)
+    return TRUE;
+  g_set_error (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
+               ngettext ("The community after -cn is %lu byte long; SNMP agents accept at most %u. Give the community the agent is configured with, for example -cn !public!",
+                         "The community after -cn is %lu bytes long; SNMP agents accept at most %u. Give the community the agent is configured with, for example -cn !public!",
+                         (gulong) len),
+               (gulong) len, MAX_COMMUNITY);
+  return FALSE;
+}
+
 gboolean
 pq_cli_args_parse (Args    *args,
                    int      argc,
@@ -295,6 +318,7 @@ pq_cli_args_parse (Args    *args,
 
       g_free (args->community);
       args->community = g_steal_pointer (&community);
+      return check_community (args->community, error);
     }
   return TRUE;
 }

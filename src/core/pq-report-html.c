@@ -286,6 +286,28 @@ html_header (GString  *out,
   g_string_append (out, "</dl>\n");
 }
 
+static void
+html_explain_states (GString    *out,
+                     GListModel *results)
+{
+  guint counts[PQ_N_PORT_STATES];
+
+  g_string_append (out, "<h2>");
+  pq_html_append_escaped (out, _("What the states mean"));
+  g_string_append (out, "</h2>\n<ul>\n");
+  pq_count_states (results, counts);
+  for (guint i = 0; i < PQ_N_PORT_STATES; i++)
+    {
+      /* ERROR is not a state: explained only where a port has it. */
+      if (pq_port_states_in_order[i] == PQ_PORT_STATE_ERROR && counts[PQ_PORT_STATE_ERROR] == 0)
+        continue;
+      g_string_append (out, "<li>");
+      pq_html_append_escaped (out, pq_state_explain (pq_port_states_in_order[i]));
+      g_string_append (out, "</li>\n");
+    }
+  g_string_append (out, "</ul>\n");
+}
+
 /**
  * pq_report_to_html:
  *
@@ -338,15 +360,8 @@ pq_report_to_html (PqReport *self)
       pq_append_decimal (out, pq_result_get_elapsed_ms (r), 1);
       g_string_append (out, " ms</td></tr>\n");
     }
-  g_string_append (out, "</tbody></table>\n<h2>");
-  pq_html_append_escaped (out, _("What the states mean"));
-  g_string_append (out, "</h2>\n<ul>\n");
-  for (guint i = 0; i < PQ_N_PORT_STATES; i++)
-    {
-      g_string_append (out, "<li>");
-      pq_html_append_escaped (out, pq_state_explain (pq_port_states_in_order[i]));
-      g_string_append (out, "</li>\n");
-    }
-  g_string_append (out, "</ul>\n</body></html>\n");
+  g_string_append (out, "</tbody></table>\n");
+  html_explain_states (out, results);
+  g_string_append (out, "</body></html>\n");
   return g_string_free (out, FALSE);
 }

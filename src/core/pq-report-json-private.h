@@ -50,6 +50,7 @@
 #define PQ_JSON_NOT_LISTENING         "not_listening"
 #define PQ_JSON_FILTERED              "filtered"
 #define PQ_JSON_LISTENING_OR_FILTERED "listening_or_filtered"
+#define PQ_JSON_ERRORS                "errors"   /* only when there are some */
 #define PQ_JSON_TEXT                  "text"
 
 /* each of results ("address" and "protocol" are also in target.queried

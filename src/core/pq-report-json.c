@@ -220,6 +220,8 @@ add_summary (JsonBuilder *b,
   member_int (b, PQ_JSON_NOT_LISTENING, counts[PQ_PORT_STATE_NOT_LISTENING]);
   member_int (b, PQ_JSON_FILTERED, counts[PQ_PORT_STATE_FILTERED]);
   member_int (b, PQ_JSON_LISTENING_OR_FILTERED, counts[PQ_PORT_STATE_LISTENING_OR_FILTERED]);
+  if (counts[PQ_PORT_STATE_ERROR] > 0)
+    member_int (b, PQ_JSON_ERRORS, counts[PQ_PORT_STATE_ERROR]);
   member_text (b, PQ_JSON_TEXT, text);
   json_builder_end_object (b);
 }

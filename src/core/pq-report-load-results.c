@@ -32,7 +32,7 @@ unknown_name (GError     **error,
                    shown, path);
   else if (type == PQ_TYPE_PORT_STATE)
     pq_load_error (error, _("“%s” in the field “%s” is not a port state Port Query knows "
-                            "(LISTENING, NOT LISTENING, FILTERED, LISTENING or FILTERED)."),
+                            "(LISTENING, NOT LISTENING, FILTERED, LISTENING or FILTERED, ERROR)."),
                    shown, path);
   else if (type == PQ_TYPE_REASON)
     pq_load_error (error, _("“%s” in the field “%s” is not a reason Port Query knows."),

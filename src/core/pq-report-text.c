@@ -237,6 +237,13 @@ pq_text_append_query_result (GString             *out,
 
       g_string_append_printf (out, "    %s\n    %s\n", clean, plain);
     }
+  else if (pq_result_get_state (result) == PQ_PORT_STATE_ERROR)
+    {
+      /* A port that could not be queried always says why. */
+      g_autofree char *clean = pq_text_sanitize (pq_result_get_evidence (result));
+
+      g_string_append_printf (out, "    %s\n", clean);
+    }
 }
 
 void

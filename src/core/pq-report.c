@@ -264,7 +264,8 @@ pq_report_get_results (PqReport *self)
  *
  * PortQry's codes for one port (0 listening, 1 not listening, 2 listening
  * or filtered, and filtered); for several, 1 if any is not listening, else
- * 2 if any is filtered, else 0.
+ * 2 if any is filtered, else 0. A port that could not be queried from
+ * here (ERROR) makes it 4 over all the others: an answer is missing.
  */
 PqExitCode
 pq_exit_code_for_results (GListModel *results)
@@ -278,11 +279,15 @@ pq_exit_code_for_results (GListModel *results)
 
       switch (pq_result_get_state (r))
         {
+        case PQ_PORT_STATE_ERROR:
+          return PQ_EXIT_ERROR;
         case PQ_PORT_STATE_NOT_LISTENING:
-          return PQ_EXIT_NOT_LISTENING;
+          code = PQ_EXIT_NOT_LISTENING;
+          break;
         case PQ_PORT_STATE_FILTERED:
         case PQ_PORT_STATE_LISTENING_OR_FILTERED:
-          code = PQ_EXIT_FILTERED;
+          if (code != PQ_EXIT_NOT_LISTENING)
+            code = PQ_EXIT_FILTERED;
           break;
         case PQ_PORT_STATE_LISTENING:
         default:
@@ -352,6 +357,9 @@ pq_summary_for_counts (const guint c[PQ_N_PORT_STATES])
           break;
         case PQ_PORT_STATE_FILTERED:
           g_string_append_printf (s, ngettext ("%u filtered", "%u filtered", n), n);
+          break;
+        case PQ_PORT_STATE_ERROR:
+          g_string_append_printf (s, ngettext ("%u could not be queried", "%u could not be queried", n), n);
           break;
         case PQ_PORT_STATE_LISTENING_OR_FILTERED:
         default:

@@ -4,7 +4,8 @@
  * → FILTERED; ICMP unreachable → FILTERED, except port unreachable from the
  * target itself. UDP: any reply → LISTENING; port unreachable from the
  * target → NOT LISTENING; from another host, or any other ICMP → FILTERED;
- * silence → LISTENING or FILTERED.
+ * silence → LISTENING or FILTERED. A probe that could not leave this
+ * computer (no route, too big, no buffer space) is an ERROR, not a state.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -62,10 +63,14 @@ classify_icmp (const PqOutcome *o)
 }
 
 static PqReason
-classify_errno (PqProtocol protocol,
-                int        error_number)
+classify_errno (PqProtocol       protocol,
+                const PqOutcome *o)
 {
-  switch (error_number)
+  /* No route from here is this computer's state, not the port's: the
+   * probe never left. Said by a router (ICMP), it is the path's. */
+  if (o->immediate && o->error_number == ENETUNREACH)
+    return PQ_REASON_LOCAL_ERROR;
+  switch (o->error_number)
     {
     case ECONNREFUSED:
       /* Without the ICMP message we cannot tell who refused; the kernel
@@ -114,7 +119,7 @@ pq_rules_decide (PqProtocol       protocol,
       break;
     case PQ_OUTCOME_ERROR:
     default:
-      r = o->have_icmp ? classify_icmp (o) : classify_errno (protocol, o->error_number);
+      r = o->have_icmp ? classify_icmp (o) : classify_errno (protocol, o);
       break;
     }
 
@@ -142,9 +147,13 @@ pq_rules_decide (PqProtocol       protocol,
     case PQ_REASON_TIME_EXCEEDED:
     case PQ_REASON_ICMP_OTHER:
     case PQ_REASON_LOCAL_FIREWALL:
-    case PQ_REASON_LOCAL_ERROR:
     default:
       return PQ_PORT_STATE_FILTERED;
+    case PQ_REASON_LOCAL_ERROR:
+      /* Message too long, no buffer space, no route: the port was never
+       * asked, so it has no state; this computer's own firewall (EPERM,
+       * EACCES) is a filter and stays FILTERED above. */
+      return PQ_PORT_STATE_ERROR;
     }
 }
 
@@ -293,6 +302,8 @@ pq_state_explain (PqPortState state)
       return _("Filtered: nothing answered, or a firewall refused. A firewall between this computer and the host is probably dropping the traffic.");
     case PQ_PORT_STATE_LISTENING_OR_FILTERED:
       return _("Listening or filtered: the UDP port stayed silent. A service may be there and ignore the test, or a firewall may drop it.");
+    case PQ_PORT_STATE_ERROR:
+      return _("Error: the query could not be sent from this computer (see the port’s evidence), so nothing is known about the port. Check this computer’s network settings and the options given.");
     default:
       return "";
     }

@@ -83,6 +83,8 @@ pq_scan_probe_release (Probe *probe)
   probe_close (probe);
   g_clear_pointer (&probe->talk, pq_scan_talk_free);
   probe->in_use = FALSE;
+  probe->sent = FALSE;
+  probe->send_errno = 0;
   probe->gen++;
   engine->active--;
   g_array_append_val (engine->free_slots, probe->slot);
@@ -155,6 +157,8 @@ pq_scan_probe_finish (Probe       *probe,
     }
   if (probe_pace_instead (probe, obs))
     return;
+  /* Only now: a port queued for a second look has no result yet. */
+  result = pq_result_new (job->address_str, probe->spec.port, probe->spec.protocol);
 
   /* Only now: a port asked again later has no result yet (it leaked). */
   result = pq_result_new (job->address_str, probe->spec.port, probe->spec.protocol);
@@ -246,6 +250,13 @@ pq_scan_probe_timeout (Probe *probe)
     {
       obs.outcome.kind = PQ_OUTCOME_REPLY;
       obs.bytes = (guint) probe->talk->received;
+    }
+  else if (probe->spec.protocol == PQ_PROTOCOL_UDP && !probe->sent && probe->send_errno != 0)
+    {
+      /* Every try met a full send queue: the port was never asked, and
+       * its silence says nothing. */
+      probe_finish_error (probe, probe->send_errno, TRUE);
+      return;
     }
   pq_scan_probe_finish (probe, &obs);
 }
@@ -499,12 +510,17 @@ udp_try (Probe *probe)
        : send (probe->fd, "", 0, 0)) < 0)
     {
       err = errno;
+      /* A full queue may clear before the next try; a datagram too big
+       * (EMSGSIZE) or no route will not (pq-rules.c: an ERROR). */
       if (err != EAGAIN && err != ENOBUFS)
         {
           probe_finish_error (probe, err, err == EPERM || err == ENETUNREACH || err == EHOSTUNREACH);
           return;
         }
+      probe->send_errno = err;
     }
+  else
+    probe->sent = TRUE;
   probe_wait (probe, EPOLLIN);
 }
 

@@ -105,6 +105,8 @@ typedef struct
   gint64    try_started_us;
   gint64    deadline_us;    /* 0 when no try is waiting */
   Talk     *talk;           /* NULL unless a protocol probe runs */
+  gboolean  sent;           /* a UDP datagram has left; FALSE again on release */
+  int       send_errno;     /* why the last UDP send did not leave (ENOBUFS) */
 } Probe;
 
 typedef struct

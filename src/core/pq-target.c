@@ -449,8 +449,8 @@ pq_target_resolve_async (PqTarget            *self,
       g_task_return_pointer (task, NULL, NULL);
       return;
     }
-  /* GLib 2.74 leaks the error of a return-on-cancel task that is
-   * cancelled before it runs: answer that case here. */
+  /* Stopped already: say so here. GLib 2.74's GTask leaks the error it
+   * makes when a return-on-cancel task starts cancelled (LeakSanitizer). */
   if (g_task_return_error_if_cancelled (task))
     return;
   g_task_set_task_data (task, g_strdup (self->host), g_free);

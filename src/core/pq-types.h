@@ -35,9 +35,13 @@ typedef enum
   PQ_PORT_STATE_NOT_LISTENING,          /*< nick=NOT LISTENING >*/
   PQ_PORT_STATE_FILTERED,               /*< nick=FILTERED >*/
   PQ_PORT_STATE_LISTENING_OR_FILTERED,  /*< nick=LISTENING or FILTERED >*/
+  /* Not a port state: the probe could not leave this computer (no route,
+   * a datagram too big, no buffer space), so nothing is known about the
+   * port. The result's evidence says why; the query's exit code is 4. */
+  PQ_PORT_STATE_ERROR,                  /*< nick=ERROR >*/
 } PqPortState;
 
-#define PQ_N_PORT_STATES 4
+#define PQ_N_PORT_STATES 5
 
 /* The order states are counted and explained in, everywhere. */
 extern const PqPortState pq_port_states_in_order[PQ_N_PORT_STATES];

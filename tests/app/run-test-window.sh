@@ -1,9 +1,9 @@
 #!/bin/bash
-# run-test-window.sh TEST RIG-UP RIG-DOWN: bring up a test host (dnsmasq on
+# run-test-window.sh TEST RIG-UP RIG-DOWN [ARGS...]: bring up a test host (dnsmasq on
 # 53, 8081 dropped) in network namespaces and run the window test inside
 # the client namespace. X11 reaches the namespace through the socket file
 # in /tmp/.X11-unix; the session bus (an abstract socket) does not, so the
-# test runs without one.
+# test runs without one. ARGS go to the test (-p /app/window/query: one test).
 set -uo pipefail
 TEST=${1:?usage: run-test-window.sh TEST RIG-UP RIG-DOWN}
 RIG_UP=${2:?}; RIG_DOWN=${3:?}
@@ -29,4 +29,4 @@ if ! bash "$RIG_UP" "$RIG" > "$RIG/rig-up.log" 2>&1; then
 fi
 # shellcheck source=/dev/null
 . "$RIG/env"
-ip netns exec "$NS_CLI" env -u DBUS_SESSION_BUS_ADDRESS GTK_A11Y=none "$TEST" --tap
+ip netns exec "$NS_CLI" env -u DBUS_SESSION_BUS_ADDRESS GTK_A11Y=none "$TEST" --tap "${@:4}"

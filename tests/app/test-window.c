@@ -26,6 +26,7 @@
 #include "pq-rules.h"
 #include "pq-target.h"
 #include "pq-window-private.h"
+#include "window-fixture.h"
 
 #define SERVER "10.200.77.2"
 
@@ -172,6 +173,7 @@ run_file_op (void     (*op) (PqWindow *, GFile *, int),
   g_signal_handler_disconnect (window, id);
   if (wait.error != NULL)
     g_error ("%s: %s", g_file_peek_path (file), wait.error);
+  g_free (wait.path);
 }
 
 static void
@@ -1565,36 +1567,11 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSettings) settings = NULL;
   int status;
 
-  /* Never the user's checks or settings. */
-  tmpdir = g_dir_make_tmp ("pq-test-window-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_CONFIG_HOME", tmpdir, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  /* The session bus lives in another network namespace (abstract socket). */
-  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
-  /* Short waits: 8081 is dropped, so FILTERED after one 300 ms try. */
-  settings = g_settings_new (SCHEMA_ID);
-  g_settings_set_uint (settings, "tcp-timeout", 300);
-  g_settings_set_uint (settings, "tcp-tries", 1);
-  g_settings_set_uint (settings, "udp-wait", 300);
-  g_settings_set_uint (settings, "udp-tries", 1);
-  g_settings_set_boolean (settings, "reverse-lookup", FALSE);
-
-  app = pq_application_new ("io.github.portquery.PortQuery.Test", G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  window = pq_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 720);
-  gtk_window_present (GTK_WINDOW (window));
+  /* Never the user's checks or settings; short waits (window-fixture.c). */
+  tmpdir = window_fixture_init (&argc, &argv);
+  window = window_fixture_open ("io.github.portquery.PortQuery.Test", &app);
 
   g_test_add_func ("/app/window/invalid-input", test_invalid_input);
   g_test_add_func ("/app/window/unresolvable", test_unresolvable);

@@ -16,6 +16,7 @@
 
 #include "pq-error.h"
 #include "pq-report-load.h"
+#include "pq-writers.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """servers.py PROTO,PORT,ADDRESS ... - tiny listeners for the integration tests.
 
-tcp,PORT,ADDRESS accepts connections and closes them at once; udp,PORT,ADDRESS
-answers every datagram with a short reply. Bound sockets first, then one
+tcp,PORT,ADDRESS accepts connections and closes them at once; hold,PORT,ADDRESS
+accepts them and keeps them open without a word (a peer that never answers
+a protocol query nor closes); udp,PORT,ADDRESS answers every datagram with a
+short reply. Bound sockets first, then one
 line "ready" on standard output, so the test knows the ports are open before
 it queries them. Runs until killed (the test stops it by PID).
 """
@@ -15,11 +17,11 @@ REPLY = b"portquery integration test reply\n"
 
 def bind(proto, port, address):
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
-    kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
+    kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
     s = socket.socket(family, kind)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((address, port))
-    if proto == "tcp":
+    if proto != "udp":
         s.listen(128)
     s.setblocking(False)
     return s
@@ -27,6 +29,7 @@ def bind(proto, port, address):
 
 def main():
     sel = selectors.DefaultSelector()
+    held = []
     for spec in sys.argv[1:]:
         proto, port, address = spec.split(",", 2)
         s = bind(proto, int(port), address)
@@ -39,6 +42,9 @@ def main():
                 if key.data == "tcp":
                     conn, _ = s.accept()
                     conn.close()
+                elif key.data == "hold":
+                    conn, _ = s.accept()
+                    held.append(conn)
                 else:
                     data, peer = s.recvfrom(65536)
                     s.sendto(REPLY, peer)

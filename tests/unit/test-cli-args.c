@@ -114,6 +114,10 @@ typedef struct
   const char *hint;
 } Usage;
 
+/* A community one byte longer than SNMP agents keep (255). */
+#define X16 "xxxxxxxxxxxxxxxx"
+#define COMMUNITY_256 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16
+
 static const Usage usage_cases[] = {
   { "no-arguments", { NULL }, "Usage: portqry -n name" },
   { "no-name", { "-e", "53", NULL }, "with -n, for example: portqry -n server.example.com -e 53" },
@@ -142,6 +146,8 @@ static const Usage usage_cases[] = {
   { "log-then-option", { "-n", NO_HOST, "-l", "-y", NULL },
     "-l needs a value after it, not the option -y: for example -l portqry.log" },
   { "name-then-option", { "-n", "-e", "53", NULL }, "-n needs a value after it, not the option -e" },
+  { "community-too-long", { "-n", NO_HOST, "-p", "udp", "-e", "161", "-cn", "!" COMMUNITY_256 "!", NULL },
+    "The community after -cn is 256 bytes long; SNMP agents accept at most 255." },
   { "name-with-space", { "-n", "a b", "-e", "1", NULL }, "without spaces" },
   { "name-is-url", { "-n", "http://server/", "-e", "1", NULL }, "without http://" },
   { "name-link-local", { "-n", "fe80::1", "-e", "1", NULL }, "fe80::1%eth0" },
@@ -183,6 +189,7 @@ test_help (void)
       assert_contains (run.out, "Usage: portqry -n name");
       assert_contains (run.out, "Exit codes: 0 LISTENING, 1 NOT LISTENING, 2 FILTERED");
       assert_contains (run.out, "3: the command line is wrong");
+      assert_contains (run.out, "a port could not be queried from\nthis computer (ERROR");
       assert_contains (run.out, "4: the query could not run");
       g_assert_cmpstr (run.err, ==, "");
     }

@@ -473,6 +473,45 @@ test_cancel_scanning (Fixture       *f,
   g_assert_true (g_ptr_array_index (f->in_order, 0) == list_item (list, 0));
 }
 
+/* A datagram too big to send (a 70,000-byte SNMP community, over the
+ * 65,507 bytes UDP carries) is an error of that port, not a state: ERROR
+ * with the reason, exit code 4; the other ports keep their states. */
+static void
+test_local_error (Fixture       *f,
+                  gconstpointer  data)
+{
+  Servers *s = &f->servers;
+  g_autoptr(GArray) ports = port_list (s->closed_port, s->silent_port, 0);
+  g_autofree char *services_text = g_strdup_printf ("snmp %u/udp\n", s->silent_port);
+  g_autoptr(PqServices) services = pq_services_new_from_data (services_text, strlen (services_text));
+  g_autofree char *community = g_strnfill (70000, 'x');
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PqTarget) target = pq_target_new_parse ("127.0.0.1", &error);
+  PqScanOptions options;
+  GListModel *list;
+  PqResult *big;
+
+  g_assert_no_error (error);
+  pq_scan_options_init (&options);
+  options.udp_wait_ms = 300;
+  f->query = pq_query_new (target, &options, PQ_ADDRESS_FIRST);
+  pq_query_set_reverse_lookup (f->query, FALSE);
+  pq_query_set_services (f->query, services);
+  pq_query_set_community (f->query, community);
+  pq_query_add_ports (f->query, ports, PQ_PROTOCOLS_UDP);
+  run_query (f, NULL);
+
+  g_assert_no_error (f->error);
+  list = pq_query_get_results (f->query);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
+  assert_result (list_item (list, 0), "127.0.0.1", s->closed_port, PQ_PROTOCOL_UDP, PQ_PORT_STATE_NOT_LISTENING);
+  big = list_item (list, 1);
+  assert_result (big, "127.0.0.1", s->silent_port, PQ_PROTOCOL_UDP, PQ_PORT_STATE_ERROR);
+  g_assert_cmpint (pq_result_get_reason (big), ==, PQ_REASON_LOCAL_ERROR);
+  g_assert_nonnull (strstr (pq_result_get_evidence (big), "Message too long"));
+  g_assert_cmpint (pq_report_get_exit_code (pq_query_get_report (f->query)), ==, PQ_EXIT_ERROR);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -489,5 +528,6 @@ main (int    argc,
   g_test_add ("/query/not-found", Fixture, NULL, fixture_setup, test_not_found, fixture_teardown);
   g_test_add ("/query/cancel/resolving", Fixture, NULL, fixture_setup, test_cancel_resolving, fixture_teardown);
   g_test_add ("/query/cancel/scanning", Fixture, NULL, fixture_setup, test_cancel_scanning, fixture_teardown);
+  g_test_add ("/query/local-error", Fixture, NULL, fixture_setup, test_local_error, fixture_teardown);
   return g_test_run ();
 }

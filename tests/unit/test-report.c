@@ -636,6 +636,11 @@ test_exit_codes (void)
         PQ_PORT_STATE_NOT_LISTENING }, 4, PQ_EXIT_NOT_LISTENING },
     { { PQ_PORT_STATE_LISTENING, PQ_PORT_STATE_LISTENING_OR_FILTERED,
         PQ_PORT_STATE_LISTENING }, 3, PQ_EXIT_FILTERED },
+    /* A port that could not be queried from here: 4 over everything. */
+    { { PQ_PORT_STATE_ERROR }, 1, PQ_EXIT_ERROR },
+    { { PQ_PORT_STATE_LISTENING, PQ_PORT_STATE_ERROR }, 2, PQ_EXIT_ERROR },
+    { { PQ_PORT_STATE_NOT_LISTENING, PQ_PORT_STATE_ERROR, PQ_PORT_STATE_FILTERED }, 3, PQ_EXIT_ERROR },
+    { { PQ_PORT_STATE_ERROR, PQ_PORT_STATE_NOT_LISTENING }, 2, PQ_EXIT_ERROR },
   };
 
   /* The documented numbers themselves. */

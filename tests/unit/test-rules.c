@@ -60,11 +60,14 @@ static const Case decide_cases[] = {
     PQ_PORT_STATE_FILTERED, PQ_REASON_ADMIN_PROHIBITED, { "admin-prohibited" } },
   { "tcp-eperm", TCP, ERRNO (EPERM),
     PQ_PORT_STATE_FILTERED, PQ_REASON_LOCAL_FIREWALL, { "firewall", "did not let the packet out" } },
+  /* What never left this computer is no port state: an ERROR, exit 4. */
   { "tcp-einval", TCP, ERRNO (EINVAL),
-    PQ_PORT_STATE_FILTERED, PQ_REASON_LOCAL_ERROR, { "could not be sent" } },
+    PQ_PORT_STATE_ERROR, PQ_REASON_LOCAL_ERROR, { "could not be sent" } },
   { "tcp-enetunreach-immediate", TCP,
     { .kind = PQ_OUTCOME_ERROR, .error_number = ENETUNREACH, .immediate = TRUE },
-    PQ_PORT_STATE_FILTERED, PQ_REASON_NET_UNREACH, { "cannot reach " TARGET } },
+    PQ_PORT_STATE_ERROR, PQ_REASON_LOCAL_ERROR, { "could not be sent", "Network is unreachable" } },
+  { "tcp-enobufs", TCP, { .kind = PQ_OUTCOME_ERROR, .error_number = ENOBUFS, .immediate = TRUE },
+    PQ_PORT_STATE_ERROR, PQ_REASON_LOCAL_ERROR, { "could not be sent", "No buffer space" } },
   { "tcp-icmp-3-13", TCP, ICMP (3, 13, FALSE),
     PQ_PORT_STATE_FILTERED, PQ_REASON_ADMIN_PROHIBITED,
     { "administratively prohibited", "type 3 code 13", OFFENDER } },
@@ -79,6 +82,14 @@ static const Case decide_cases[] = {
   { "udp-timeout", UDP, { .kind = PQ_OUTCOME_TIMEOUT },
     PQ_PORT_STATE_LISTENING_OR_FILTERED, PQ_REASON_NO_RESPONSE,
     { "3 datagrams", "1000 ms", "firewall" } },
+  { "udp-emsgsize", UDP, ERRNO (EMSGSIZE),
+    PQ_PORT_STATE_ERROR, PQ_REASON_LOCAL_ERROR, { "could not be sent", "Message too long" } },
+  { "udp-enetunreach-immediate", UDP,
+    { .kind = PQ_OUTCOME_ERROR, .error_number = ENETUNREACH, .immediate = TRUE },
+    PQ_PORT_STATE_ERROR, PQ_REASON_LOCAL_ERROR, { "Network is unreachable" } },
+  /* This computer's own firewall is a filter like any other. */
+  { "udp-eperm", UDP, { .kind = PQ_OUTCOME_ERROR, .error_number = EPERM, .immediate = TRUE },
+    PQ_PORT_STATE_FILTERED, PQ_REASON_LOCAL_FIREWALL, { "its own firewall blocks it" } },
   { "udp-refused-no-icmp", UDP, ERRNO (ECONNREFUSED),
     PQ_PORT_STATE_NOT_LISTENING, PQ_REASON_PORT_UNREACH, { NULL } },
   { "udp-icmp-3-3-target", UDP, ICMP (3, 3, TRUE),
@@ -236,7 +247,9 @@ test_state_words (void)
   g_assert_cmpstr (pq_port_state_to_string (PQ_PORT_STATE_LISTENING_OR_FILTERED), ==,
                    "LISTENING or FILTERED");
 
-  for (PqPortState s = PQ_PORT_STATE_LISTENING; s <= PQ_PORT_STATE_LISTENING_OR_FILTERED; s++)
+  g_assert_cmpstr (pq_port_state_to_string (PQ_PORT_STATE_ERROR), ==, "ERROR");
+
+  for (PqPortState s = PQ_PORT_STATE_LISTENING; s <= PQ_PORT_STATE_ERROR; s++)
     g_assert_cmpuint (strlen (pq_state_explain (s)), >, 20);
   g_assert_nonnull (strstr (pq_state_explain (PQ_PORT_STATE_NOT_LISTENING), "service is running"));
   g_assert_nonnull (strstr (pq_state_explain (PQ_PORT_STATE_FILTERED), "firewall"));

@@ -15,6 +15,7 @@
 
 #include "pq-error.h"
 #include "pq-ports.h"
+#include "pq-report-load.h"
 #include "pq-report-text.h"
 #include "pq-scanner.h"
 #include "pq-writers.h"
@@ -152,6 +153,64 @@ test_text_cancelled (Fixture       *f,
   pq_report_finish (f->report, TRUE);
   text = pq_report_to_text (f->report);
   assert_contains (text, "(cancelled before the end)");
+}
+
+/* A port whose probe never left this computer (a datagram too big) is
+ * shown in every format as an ERROR with its reason, counted apart, read
+ * back unchanged, and makes the exit code 4 over a NOT LISTENING port. */
+static void
+test_error_row (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(PqReport) report = NULL;
+  g_autoptr(PqReport) loaded = NULL;
+  g_autoptr(PqResult) closed = pq_result_new ("192.0.2.10", 25, PQ_PROTOCOL_TCP);
+  g_autoptr(PqResult) error_row = pq_result_new ("192.0.2.10", 161, PQ_PROTOCOL_UDP);
+  g_autoptr(PqResult) back = NULL;
+  g_autoptr(GString) line = g_string_new (NULL);
+  g_autoptr(GBytes) json_bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL, *csv = NULL, *html = NULL, *json = NULL, *summary = NULL;
+  PqScanOptions options;
+
+  pq_scan_options_init (&options);
+  report = pq_report_new (f->target, f->ports, PQ_PROTOCOLS_BOTH, &options, pq_services_get_source (f->services));
+  pq_result_set_state (closed, PQ_PORT_STATE_NOT_LISTENING, PQ_REASON_RESET);
+  pq_report_add_result (report, closed);
+  pq_result_set_state (error_row, PQ_PORT_STATE_ERROR, PQ_REASON_LOCAL_ERROR);
+  pq_result_set_service (error_row, "snmp", PQ_PROBE_SNMP);
+  pq_result_set_evidence (error_row, "The probe could not be sent from this computer: Message too long.");
+  pq_report_add_result (report, error_row);
+  pq_report_finish (report, FALSE);
+
+  g_assert_cmpint (pq_report_get_exit_code (report), ==, PQ_EXIT_ERROR);
+  summary = pq_report_summary (report);
+  g_assert_cmpstr (summary, ==, "1 not listening, 1 could not be queried");
+  /* portqry without -v still says why. */
+  pq_text_append_result (line, error_row, FALSE);
+  g_assert_cmpstr (line->str, ==, "UDP port 161 (snmp service): ERROR\n"
+                                  "    The probe could not be sent from this computer: Message too long.\n");
+  text = pq_report_to_text (report);
+  assert_contains (text, "Summary: 1 not listening, 1 could not be queried\n");
+  csv = pq_report_to_csv (report);
+  assert_contains (csv, "\"snmp\",\"ERROR\",\"local-error\"");
+  html = pq_report_to_html (report);
+  assert_contains (html, "<td class=\"ERROR\">ERROR</td>");
+  assert_contains (html, "Error: the query could not be sent from this computer");
+  json = pq_report_to_json (report);
+  assert_contains (json, "\"errors\": 1,");
+  json_bytes = g_bytes_new (json, strlen (json));
+  loaded = pq_report_load_bytes (json_bytes, &error);
+  g_assert_no_error (error);
+  back = g_list_model_get_item (pq_report_get_results (loaded), 1);
+  g_assert_cmpint (pq_result_get_state (back), ==, PQ_PORT_STATE_ERROR);
+  g_assert_cmpint (pq_result_get_reason (back), ==, PQ_REASON_LOCAL_ERROR);
+  g_assert_cmpint (pq_report_get_exit_code (loaded), ==, PQ_EXIT_ERROR);
+
+  /* Without an error, the HTML page does not explain one. */
+  g_free (html);
+  html = pq_report_to_html (f->report);
+  g_assert_null (strstr (html, "Error: the query could not be sent"));
 }
 
 static void
@@ -351,6 +410,7 @@ main (int   argc,
 
   ADD ("/pq/writers/text", test_text);
   ADD ("/pq/writers/text-cancelled", test_text_cancelled);
+  ADD ("/pq/writers/error-row", test_error_row);
   g_test_add_func ("/pq/writers/csv-cell", test_csv_cell);
   ADD ("/pq/writers/csv", test_csv);
   g_test_add_func ("/pq/writers/html-escaped", test_html_escaped);

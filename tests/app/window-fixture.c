@@ -1,0 +1,60 @@
+/* window-fixture.c: the window the application's tests drive
+ *
+ * Never the user's checks or settings (a fresh configuration folder, the
+ * memory settings backend); short waits, so a dropped port is FILTERED
+ * after one 300 ms try; no reverse lookup unless a test turns it on.
+ *
+ * Copyright 2026 The Port Query authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "window-fixture.h"
+
+/* Sets up the environment and GTK.
+ * Returns: (transfer full): the configuration folder, for the caller to
+ *   look into */
+char *
+window_fixture_init (int    *argc,
+                     char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+  char *tmpdir = g_dir_make_tmp ("pq-test-window-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  g_setenv ("XDG_CONFIG_HOME", tmpdir, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  /* The session bus lives in another network namespace (abstract socket). */
+  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  return tmpdir;
+}
+
+/* Returns: (transfer none): the window, shown; @app holds it */
+PqWindow *
+window_fixture_open (const char     *app_id,
+                     PqApplication **app)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autoptr(GError) error = NULL;
+  PqWindow *window;
+
+  g_settings_set_uint (settings, "tcp-timeout", 300);
+  g_settings_set_uint (settings, "tcp-tries", 1);
+  g_settings_set_uint (settings, "udp-wait", 300);
+  g_settings_set_uint (settings, "udp-tries", 1);
+  g_settings_set_boolean (settings, "reverse-lookup", FALSE);
+
+  *app = pq_application_new (app_id, G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (*app), NULL, &error);
+  g_assert_no_error (error);
+  window = pq_window_new (*app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}

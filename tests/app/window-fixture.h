@@ -1,0 +1,18 @@
+/* window-fixture.h: the window the application's tests drive
+ *
+ * Copyright 2026 The Port Query authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "pq-application.h"
+#include "pq-window.h"
+
+G_BEGIN_DECLS
+
+char     *window_fixture_init  (int             *argc,
+                                char          ***argv);
+PqWindow *window_fixture_open  (const char      *app_id,
+                                PqApplication  **app);
+
+G_END_DECLS
