@@ -159,9 +159,6 @@ pq_scan_probe_finish (Probe       *probe,
     return;
   /* Only now: a port queued for a second look has no result yet. */
   result = pq_result_new (job->address_str, probe->spec.port, probe->spec.protocol);
-
-  /* Only now: a port asked again later has no result yet (it leaked). */
-  result = pq_result_new (job->address_str, probe->spec.port, probe->spec.protocol);
   if (probe->talk != NULL)
     obs->outcome.query = probe->talk->codec->name;
   state = pq_rules_decide (probe->spec.protocol, &obs->outcome, &reason);
