@@ -50,17 +50,46 @@ pq_scan_probe_release (Probe *probe)
   probe->in_use = FALSE;
   probe->gen++;
   engine->active--;
+  if (probe->spec.rtt_ping)
+    engine->pinging = FALSE;
   g_array_append_val (engine->free_slots, probe->slot);
 }
 
-static guint
-probe_wait_ms (Probe *probe)
+/* Returns: TRUE if the silence of this UDP port may be the host's ICMP
+ * rate limit at work rather than the port's own */
+static gboolean
+probe_maybe_limited (Probe *probe)
 {
-  const PqScanOptions *o = &probe->engine->job->options;
+  Engine *engine = probe->engine;
 
-  if (probe->spec.protocol == PQ_PROTOCOL_TCP)
-    return probe->engine->tcp_wait_ms;
-  return o->slow_link ? o->udp_wait_ms * 2 : o->udp_wait_ms;
+  return engine->unreach_seen > 0 &&
+         (probe->spec.paced || !pq_scan_engine_silence_real (engine, probe->started_us));
+}
+
+/* What an answer tells the timing: every answer from the target itself is
+ * a round-trip sample (not a reply to a protocol query, which includes
+ * the service's work, nor an answer to a datagram sent again, which may
+ * be the earlier one's: Karn's rule), and an ICMP error from the target
+ * is one the host's rate limit let through. */
+static void
+probe_note_answer (Probe             *probe,
+                   const Observation *obs,
+                   gint64             now)
+{
+  const PqOutcome *o = &obs->outcome;
+  gboolean sample;
+
+  if (o->have_icmp && o->icmp_from_target && probe->spec.protocol == PQ_PROTOCOL_UDP)
+    pq_scan_engine_note_icmp (probe->engine, probe->try_started_us);
+  if (o->have_icmp)
+    sample = o->icmp_from_target;
+  else if (probe->spec.protocol == PQ_PROTOCOL_TCP)
+    sample = o->kind == PQ_OUTCOME_CONNECTED ||
+             (o->kind == PQ_OUTCOME_ERROR && o->error_number == ECONNREFUSED);
+  else
+    sample = o->kind == PQ_OUTCOME_REPLY && probe->talk == NULL;
+  if (sample && (probe->spec.protocol == PQ_PROTOCOL_TCP || probe->try == 1))
+    pq_scan_engine_learn_rtt (probe->engine, now - probe->try_started_us);
 }
 
 /* Returns: TRUE if the port's silence is to be checked again later */
@@ -81,7 +110,7 @@ probe_pace_instead (Probe       *probe,
         engine->paced_silent_run = 0;
       return FALSE;
     }
-  if (obs->outcome.kind != PQ_OUTCOME_TIMEOUT || engine->unreach_seen == 0 || engine->paced_left == 0)
+  if (obs->outcome.kind != PQ_OUTCOME_TIMEOUT || engine->paced_left == 0 || !probe_maybe_limited (probe))
     return FALSE;
 
   engine->paced_left--;
@@ -104,10 +133,17 @@ pq_scan_probe_finish (Probe       *probe,
   double elapsed_ms = (double) (now - since) / 1000.0;
   g_autofree char *evidence = NULL;
   g_autofree char *local = pq_scan_local_address (probe->fd);
-  PqResult *result = pq_result_new (job->address_str, probe->spec.port, probe->spec.protocol);
+  PqResult *result;
   PqPortState state;
   PqReason reason;
 
+  probe_note_answer (probe, obs, now);
+  if (probe->spec.rtt_ping)
+    {
+      g_clear_pointer (&obs->icmp_from, g_free);
+      pq_scan_probe_release (probe);
+      return;
+    }
   if (obs->outcome.have_icmp && obs->outcome.icmp_from_target &&
       (obs->outcome.icmp6 ? obs->outcome.icmp_code == 4 : obs->outcome.icmp_code == 3))
     {
@@ -121,6 +157,7 @@ pq_scan_probe_finish (Probe       *probe,
   if (probe_pace_instead (probe, obs))
     return;
 
+  result = pq_result_new (job->address_str, probe->spec.port, probe->spec.protocol);
   if (probe->talk != NULL)
     obs->outcome.query = probe->talk->codec->name;
   state = pq_rules_decide (probe->spec.protocol, &obs->outcome, &reason);
@@ -129,7 +166,7 @@ pq_scan_probe_finish (Probe       *probe,
                                 obs->bytes);
   if (probe->talk != NULL)
     evidence = pq_scan_talk_evidence (probe->talk, g_steal_pointer (&evidence), reason);
-  if (probe->spec.protocol == PQ_PROTOCOL_UDP && reason == PQ_REASON_NO_RESPONSE && engine->unreach_seen > 0)
+  if (probe->spec.protocol == PQ_PROTOCOL_UDP && reason == PQ_REASON_NO_RESPONSE && probe_maybe_limited (probe))
     {
       g_autofree char *note = probe->spec.paced
         ? g_strdup (_("It was asked again after a pause, since the host limits how fast it reports closed ports, and stayed silent."))
@@ -158,9 +195,6 @@ pq_scan_probe_finish (Probe       *probe,
     pq_result_set_reply (result, job->address_str, -1, -1,
                          probe->talk != NULL ? MAX (obs->bytes, (guint) probe->talk->received) : obs->bytes);
 
-  if (probe->spec.protocol == PQ_PROTOCOL_TCP &&
-      (reason == PQ_REASON_SYN_ACK || reason == PQ_REASON_RESET))
-    pq_scan_engine_learn_rtt (engine, now - probe->try_started_us);
   if (probe->talk != NULL)
     for (guint i = 0; i < probe->talk->findings.details->len; i++)
       pq_result_add_detail (result, g_ptr_array_index (probe->talk->findings.details, i));
@@ -193,6 +227,11 @@ pq_scan_probe_timeout (Probe *probe)
                                                          : probe->engine->job->options.udp_tries;
 
   probe->deadline_us = 0;
+  if (probe->spec.rtt_ping)
+    {
+      pq_scan_probe_release (probe);   /* the host drops it: nothing learned */
+      return;
+    }
   if (probe->talk != NULL && probe->talk->active)
     {
       pq_scan_talk_end (probe, _("no reply in time"));
@@ -243,7 +282,7 @@ tcp_ready (Probe *probe)
       ((struct sockaddr_in *) &local)->sin_port == g_htons (probe->spec.port))
     obs.outcome.self_connect = TRUE;
 
-  if (!pq_scan_talk_begin_tcp (probe, &obs))
+  if (probe->spec.rtt_ping || !pq_scan_talk_begin_tcp (probe, &obs))
     pq_scan_probe_finish (probe, &obs);
 }
 
@@ -312,7 +351,7 @@ probe_wait (Probe    *probe,
         }
       probe->registered = TRUE;
     }
-  probe->wait_ms = probe_wait_ms (probe);
+  probe->wait_ms = pq_scan_engine_wait_ms (engine, probe);
   probe->deadline_us = probe->try_started_us + (gint64) probe->wait_ms * 1000;
   pq_scan_timers_push (engine, (Timer) { probe->deadline_us, probe->slot, probe->gen });
 }
