@@ -168,8 +168,9 @@ assert_complete (Scan  *scan,
 }
 
 static PqScanner *
-make_scanner (guint udp_wait_ms,
-              guint udp_tries)
+make_scanner_full (guint    udp_wait_ms,
+                   guint    udp_tries,
+                   gboolean adaptive)
 {
   g_autoptr(PqServices) services = pq_services_new_from_data ("", 0);
   PqScanOptions options;
@@ -178,8 +179,16 @@ make_scanner (guint udp_wait_ms,
   options.tcp_timeout_ms = 5000;
   options.udp_wait_ms = udp_wait_ms;
   options.udp_tries = udp_tries;
+  options.adaptive = adaptive;
   g_assert_true (pq_scan_options_validate (&options, NULL));
   return pq_scanner_new (services, &options);
+}
+
+static PqScanner *
+make_scanner (guint udp_wait_ms,
+              guint udp_tries)
+{
+  return make_scanner_full (udp_wait_ms, udp_tries, TRUE);
 }
 
 /* Ports up to a 0; guint, as variadic arguments are promoted. */
@@ -433,7 +442,8 @@ test_udp_silent (void)
 
   if (!servers_start (&s, G_SOCKET_FAMILY_IPV4))
     return;
-  scanner = make_scanner (150, 2);
+  /* --fixed-timeout: the configured wait, whatever the round trip. */
+  scanner = make_scanner_full (150, 2, FALSE);
   ports = ports_of (s.silent_port, 0);
 
   g_assert_true (run_scan (scanner, s.loopback, ports, PQ_PROTOCOLS_UDP, NULL, &scan, &error));
@@ -450,6 +460,39 @@ test_udp_silent (void)
   assert_evidence (r, "2 datagrams");
   assert_evidence (r, "150 ms");
   assert_local_address (&s, r);
+
+  scan_clear (&scan);
+  servers_stop (&s);
+}
+
+/* A silent UDP port, and nothing else asked: the round-trip ping (a
+ * reset from loopback port 1) gives the round trip at once, so each of the
+ * two datagrams waits the floor of 100 ms, not the configured second. */
+static void
+test_udp_silent_learned (void)
+{
+  Servers s;
+  g_autoptr(PqScanner) scanner = NULL;
+  g_autoptr(GArray) ports = NULL;
+  g_autoptr(GError) error = NULL;
+  PqResult *r;
+  Scan scan;
+
+  if (!servers_start (&s, G_SOCKET_FAMILY_IPV4))
+    return;
+  scanner = make_scanner (1000, 2);
+  ports = ports_of (s.silent_port, 0);
+
+  g_assert_true (run_scan (scanner, s.loopback, ports, PQ_PROTOCOLS_UDP, NULL, &scan, &error));
+  g_assert_no_error (error);
+  assert_complete (&scan, 1);
+
+  r = find_result (&scan, s.silent_port, PQ_PROTOCOL_UDP);
+  g_assert_cmpstr (pq_port_state_to_string (pq_result_get_state (r)), ==, "LISTENING or FILTERED");
+  g_assert_cmpuint (pq_result_get_tries (r), ==, 2);
+  g_assert_cmpfloat (pq_result_get_elapsed_ms (r), >=, 190.0);
+  g_assert_cmpfloat (pq_result_get_elapsed_ms (r), <, 900.0);
+  assert_evidence (r, "100 ms");
 
   scan_clear (&scan);
   servers_stop (&s);
@@ -500,8 +543,9 @@ test_cancel_during (void)
 
   if (!servers_start (&s, G_SOCKET_FAMILY_IPV4))
     return;
-  /* The silent port would take 2 × 10 s; the echo port answers at once. */
-  scanner = make_scanner (10000, 2);
+  /* The silent port would take 2 × 10 s (fixed waits: the round trip
+   * would cut them to 100 ms); the echo port answers at once. */
+  scanner = make_scanner_full (10000, 2, FALSE);
   ports = ports_of (s.open_port, s.silent_port, 0);
 
   g_timeout_add (300, cancel_cb, cancellable);
@@ -698,6 +742,7 @@ main (int   argc,
   g_test_add_data_func ("/pq/scanner/loopback/ipv6/udp", GINT_TO_POINTER (G_SOCKET_FAMILY_IPV6), test_udp);
   g_test_add_func ("/pq/scanner/loopback/both", test_both);
   g_test_add_func ("/pq/scanner/loopback/udp-silent", test_udp_silent);
+  g_test_add_func ("/pq/scanner/loopback/udp-silent-learned", test_udp_silent_learned);
   g_test_add_func ("/pq/scanner/loopback/rescan", test_rescan);
   g_test_add_func ("/pq/scanner/cancel/before-start", test_cancel_before_start);
   g_test_add_func ("/pq/scanner/cancel/during", test_cancel_during);
