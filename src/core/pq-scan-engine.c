@@ -239,7 +239,7 @@ pq_scan_engine_silence_real (Engine *engine,
 static guint
 ports_active (Engine *engine)
 {
-  return engine->active - (engine->pinging ? 1 : 0);
+  return engine->active - engine->helpers;
 }
 
 static void
@@ -260,13 +260,37 @@ engine_start (Engine     *engine,
   probe->deadline_us = 0;
   probe->started_us = g_get_monotonic_time ();
   engine->active++;
-  if (spec->rtt_ping)
-    engine->pinging = TRUE;
+  if (spec->helper)
+    engine->helpers++;
   pq_scan_probe_try (probe);
 }
 
+/* Check looks: each silent port that no later answer vouched for is asked
+ * again at once, its datagram followed by WITNESSES to a port the host
+ * reported closed. A host whose ICMP rate limit held the first answer
+ * back has none for the witnesses either (a token bucket: no token, no
+ * answer, and a token takes a second to come); one that answers them
+ * gave the silent port its chance. All at once: each witness follows its
+ * own port. */
+static void
+engine_start_checks (Engine *engine)
+{
+  while (engine->paced.length > 0 && engine->free_slots->len > WITNESSES &&
+         engine->active + WITNESSES < engine->window)
+    {
+      g_autofree Spec *spec = g_queue_pop_head (&engine->paced);
+      Spec witness = { .port = engine->closed_udp_port, .protocol = PQ_PROTOCOL_UDP, .helper = TRUE };
+
+      spec->witnessed = TRUE;
+      engine_start (engine, spec);
+      for (guint i = 0; i < WITNESSES; i++)
+        engine_start (engine, &witness);
+    }
+}
+
 /* Starts the next second look at a silent UDP port when its turn has
- * come: only after the first looks are done, one per interval. */
+ * come: only after the first looks are done; check looks at once until
+ * the host is seen to limit, then one per interval. */
 static void
 engine_start_paced (Engine *engine)
 {
@@ -275,6 +299,11 @@ engine_start_paced (Engine *engine)
 
   if (engine->paced.length == 0 || ports_active (engine) > 0)
     return;
+  if (!engine->limit_seen && engine->closed_udp_port != 0)
+    {
+      engine_start_checks (engine);
+      return;
+    }
   now = g_get_monotonic_time ();
   if (now < engine->next_paced_us)
     return;
@@ -485,7 +514,7 @@ engine_queue_ping (Engine *engine)
   ping = g_new0 (Spec, 1);
   ping->port = RTT_PING_PORT;
   ping->protocol = PQ_PROTOCOL_TCP;
-  ping->rtt_ping = TRUE;
+  ping->helper = TRUE;
   g_queue_push_head (&engine->deferred, ping);
 }
 

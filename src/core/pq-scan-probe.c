@@ -50,8 +50,8 @@ pq_scan_probe_release (Probe *probe)
   probe->in_use = FALSE;
   probe->gen++;
   engine->active--;
-  if (probe->spec.rtt_ping)
-    engine->pinging = FALSE;
+  if (probe->spec.helper)
+    engine->helpers--;
   g_array_append_val (engine->free_slots, probe->slot);
 }
 
@@ -63,7 +63,8 @@ probe_maybe_limited (Probe *probe)
   Engine *engine = probe->engine;
 
   return engine->unreach_seen > 0 &&
-         (probe->spec.paced || !pq_scan_engine_silence_real (engine, probe->started_us));
+         ((probe->spec.paced && !probe->spec.witnessed) ||
+          !pq_scan_engine_silence_real (engine, probe->started_us));
 }
 
 /* What an answer tells the timing: every answer from the target itself is
@@ -92,6 +93,23 @@ probe_note_answer (Probe             *probe,
     pq_scan_engine_learn_rtt (probe->engine, now - probe->try_started_us);
 }
 
+/* A check look stayed silent and its witnesses too: the host limits its
+ * ICMP errors and had no answer left for any of them. The port gets a
+ * paced second look, once the host has earned an answer again. */
+static void
+probe_limit_seen (Probe *probe)
+{
+  Engine *engine = probe->engine;
+  Spec *spec = g_memdup2 (&probe->spec, sizeof *spec);
+
+  engine->limit_seen = TRUE;
+  engine->next_paced_us = MAX (engine->next_paced_us,
+                               g_get_monotonic_time () + (gint64) PACED_INTERVAL_MS * 1000);
+  spec->witnessed = FALSE;
+  g_queue_push_head (&engine->paced, spec);
+  pq_scan_probe_release (probe);
+}
+
 /* Returns: TRUE if the port's silence is to be checked again later */
 static gboolean
 probe_pace_instead (Probe       *probe,
@@ -102,6 +120,13 @@ probe_pace_instead (Probe       *probe,
 
   if (probe->spec.protocol != PQ_PROTOCOL_UDP)
     return FALSE;
+  if (probe->spec.witnessed)
+    {
+      if (obs->outcome.kind != PQ_OUTCOME_TIMEOUT || !probe_maybe_limited (probe))
+        return FALSE;
+      probe_limit_seen (probe);
+      return TRUE;
+    }
   if (probe->spec.paced)
     {
       if (obs->outcome.kind == PQ_OUTCOME_TIMEOUT && ++engine->paced_silent_run >= PACED_GIVE_UP)
@@ -121,6 +146,25 @@ probe_pace_instead (Probe       *probe,
   return TRUE;
 }
 
+/* Returns: (nullable): what the host's ICMP rate limit means for this
+ * silent UDP port, for its evidence */
+static char *
+probe_silence_note (Probe *probe)
+{
+  guint closed = probe->engine->unreach_seen;
+
+  if (!probe_maybe_limited (probe))
+    return probe->spec.witnessed
+      ? g_strdup (_("It was asked again, followed by a closed port that the host reported at once, so the silence is this port's own."))
+      : NULL;
+  if (probe->spec.paced)
+    return g_strdup (_("It was asked again after a pause, since the host limits how fast it reports closed ports, and stayed silent."));
+  return g_strdup_printf (ngettext ("The host limits how fast it reports closed ports (%u port was reported closed), so this silent port may be closed too.",
+                                    "The host limits how fast it reports closed ports (%u ports were reported closed), so this silent port may be closed too.",
+                                    closed),
+                          closed);
+}
+
 /* Decides the port, hands the result over and frees the slot. */
 void
 pq_scan_probe_finish (Probe       *probe,
@@ -138,7 +182,7 @@ pq_scan_probe_finish (Probe       *probe,
   PqReason reason;
 
   probe_note_answer (probe, obs, now);
-  if (probe->spec.rtt_ping)
+  if (probe->spec.helper)
     {
       g_clear_pointer (&obs->icmp_from, g_free);
       pq_scan_probe_release (probe);
@@ -148,6 +192,8 @@ pq_scan_probe_finish (Probe       *probe,
       (obs->outcome.icmp6 ? obs->outcome.icmp_code == 4 : obs->outcome.icmp_code == 3))
     {
       engine->unreach_seen++;
+      if (probe->spec.protocol == PQ_PROTOCOL_UDP)
+        engine->closed_udp_port = probe->spec.port;
       /* The host just spent an ICMP answer; a second look sent before it
        * has earned the next one would meet silence and wrongly "stay
        * silent". */
@@ -166,18 +212,17 @@ pq_scan_probe_finish (Probe       *probe,
                                 obs->bytes);
   if (probe->talk != NULL)
     evidence = pq_scan_talk_evidence (probe->talk, g_steal_pointer (&evidence), reason);
-  if (probe->spec.protocol == PQ_PROTOCOL_UDP && reason == PQ_REASON_NO_RESPONSE && probe_maybe_limited (probe))
+  if (probe->spec.protocol == PQ_PROTOCOL_UDP && reason == PQ_REASON_NO_RESPONSE)
     {
-      g_autofree char *note = probe->spec.paced
-        ? g_strdup (_("It was asked again after a pause, since the host limits how fast it reports closed ports, and stayed silent."))
-        : g_strdup_printf (ngettext ("The host limits how fast it reports closed ports (%u port was reported closed), so this silent port may be closed too.",
-                                     "The host limits how fast it reports closed ports (%u ports were reported closed), so this silent port may be closed too.",
-                                     engine->unreach_seen),
-                           engine->unreach_seen);
-      char *more = g_strconcat (evidence, " ", note, NULL);
+      g_autofree char *note = probe_silence_note (probe);
 
-      g_free (evidence);
-      evidence = more;
+      if (note != NULL)
+        {
+          char *more = g_strconcat (evidence, " ", note, NULL);
+
+          g_free (evidence);
+          evidence = more;
+        }
     }
 
   pq_result_set_state (result, state, reason);
@@ -227,9 +272,9 @@ pq_scan_probe_timeout (Probe *probe)
                                                          : probe->engine->job->options.udp_tries;
 
   probe->deadline_us = 0;
-  if (probe->spec.rtt_ping)
+  if (probe->spec.helper)
     {
-      pq_scan_probe_release (probe);   /* the host drops it: nothing learned */
+      pq_scan_probe_release (probe);   /* no answer: nothing learned */
       return;
     }
   if (probe->talk != NULL && probe->talk->active)
@@ -282,7 +327,7 @@ tcp_ready (Probe *probe)
       ((struct sockaddr_in *) &local)->sin_port == g_htons (probe->spec.port))
     obs.outcome.self_connect = TRUE;
 
-  if (probe->spec.rtt_ping || !pq_scan_talk_begin_tcp (probe, &obs))
+  if (probe->spec.helper || !pq_scan_talk_begin_tcp (probe, &obs))
     pq_scan_probe_finish (probe, &obs);
 }
 
@@ -442,7 +487,8 @@ udp_try (Probe *probe)
             probe_finish_error (probe, err, TRUE);
           return;
         }
-      pq_scan_talk_begin_udp (probe);
+      if (!probe->spec.helper)
+        pq_scan_talk_begin_udp (probe);
     }
 
   /* Nothing answered the first request: a codec may ask differently on

@@ -38,6 +38,10 @@ G_BEGIN_DECLS
  * then one a second) cannot answer two datagrams sent within this time
  * after one it kept silent on: such silence is the port's own. */
 #define SILENCE_PROOF_US 20000
+/* A silent port that no later answer vouches for is asked again at once,
+ * its datagram followed by this many to a port the host reported closed
+ * (witnesses): if they are answered, the silence is the port's own. */
+#define WITNESSES 2
 /* Before the first answer of the scan, one connection to a port that is
  * most likely closed gives the round trip (a reset, at once), so waits on
  * ports that never answer can be learned too. */
@@ -48,7 +52,8 @@ typedef struct
   guint16    port;
   PqProtocol protocol;
   gboolean   paced;        /* a second look after a pause (ICMP rate limits) */
-  gboolean   rtt_ping;     /* only for the round trip: no result */
+  gboolean   witnessed;    /* a check look: witnesses follow its datagram */
+  gboolean   helper;       /* the round-trip ping or a witness: no result */
 } Spec;
 
 /* Shared by the caller's thread and the worker. */
@@ -155,7 +160,11 @@ struct _Engine
   GArray                  *icmp_sends;  /* gint64: when each datagram that
                                          * got an ICMP error from the target
                                          * was sent, in order */
-  gboolean                 pinging;     /* the round-trip ping holds a slot */
+  guint                    helpers;     /* of the active probes, pings and
+                                         * witnesses (no port of the job) */
+  guint16                  closed_udp_port; /* one the target reported closed */
+  gboolean                 limit_seen;  /* a check look's witnesses went
+                                         * unanswered: the host limits */
   guint                    window;
   gboolean                 exhausted;   /* the job has no more ports to hand out */
   char                    *buffer;      /* for UDP replies */

@@ -82,6 +82,20 @@ pq "$NS_CLI" -n $SRV -e 8081 -p udp -v
 expect_state UDP 8081 "LISTENING or FILTERED"; expect_rc 2
 expect_line "    No reply to 2 datagrams after waiting 100 ms for each: .*"
 expect_time_above 0.2; expect_time_below 2
+# The host reports closed UDP ports without a rate limit (the rig turns it
+# off). A silent port followed by two that the host reported closed is
+# silent itself: no second look, no note.
+pq "$NS_CLI" -n $SRV -nr -o 8081,80,81 -p udp -v
+expect_state UDP 8081 "LISTENING or FILTERED"; expect_rc 1
+expect_line "    No reply to 2 datagrams after waiting 100 ms for each: a UDP service may ignore an empty datagram, or a firewall may drop it\."
+expect_time_below 1
+# The last one asked, with nothing after it, gets a check look followed by
+# two datagrams to a closed port; they are answered, so it is not asked
+# again one a second (1.1 s a look, as on a host that limits).
+pq "$NS_CLI" -n $SRV -nr -o 80,81,8081 -p udp -v
+expect_state UDP 8081 "LISTENING or FILTERED"; expect_rc 1
+expect_line "    .* It was asked again, followed by a closed port that the host reported at once, so the silence is this port's own\."
+expect_time_below 1
 
 # --- REJECT with admin-prohibited -------------------------------------
 for proto in tcp udp; do

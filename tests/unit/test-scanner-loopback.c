@@ -600,7 +600,7 @@ test_cancel_with_slow_handler (void)
 
   if (!servers_start (&s, G_SOCKET_FAMILY_IPV4))
     return;
-  scanner = make_scanner (10000, 2);
+  scanner = make_scanner_full (10000, 2, FALSE);   /* still waiting at the cancel */
   ports = ports_of (s.silent_port, 0);
 
   g_timeout_add (200, cancel_with_slow_handler_cb, cancellable);
