@@ -146,6 +146,26 @@ probe_pace_instead (Probe       *probe,
   return TRUE;
 }
 
+/* A port unreachable from the target: the host reports closed ports. */
+static void
+probe_note_unreach (Probe             *probe,
+                    const Observation *obs)
+{
+  Engine *engine = probe->engine;
+
+  if (!obs->outcome.have_icmp || !obs->outcome.icmp_from_target ||
+      obs->outcome.icmp_code != (obs->outcome.icmp6 ? 4 : 3))
+    return;
+  engine->unreach_seen++;
+  if (probe->spec.protocol == PQ_PROTOCOL_UDP)
+    engine->closed_udp_port = probe->spec.port;
+  /* The host just spent an ICMP answer; a second look sent before it
+   * has earned the next one would meet silence and wrongly "stay
+   * silent". */
+  engine->next_paced_us = MAX (engine->next_paced_us,
+                               g_get_monotonic_time () + (gint64) PACED_INTERVAL_MS * 1000);
+}
+
 /* Returns: (nullable): what the host's ICMP rate limit means for this
  * silent UDP port, for its evidence */
 static char *
@@ -188,18 +208,7 @@ pq_scan_probe_finish (Probe       *probe,
       pq_scan_probe_release (probe);
       return;
     }
-  if (obs->outcome.have_icmp && obs->outcome.icmp_from_target &&
-      (obs->outcome.icmp6 ? obs->outcome.icmp_code == 4 : obs->outcome.icmp_code == 3))
-    {
-      engine->unreach_seen++;
-      if (probe->spec.protocol == PQ_PROTOCOL_UDP)
-        engine->closed_udp_port = probe->spec.port;
-      /* The host just spent an ICMP answer; a second look sent before it
-       * has earned the next one would meet silence and wrongly "stay
-       * silent". */
-      engine->next_paced_us = MAX (engine->next_paced_us,
-                                   g_get_monotonic_time () + (gint64) PACED_INTERVAL_MS * 1000);
-    }
+  probe_note_unreach (probe, obs);
   if (probe_pace_instead (probe, obs))
     return;
 
