@@ -21,6 +21,8 @@ packages=(
   libclang-rt-14-dev
   # window tests and screenshots
   xvfb xauth imagemagick dbus
+  # bench/scan-bench times portqry against nmap
+  nmap
   # Flatpak manifest check (a real build needs the GNOME SDK, see README)
   flatpak-builder
 )

@@ -106,7 +106,9 @@ probe_limit_seen (Probe *probe)
   engine->next_paced_us = MAX (engine->next_paced_us,
                                g_get_monotonic_time () + (gint64) PACED_INTERVAL_MS * 1000);
   spec->witnessed = FALSE;
-  g_queue_push_head (&engine->paced, spec);
+  /* Check looks end in the order they started, which is the ports'
+   * order: the paced looks keep it, so results come in order. */
+  g_queue_push_tail (&engine->paced, spec);
   pq_scan_probe_release (probe);
 }
 

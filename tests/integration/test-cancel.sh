@@ -2,7 +2,8 @@
 # test-cancel.sh: Ctrl+C (SIGINT) during a long scan of ports behind DROP.
 # portqry must stop at once (under 1 s), print what it had decided, say the
 # query was cancelled, and exit with 4 (README: the query could not run).
-#   client 10.207.5.1 -- 10.207.5.2 server (nft: 30000-30999 DROP)
+#   client 10.207.5.1 -- 10.207.5.2 server (nft: 30000-30999 DROP, and
+#   TCP 1, the round-trip ping's port, so that nothing at all answers it)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 need_root
@@ -16,6 +17,7 @@ table inet gicfw {
     type filter hook input priority 0; policy accept;
     tcp dport 30000-30999 drop
     udp dport 30000-30999 drop
+    tcp dport 1 drop
   }
 }
 EOF
@@ -49,7 +51,8 @@ no_line "TCP port 30000"
 expect_err "^portqry: Query cancelled\.$"
 no_noise
 
-# The documented defaults, TCP and UDP, nothing answering: no partial lines.
+# The documented defaults, TCP and UDP, nothing answering (not even the
+# round-trip ping, which then holds nothing up): no partial lines.
 interrupted 1.5 -n 10.207.5.2 -nr -r 30000:30999 -p both
 expect_rc 4
 expect_time_below 1
