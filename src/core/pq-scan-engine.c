@@ -256,7 +256,8 @@ engine_start (Engine     *engine,
   probe->spec = *spec;
   probe->fd = -1;
   probe->registered = FALSE;
-  probe->try = 1;
+  /* A check look is one more datagram after the first look's. */
+  probe->try = spec->witnessed ? spec->tries_before + 1 : 1;
   probe->deadline_us = 0;
   probe->started_us = g_get_monotonic_time ();
   engine->active++;

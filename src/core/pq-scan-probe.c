@@ -143,6 +143,7 @@ probe_pace_instead (Probe       *probe,
   engine->paced_left--;
   spec = g_memdup2 (&probe->spec, sizeof *spec);
   spec->paced = TRUE;
+  spec->tries_before = probe->try;
   g_queue_push_tail (&engine->paced, spec);
   pq_scan_probe_release (probe);
   return TRUE;

@@ -53,6 +53,7 @@ typedef struct
   PqProtocol protocol;
   gboolean   paced;        /* a second look after a pause (ICMP rate limits) */
   gboolean   witnessed;    /* a check look: witnesses follow its datagram */
+  guint      tries_before; /* datagrams of the first look, for a check look */
   gboolean   helper;       /* the round-trip ping or a witness: no result */
 } Spec;
 
