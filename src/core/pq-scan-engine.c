@@ -8,10 +8,12 @@
  * slow as nmap. The context stays a normal GMainContext, the lane's
  * thread default while it runs.
  *
- * Here are the deadline heap, the round-trip estimate, the window and its
- * fill (ports deferred for lack of descriptors first, then new ones, then
- * the paced second looks at silent UDP ports), the GSource, and the lane's
- * loop. One port's state machine is in pq-scan-probe.c.
+ * Here are the deadline heap, the round-trip estimate and the waits taken
+ * from it, the record of which datagrams the host's ICMP rate limit let
+ * through, the window and its fill (ports deferred for lack of descriptors
+ * first, then new ones, then the check looks and paced second looks at
+ * silent UDP ports), the GSource, and the lane's loop with its round-trip
+ * ping. One port's state machine is in pq-scan-probe.c.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later

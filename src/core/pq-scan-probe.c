@@ -5,8 +5,10 @@
  * socket reports (pq-rules.c). A port with a protocol probe talks through
  * pq-scan-talk.c: over TCP once the handshake is done, over UDP from the
  * first datagram on. Finishing a port builds its PqResult and hands it to
- * the job; a silent UDP port on a host that limits its ICMP answers is
- * queued for a paced second look instead.
+ * the job; a silent UDP port that may have met the host's ICMP rate
+ * limit is queued for a check look (and, if the host limits, a paced
+ * second look) instead. Helpers (the round-trip ping, the check looks'
+ * witnesses) give the engine timing and leave no result.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
