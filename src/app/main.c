@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "pq-application.h"
+#include "pq-scan-options.h"
 
 int
 main (int    argc,
@@ -32,6 +33,8 @@ main (int    argc,
   textdomain (GETTEXT_PACKAGE);
   /* A peer that closes early must not kill the program mid-query. */
   signal (SIGPIPE, SIG_IGN);
+  /* Every port in flight holds a descriptor. */
+  pq_raise_fd_limit ();
 
   app = pq_application_new (APP_ID, G_APPLICATION_DEFAULT_FLAGS);
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -25,6 +25,7 @@
 #include "pq-ports.h"
 #include "pq-query.h"
 #include "pq-report-text.h"
+#include "pq-scan-options.h"
 #include "pq-writers.h"
 
 typedef struct
@@ -335,6 +336,8 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   signal (SIGPIPE, SIG_IGN);
+  /* Every port in flight holds a descriptor. */
+  pq_raise_fd_limit ();
 
   if (!pq_cli_args_parse (&args, argc, argv, &error))
     return fail (PQ_EXIT_USAGE, error->message);

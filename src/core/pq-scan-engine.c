@@ -8,10 +8,12 @@
  * slow as nmap. The context stays a normal GMainContext, the lane's
  * thread default while it runs.
  *
- * Here are the deadline heap, the round-trip estimate, the window and its
- * fill (ports deferred for lack of descriptors first, then new ones, then
- * the paced second looks at silent UDP ports), the GSource, and the lane's
- * loop. One port's state machine is in pq-scan-probe.c.
+ * Here are the deadline heap, the round-trip estimate and the waits taken
+ * from it, the record of which datagrams the host's ICMP rate limit let
+ * through, the window and its fill (ports deferred for lack of descriptors
+ * first, then new ones, then the check looks and paced second looks at
+ * silent UDP ports), the GSource, and the lane's loop with its round-trip
+ * ping. One port's state machine is in pq-scan-probe.c.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -104,20 +106,66 @@ timers_next (Engine *engine)
 /* ------------------------------------------------------------------ */
 /* The round-trip estimate                                            */
 
-/* A TCP answer from the target is a round-trip sample; a smaller estimate
- * also shortens the waits of tries already under way. */
+/* How long a try of @probe waits: the configured time until the host has
+ * answered something, then the measured round trip (srtt + 4 rttvar, as
+ * nmap's timing.cc) with a floor, never longer than configured. */
+guint
+pq_scan_engine_wait_ms (Engine      *engine,
+                        const Probe *probe)
+{
+  const PqScanOptions *o = &engine->job->options;
+  guint configured, floor;
+
+  if (probe->spec.protocol == PQ_PROTOCOL_TCP)
+    return engine->tcp_wait_ms;
+  configured = o->slow_link ? 2 * o->udp_wait_ms : o->udp_wait_ms;
+  if (!o->adaptive || !engine->have_rtt)
+    return configured;
+  floor = probe->talk != NULL ? UDP_QUERY_MIN_WAIT_MS : UDP_MIN_WAIT_MS;
+  if (o->slow_link)
+    floor *= 2;
+  return MIN (configured, MAX (engine->rtt_wait_ms, floor));
+}
+
+/* Shortens the waits of tries already under way to the new estimate:
+ * connection attempts and datagrams not yet answered; a protocol
+ * conversation keeps its wait. */
+static void
+engine_shorten_waits (Engine *engine)
+{
+  for (guint i = 0; i < engine->n_slots; i++)
+    {
+      Probe *p = &engine->probes[i];
+      guint wait_ms;
+      gint64 deadline;
+
+      if (!p->in_use || p->deadline_us == 0 || (p->talk != NULL && (p->talk->active || p->talk->answered)))
+        continue;
+      wait_ms = pq_scan_engine_wait_ms (engine, p);
+      deadline = p->try_started_us + (gint64) wait_ms * 1000;
+      if (deadline >= p->deadline_us)
+        continue;
+      p->deadline_us = deadline;
+      p->wait_ms = wait_ms;
+      pq_scan_timers_push (engine, (Timer) { deadline, p->slot, p->gen });
+    }
+}
+
+/* An answer from the target (a TCP handshake or reset, an ICMP error, a
+ * datagram) is a round-trip sample. The first sample, and a smaller
+ * estimate later, also shorten the waits of tries under way. */
 void
 pq_scan_engine_learn_rtt (Engine *engine,
                           gint64  sample_us)
 {
   const PqScanOptions *o = &engine->job->options;
-  gint64 timeout_us;
-  guint wait_ms;
+  gboolean first = !engine->have_rtt;
+  guint rtt_ms;
 
   if (!o->adaptive)
     return;
 
-  if (!engine->have_rtt)
+  if (first)
     {
       engine->have_rtt = TRUE;
       engine->srtt_us = sample_us;
@@ -131,32 +179,70 @@ pq_scan_engine_learn_rtt (Engine *engine,
       engine->rttvar_us += (ABS (delta) - engine->rttvar_us) / 4;
     }
 
-  timeout_us = engine->srtt_us + 4 * engine->rttvar_us;
-  wait_ms = (guint) CLAMP (timeout_us / 1000, PQ_MIN_ADAPTIVE_WAIT_MS, (gint64) o->tcp_timeout_ms);
-  if (wait_ms * 10 >= engine->tcp_wait_ms * 9)
+  rtt_ms = (guint) MIN ((engine->srtt_us + 4 * engine->rttvar_us) / 1000, (gint64) PQ_MAX_TIMEOUT_MS);
+  /* A change of less than a tenth is noise: keep the longer wait. */
+  if (!first && rtt_ms * 10 >= engine->rtt_wait_ms * 9)
     {
-      engine->tcp_wait_ms = MAX (engine->tcp_wait_ms, wait_ms);
+      engine->rtt_wait_ms = MAX (engine->rtt_wait_ms, rtt_ms);
+      engine->tcp_wait_ms = CLAMP (engine->rtt_wait_ms, PQ_MIN_ADAPTIVE_WAIT_MS, o->tcp_timeout_ms);
       return;
     }
+  engine->rtt_wait_ms = rtt_ms;
+  engine->tcp_wait_ms = CLAMP (rtt_ms, PQ_MIN_ADAPTIVE_WAIT_MS, o->tcp_timeout_ms);
+  engine_shorten_waits (engine);
+}
 
-  engine->tcp_wait_ms = wait_ms;
-  for (guint i = 0; i < engine->n_slots; i++)
+/* ------------------------------------------------------------------ */
+/* ICMP rate limits: whose silence is real                            */
+
+/* A datagram sent at @sent_us got an ICMP error from the target. Sends
+ * come in time order and their answers nearly so: the array stays sorted
+ * by moving a late answer back to its place. */
+void
+pq_scan_engine_note_icmp (Engine *engine,
+                          gint64  sent_us)
+{
+  GArray *a = engine->icmp_sends;
+  guint i = a->len;
+
+  while (i > 0 && g_array_index (a, gint64, i - 1) > sent_us)
+    i--;
+  g_array_insert_val (a, i, sent_us);
+}
+
+/* Returns: TRUE if the target answered two datagrams sent within
+ * SILENCE_PROOF_US after the silent one sent at @sent_us. A token bucket
+ * that kept silent on it had no token left then, and earns one a second
+ * (Linux's default): it could not have answered both. So the port is
+ * silent itself, not held back by the host's ICMP rate limit. */
+gboolean
+pq_scan_engine_silence_real (Engine *engine,
+                             gint64  sent_us)
+{
+  GArray *a = engine->icmp_sends;
+  guint lo = 0, hi = a->len;
+
+  while (lo < hi)   /* the first send after @sent_us */
     {
-      Probe *p = &engine->probes[i];
-      gint64 deadline = p->try_started_us + (gint64) wait_ms * 1000;
+      guint mid = lo + (hi - lo) / 2;
 
-      /* Only connection attempts; a protocol conversation keeps its wait. */
-      if (!p->in_use || p->spec.protocol != PQ_PROTOCOL_TCP || p->deadline_us == 0 ||
-          (p->talk != NULL && p->talk->active) || deadline >= p->deadline_us)
-        continue;
-      p->deadline_us = deadline;
-      p->wait_ms = wait_ms;
-      pq_scan_timers_push (engine, (Timer) { deadline, p->slot, p->gen });
+      if (g_array_index (a, gint64, mid) <= sent_us)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
+  return lo + 1 < a->len && g_array_index (a, gint64, lo + 1) <= sent_us + SILENCE_PROOF_US;
 }
 
 /* ------------------------------------------------------------------ */
 /* The window: ports started, deferred, and paced                     */
+
+/* Ports in flight, not counting the round-trip ping. */
+static guint
+ports_active (Engine *engine)
+{
+  return engine->active - engine->helpers;
+}
 
 static void
 engine_start (Engine     *engine,
@@ -172,23 +258,55 @@ engine_start (Engine     *engine,
   probe->spec = *spec;
   probe->fd = -1;
   probe->registered = FALSE;
-  probe->try = 1;
+  /* A check look is one more datagram after the first look's. */
+  probe->try = spec->witnessed ? spec->tries_before + 1 : 1;
   probe->deadline_us = 0;
   probe->started_us = g_get_monotonic_time ();
   engine->active++;
+  if (spec->helper)
+    engine->helpers++;
   pq_scan_probe_try (probe);
 }
 
+/* Check looks: each silent port that no later answer vouched for is asked
+ * again at once, its datagram followed by WITNESSES to a port the host
+ * reported closed. A host whose ICMP rate limit held the first answer
+ * back has none for the witnesses either (a token bucket: no token, no
+ * answer, and a token takes a second to come); one that answers them
+ * gave the silent port its chance. All at once: each witness follows its
+ * own port. */
+static void
+engine_start_checks (Engine *engine)
+{
+  while (engine->paced.length > 0 && engine->free_slots->len > WITNESSES &&
+         engine->active + WITNESSES < engine->window)
+    {
+      g_autofree Spec *spec = g_queue_pop_head (&engine->paced);
+      Spec witness = { .port = engine->closed_udp_port, .protocol = PQ_PROTOCOL_UDP, .helper = TRUE };
+
+      spec->witnessed = TRUE;
+      engine_start (engine, spec);
+      for (guint i = 0; i < WITNESSES; i++)
+        engine_start (engine, &witness);
+    }
+}
+
 /* Starts the next second look at a silent UDP port when its turn has
- * come: only after the first looks are done, one per interval. */
+ * come: only after the first looks are done; check looks at once until
+ * the host is seen to limit, then one per interval. */
 static void
 engine_start_paced (Engine *engine)
 {
   g_autofree Spec *spec = NULL;
   gint64 now;
 
-  if (engine->paced.length == 0 || engine->active > 0)
+  if (engine->paced.length == 0 || ports_active (engine) > 0)
     return;
+  if (!engine->limit_seen && engine->closed_udp_port != 0)
+    {
+      engine_start_checks (engine);
+      return;
+    }
   now = g_get_monotonic_time ();
   if (now < engine->next_paced_us)
     return;
@@ -254,7 +372,7 @@ engine_source_prepare (GSource *source,
   gint64 next = timers_next (engine);
   gint64 now;
 
-  if (engine->paced.length > 0 && engine->active == 0 && (next == 0 || engine->next_paced_us < next))
+  if (engine->paced.length > 0 && ports_active (engine) == 0 && (next == 0 || engine->next_paced_us < next))
     next = MAX (engine->next_paced_us, 1);
   if (next == 0)
     {
@@ -274,7 +392,7 @@ engine_source_check (GSource *source)
 
   if (g_source_query_unix_fd (source, es->tag) & G_IO_IN)
     return TRUE;
-  if (es->engine->paced.length > 0 && es->engine->active == 0 &&
+  if (es->engine->paced.length > 0 && ports_active (es->engine) == 0 &&
       es->engine->next_paced_us <= g_get_monotonic_time ())
     return TRUE;
   next = timers_next (es->engine);
@@ -343,6 +461,7 @@ engine_init (Engine *engine,
       g_array_append_val (engine->free_slots, slot);
     }
   engine->timers = g_array_new (FALSE, FALSE, sizeof (Timer));
+  engine->icmp_sends = g_array_new (FALSE, FALSE, sizeof (gint64));
   engine->buffer = g_malloc (MAX_DATAGRAM);
   engine->epfd = epoll_create1 (EPOLL_CLOEXEC);
 
@@ -376,11 +495,34 @@ engine_clear (Engine *engine)
   g_free (engine->probes);
   g_array_unref (engine->free_slots);
   g_array_unref (engine->timers);
+  g_array_unref (engine->icmp_sends);
   g_free (engine->buffer);
 }
 
 /* ------------------------------------------------------------------ */
 /* Lanes                                                              */
+
+/* Queues the round-trip ping ahead of the ports (RTT_PING_PORT): until
+ * some port answers, every wait is the configured one, and on a host
+ * that drops the ports asked (all of them FILTERED) none ever would.
+ * Not with a fixed source port, which the ping would take from a port,
+ * nor to this computer's own loopback: its round trip is nothing, and a
+ * port there that nobody asked for may be a local service's. */
+static void
+engine_queue_ping (Engine *engine)
+{
+  const PqScanOptions *o = &engine->job->options;
+  Spec *ping;
+
+  if (!o->adaptive || o->source_port != 0 || engine->window < 2 ||
+      g_inet_address_get_is_loopback (engine->job->address))
+    return;
+  ping = g_new0 (Spec, 1);
+  ping->port = RTT_PING_PORT;
+  ping->protocol = PQ_PROTOCOL_TCP;
+  ping->helper = TRUE;
+  g_queue_push_head (&engine->deferred, ping);
+}
 
 /* Runs in the cancelling thread: wakes the lane's context so the lane
  * sees the cancellation at once. (A GCancellableSource would do the same,
@@ -412,15 +554,18 @@ pq_scan_lane_run (gpointer data)
     }
   g_main_context_push_thread_default (engine.context);
 
+  engine_queue_ping (&engine);
   if (lane->cancellable != NULL)
     wake_id = g_cancellable_connect (lane->cancellable, G_CALLBACK (wake_cb), engine.context, NULL);
 
   for (;;)
     {
       engine_fill (&engine);
+      /* The round-trip ping keeps no port waiting: a host that drops it
+       * must not hold up a scan whose ports are all decided. */
       if (g_cancellable_is_cancelled (lane->cancellable) ||
-          (engine.exhausted && engine.active == 0 && engine.deferred.length == 0 &&
-           engine.paced.length == 0))
+          (engine.exhausted && ports_active (&engine) == 0 &&
+           engine.deferred.length == 0 && engine.paced.length == 0))
         break;
       g_main_context_iteration (engine.context, TRUE);
     }

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <errno.h>
 #include <sys/resource.h>
 
 #include "pq-error.h"
@@ -58,6 +59,28 @@ pq_scan_options_validate (const PqScanOptions  *o,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * pq_raise_fd_limit:
+ *
+ * Raises the soft open-file limit to the hard one (at most to what a
+ * full window needs), once at start: the soft limit is often 1024, far
+ * below the hard one, and every port in flight holds a descriptor.
+ * Failing leaves the limit as it was; pq_fd_budget() then sizes the
+ * window from it.
+ */
+void
+pq_raise_fd_limit (void)
+{
+  struct rlimit rl;
+  rlim_t want = (rlim_t) PQ_MAX_WINDOW + 256;
+
+  if (getrlimit (RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+    return;
+  rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ? want : MIN (want, rl.rlim_max);
+  if (setrlimit (RLIMIT_NOFILE, &rl) != 0)
+    g_debug ("could not raise the open-file limit: %s", g_strerror (errno));
 }
 
 /**

@@ -38,6 +38,7 @@ void      pq_scan_options_init          (PqScanOptions        *options);
 gboolean  pq_scan_options_validate      (const PqScanOptions  *options,
                                          GError              **error);
 
+void      pq_raise_fd_limit             (void);
 guint     pq_fd_budget                  (void);
 
 G_END_DECLS

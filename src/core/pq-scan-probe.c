@@ -5,8 +5,10 @@
  * socket reports (pq-rules.c). A port with a protocol probe talks through
  * pq-scan-talk.c: over TCP once the handshake is done, over UDP from the
  * first datagram on. Finishing a port builds its PqResult and hands it to
- * the job; a silent UDP port on a host that limits its ICMP answers is
- * queued for a paced second look instead.
+ * the job; a silent UDP port that may have met the host's ICMP rate
+ * limit is queued for a check look (and, if the host limits, a paced
+ * second look) instead. Helpers (the round-trip ping, the check looks'
+ * witnesses) give the engine timing and leave no result.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -87,17 +89,66 @@ pq_scan_probe_release (Probe *probe)
   probe->send_errno = 0;
   probe->gen++;
   engine->active--;
+  if (probe->spec.helper)
+    engine->helpers--;
   g_array_append_val (engine->free_slots, probe->slot);
 }
 
-static guint
-probe_wait_ms (Probe *probe)
+/* Returns: TRUE if the silence of this UDP port may be the host's ICMP
+ * rate limit at work rather than the port's own */
+static gboolean
+probe_maybe_limited (Probe *probe)
 {
-  const PqScanOptions *o = &probe->engine->job->options;
+  Engine *engine = probe->engine;
 
-  if (probe->spec.protocol == PQ_PROTOCOL_TCP)
-    return probe->engine->tcp_wait_ms;
-  return o->slow_link ? o->udp_wait_ms * 2 : o->udp_wait_ms;
+  return engine->unreach_seen > 0 &&
+         ((probe->spec.paced && !probe->spec.witnessed) ||
+          !pq_scan_engine_silence_real (engine, probe->started_us));
+}
+
+/* What an answer tells the timing: every answer from the target itself is
+ * a round-trip sample (not a reply to a protocol query, which includes
+ * the service's work, nor an answer to a datagram sent again, which may
+ * be the earlier one's: Karn's rule), and an ICMP error from the target
+ * is one the host's rate limit let through. */
+static void
+probe_note_answer (Probe             *probe,
+                   const Observation *obs,
+                   gint64             now)
+{
+  const PqOutcome *o = &obs->outcome;
+  gboolean sample;
+
+  if (o->have_icmp && o->icmp_from_target && probe->spec.protocol == PQ_PROTOCOL_UDP)
+    pq_scan_engine_note_icmp (probe->engine, probe->try_started_us);
+  if (o->have_icmp)
+    sample = o->icmp_from_target;
+  else if (probe->spec.protocol == PQ_PROTOCOL_TCP)
+    sample = o->kind == PQ_OUTCOME_CONNECTED ||
+             (o->kind == PQ_OUTCOME_ERROR && o->error_number == ECONNREFUSED);
+  else
+    sample = o->kind == PQ_OUTCOME_REPLY && probe->talk == NULL;
+  if (sample && (probe->spec.protocol == PQ_PROTOCOL_TCP || probe->try == 1))
+    pq_scan_engine_learn_rtt (probe->engine, now - probe->try_started_us);
+}
+
+/* A check look stayed silent and its witnesses too: the host limits its
+ * ICMP errors and had no answer left for any of them. The port gets a
+ * paced second look, once the host has earned an answer again. */
+static void
+probe_limit_seen (Probe *probe)
+{
+  Engine *engine = probe->engine;
+  Spec *spec = g_memdup2 (&probe->spec, sizeof *spec);
+
+  engine->limit_seen = TRUE;
+  engine->next_paced_us = MAX (engine->next_paced_us,
+                               g_get_monotonic_time () + (gint64) PACED_INTERVAL_MS * 1000);
+  spec->witnessed = FALSE;
+  /* Check looks end in the order they started, which is the ports'
+   * order: the paced looks keep it, so results come in order. */
+  g_queue_push_tail (&engine->paced, spec);
+  pq_scan_probe_release (probe);
 }
 
 /* Returns: TRUE if the port's silence is to be checked again later */
@@ -110,6 +161,13 @@ probe_pace_instead (Probe       *probe,
 
   if (probe->spec.protocol != PQ_PROTOCOL_UDP)
     return FALSE;
+  if (probe->spec.witnessed)
+    {
+      if (obs->outcome.kind != PQ_OUTCOME_TIMEOUT || !probe_maybe_limited (probe))
+        return FALSE;
+      probe_limit_seen (probe);
+      return TRUE;
+    }
   if (probe->spec.paced)
     {
       if (obs->outcome.kind == PQ_OUTCOME_TIMEOUT && ++engine->paced_silent_run >= PACED_GIVE_UP)
@@ -118,15 +176,55 @@ probe_pace_instead (Probe       *probe,
         engine->paced_silent_run = 0;
       return FALSE;
     }
-  if (obs->outcome.kind != PQ_OUTCOME_TIMEOUT || engine->unreach_seen == 0 || engine->paced_left == 0)
+  if (obs->outcome.kind != PQ_OUTCOME_TIMEOUT || engine->paced_left == 0 || !probe_maybe_limited (probe))
     return FALSE;
 
   engine->paced_left--;
   spec = g_memdup2 (&probe->spec, sizeof *spec);
   spec->paced = TRUE;
+  spec->tries_before = probe->try;
   g_queue_push_tail (&engine->paced, spec);
   pq_scan_probe_release (probe);
   return TRUE;
+}
+
+/* A port unreachable from the target: the host reports closed ports. */
+static void
+probe_note_unreach (Probe             *probe,
+                    const Observation *obs)
+{
+  Engine *engine = probe->engine;
+
+  if (!obs->outcome.have_icmp || !obs->outcome.icmp_from_target ||
+      obs->outcome.icmp_code != (obs->outcome.icmp6 ? 4 : 3))
+    return;
+  engine->unreach_seen++;
+  if (probe->spec.protocol == PQ_PROTOCOL_UDP)
+    engine->closed_udp_port = probe->spec.port;
+  /* The host just spent an ICMP answer; a second look sent before it
+   * has earned the next one would meet silence and wrongly "stay
+   * silent". */
+  engine->next_paced_us = MAX (engine->next_paced_us,
+                               g_get_monotonic_time () + (gint64) PACED_INTERVAL_MS * 1000);
+}
+
+/* Returns: (nullable): what the host's ICMP rate limit means for this
+ * silent UDP port, for its evidence */
+static char *
+probe_silence_note (Probe *probe)
+{
+  guint closed = probe->engine->unreach_seen;
+
+  if (!probe_maybe_limited (probe))
+    return probe->spec.witnessed
+      ? g_strdup (_("It was asked again, followed by a closed port that the host reported at once, so the silence is this port's own."))
+      : NULL;
+  if (probe->spec.paced)
+    return g_strdup (_("It was asked again after a pause, since the host limits how fast it reports closed ports, and stayed silent."));
+  return g_strdup_printf (ngettext ("The host limits how fast it reports closed ports (%u port was reported closed), so this silent port may be closed too.",
+                                    "The host limits how fast it reports closed ports (%u ports were reported closed), so this silent port may be closed too.",
+                                    closed),
+                          closed);
 }
 
 /* Decides the port, hands the result over and frees the slot. */
@@ -145,16 +243,14 @@ pq_scan_probe_finish (Probe       *probe,
   PqPortState state;
   PqReason reason;
 
-  if (obs->outcome.have_icmp && obs->outcome.icmp_from_target &&
-      (obs->outcome.icmp6 ? obs->outcome.icmp_code == 4 : obs->outcome.icmp_code == 3))
+  probe_note_answer (probe, obs, now);
+  if (probe->spec.helper)
     {
-      engine->unreach_seen++;
-      /* The host just spent an ICMP answer; a second look sent before it
-       * has earned the next one would meet silence and wrongly "stay
-       * silent". */
-      engine->next_paced_us = MAX (engine->next_paced_us,
-                                   g_get_monotonic_time () + (gint64) PACED_INTERVAL_MS * 1000);
+      g_clear_pointer (&obs->icmp_from, g_free);
+      pq_scan_probe_release (probe);
+      return;
     }
+  probe_note_unreach (probe, obs);
   if (probe_pace_instead (probe, obs))
     return;
   /* Only now: a port queued for a second look has no result yet. */
@@ -168,18 +264,17 @@ pq_scan_probe_finish (Probe       *probe,
   if (probe->talk != NULL)
     evidence = note_source_port (probe, pq_scan_talk_evidence (probe->talk, g_steal_pointer (&evidence), reason),
                                  reason);
-  if (probe->spec.protocol == PQ_PROTOCOL_UDP && reason == PQ_REASON_NO_RESPONSE && engine->unreach_seen > 0)
+  if (probe->spec.protocol == PQ_PROTOCOL_UDP && reason == PQ_REASON_NO_RESPONSE)
     {
-      g_autofree char *note = probe->spec.paced
-        ? g_strdup (_("It was asked again after a pause, since the host limits how fast it reports closed ports, and stayed silent."))
-        : g_strdup_printf (ngettext ("The host limits how fast it reports closed ports (%u port was reported closed), so this silent port may be closed too.",
-                                     "The host limits how fast it reports closed ports (%u ports were reported closed), so this silent port may be closed too.",
-                                     engine->unreach_seen),
-                           engine->unreach_seen);
-      char *more = g_strconcat (evidence, " ", note, NULL);
+      g_autofree char *note = probe_silence_note (probe);
 
-      g_free (evidence);
-      evidence = more;
+      if (note != NULL)
+        {
+          char *more = g_strconcat (evidence, " ", note, NULL);
+
+          g_free (evidence);
+          evidence = more;
+        }
     }
 
   pq_result_set_state (result, state, reason);
@@ -197,9 +292,6 @@ pq_scan_probe_finish (Probe       *probe,
     pq_result_set_reply (result, job->address_str, -1, -1,
                          probe->talk != NULL ? MAX (obs->bytes, (guint) probe->talk->received) : obs->bytes);
 
-  if (probe->spec.protocol == PQ_PROTOCOL_TCP &&
-      (reason == PQ_REASON_SYN_ACK || reason == PQ_REASON_RESET))
-    pq_scan_engine_learn_rtt (engine, now - probe->try_started_us);
   if (probe->talk != NULL)
     for (guint i = 0; i < probe->talk->findings.details->len; i++)
       pq_result_add_detail (result, g_ptr_array_index (probe->talk->findings.details, i));
@@ -232,6 +324,11 @@ pq_scan_probe_timeout (Probe *probe)
                                                          : probe->engine->job->options.udp_tries;
 
   probe->deadline_us = 0;
+  if (probe->spec.helper)
+    {
+      pq_scan_probe_release (probe);   /* no answer: nothing learned */
+      return;
+    }
   if (probe->talk != NULL && probe->talk->active)
     {
       pq_scan_talk_end (probe, _("no reply in time"));
@@ -289,7 +386,7 @@ tcp_ready (Probe *probe)
       ((struct sockaddr_in *) &local)->sin_port == g_htons (probe->spec.port))
     obs.outcome.self_connect = TRUE;
 
-  if (!pq_scan_talk_begin_tcp (probe, &obs))
+  if (probe->spec.helper || !pq_scan_talk_begin_tcp (probe, &obs))
     pq_scan_probe_finish (probe, &obs);
 }
 
@@ -364,7 +461,7 @@ probe_wait (Probe    *probe,
         }
       probe->registered = TRUE;
     }
-  probe->wait_ms = probe_wait_ms (probe);
+  probe->wait_ms = pq_scan_engine_wait_ms (engine, probe);
   probe->deadline_us = probe->try_started_us + (gint64) probe->wait_ms * 1000;
   pq_scan_timers_push (engine, (Timer) { probe->deadline_us, probe->slot, probe->gen });
 }
@@ -476,7 +573,8 @@ udp_try (Probe *probe)
   if (probe->fd < 0)
     {
       err = probe_open_socket (probe);
-      if (err == 0)
+      /* A helper datagram (the rate-limit check's) asks no protocol. */
+      if (err == 0 && !probe->spec.helper)
         pq_scan_talk_begin_udp (probe);
       /* A connected socket gets only the target's replies, and its errors;
        * TFTP's server answers from another port (udp_ready checks the host). */

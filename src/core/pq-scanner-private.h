@@ -27,12 +27,34 @@ G_BEGIN_DECLS
 #define PACED_INTERVAL_MS 1100
 #define PACED_MAX 32
 #define PACED_GIVE_UP 3
+/* A silent UDP port's wait, once the round trip is known, is never
+ * shorter than this: for an empty datagram the answer (an ICMP error)
+ * comes from the host's kernel at once, so nmap's --min-rtt-timeout; for
+ * a protocol query a service has to work out a reply (a DNS server that
+ * asks upstream, an SNMP agent on a printer), which takes longer. */
+#define UDP_MIN_WAIT_MS 100
+#define UDP_QUERY_MIN_WAIT_MS 500
+/* A host's ICMP rate limit (a token bucket: Linux lets a burst of 6 pass,
+ * then one a second) cannot answer two datagrams sent within this time
+ * after one it kept silent on: such silence is the port's own. */
+#define SILENCE_PROOF_US 20000
+/* A silent port that no later answer vouches for is asked again at once,
+ * its datagram followed by this many to a port the host reported closed
+ * (witnesses): if they are answered, the silence is the port's own. */
+#define WITNESSES 2
+/* Before the first answer of the scan, one connection to a port that is
+ * most likely closed gives the round trip (a reset, at once), so waits on
+ * ports that never answer can be learned too. */
+#define RTT_PING_PORT 1
 
 typedef struct
 {
   guint16    port;
   PqProtocol protocol;
   gboolean   paced;        /* a second look after a pause (ICMP rate limits) */
+  gboolean   witnessed;    /* a check look: witnesses follow its datagram */
+  guint      tries_before; /* datagrams of the first look, for a check look */
+  gboolean   helper;       /* the round-trip ping or a witness: no result */
 } Spec;
 
 /* Shared by the caller's thread and the worker. */
@@ -140,6 +162,14 @@ struct _Engine
   guint                    unreach_seen;
   guint                    paced_left;
   guint                    paced_silent_run;
+  GArray                  *icmp_sends;  /* gint64: when each datagram that
+                                         * got an ICMP error from the target
+                                         * was sent, in order */
+  guint                    helpers;     /* of the active probes, pings and
+                                         * witnesses (no port of the job) */
+  guint16                  closed_udp_port; /* one the target reported closed */
+  gboolean                 limit_seen;  /* a check look's witnesses went
+                                         * unanswered: the host limits */
   guint                    window;
   gboolean                 exhausted;   /* the job has no more ports to hand out */
   char                    *buffer;      /* for UDP replies */
@@ -151,6 +181,7 @@ struct _Engine
   gboolean                 have_rtt;
   gint64                   srtt_us;
   gint64                   rttvar_us;
+  guint                    rtt_wait_ms;  /* srtt + 4 rttvar, unclamped */
   guint                    tcp_wait_ms;
 };
 
@@ -199,6 +230,12 @@ void      pq_scan_timers_push         (Engine                        *engine,
                                        Timer                          t);
 void      pq_scan_engine_learn_rtt    (Engine                        *engine,
                                        gint64                         sample_us);
+guint     pq_scan_engine_wait_ms      (Engine                        *engine,
+                                       const Probe                   *probe);
+void      pq_scan_engine_note_icmp    (Engine                        *engine,
+                                       gint64                         sent_us);
+gboolean  pq_scan_engine_silence_real (Engine                        *engine,
+                                       gint64                         sent_us);
 gpointer  pq_scan_lane_run            (gpointer                       data);
 
 /* pq-scan-probe.c */

@@ -49,4 +49,17 @@ expect_state TCP 22 LISTENING; expect_state TCP 1500 LISTENING; expect_state TCP
 expect_state TCP 1999 "NOT LISTENING"
 check "$LAST: 2000 state lines" test "$(grep -Ec '^TCP port [0-9]+ .*: (NOT )?LISTENING$' <<< "$OUT")" -eq 2000
 
+# A low soft limit under a high hard one: portqry raises the soft limit at
+# start (every port in flight holds a descriptor), so the 256 asked for run.
+if [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 1024 ]; then
+  ip netns exec "$C" bash -c 'ulimit -Sn 64 && exec "$@"' _ "$PORTQRY" -n 10.207.3.2 -nr -r 1:300 --json \
+    > "$WORK/out" 2> "$WORK/err"
+  RC=$?; OUT=$(cat "$WORK/out"); ERR=$(cat "$WORK/err"); JSON_FILE=$WORK/out
+  LAST="(ulimit -Sn 64) portqry -n 10.207.3.2 -nr -r 1:300 --json"
+  expect_rc 1
+  expect_json 'len(res) == 300 and d["settings"]["ports_in_flight"] == 256'
+else
+  echo "skip - the hard open-file limit is below 1024: nothing to raise the soft one to"
+fi
+
 finish

@@ -19,7 +19,7 @@ pq "$NS_CLI" -n $SRV -e 53 -p tcp -q
 expect_rc 0; check "$LAST: -q prints nothing" test -z "$OUT"
 
 # dnsmasq ignores PortQry's empty datagram: silence, which is ambiguous.
-pq "$NS_CLI" -n $SRV -e 53 -p udp --no-probes -v --udp-wait 300
+pq "$NS_CLI" -n $SRV -e 53 -p udp --no-probes -v --udp-wait 300 --fixed-timeout
 expect_state UDP 53 "LISTENING or FILTERED"; expect_rc 2
 expect_line "    No reply to 2 datagrams after waiting 300 ms for each: .*"
 # With the DNS query in place of the empty datagram dnsmasq answers.
@@ -54,23 +54,48 @@ expect_json 'res[1]["icmp_type"] == 3 and res[1]["icmp_code"] == 3 and res[1]["r
 expect_json 'd["exit_code"] == 1 and d["summary"]["not_listening"] == 2'
 
 # --- DROP: silence -----------------------------------------------------
-pq "$NS_CLI" -n $SRV -e 8081 -p tcp --timeout 200 -v
+# --fixed-timeout: the configured waits, whatever the round trip.
+pq "$NS_CLI" -n $SRV -e 8081 -p tcp --timeout 200 --fixed-timeout -v
 expect_state TCP 8081 FILTERED; expect_rc 2
 expect_line "    No answer to 3 connection attempts of 200 ms each\."
 expect_time_above 0.6
-pq "$NS_CLI" -n $SRV -e 8081 -p udp --udp-wait 200 -v
+pq "$NS_CLI" -n $SRV -e 8081 -p udp --udp-wait 200 --fixed-timeout -v
 expect_state UDP 8081 "LISTENING or FILTERED"; expect_rc 2
 expect_line "    No reply to 2 datagrams after waiting 200 ms for each: .*"
 pq "$NS_CLI" -n $SRV -e 8081 -p udp --udp-wait 200 --json
 expect_json 'r["reason"] == "no-response" and r["tries"] == 2 and r["reply_from"] is None'
 
-# The documented defaults on one DROP port: 3 attempts of 1000 ms each
-# (no other port has answered, so there is no round trip to adapt to).
-pq "$NS_CLI" -n $SRV -e 8081 -p tcp --json
+# PortQry's rule on one DROP port, fixed: 3 attempts of 1000 ms each.
+pq "$NS_CLI" -n $SRV -e 8081 -p tcp --fixed-timeout --json
 expect_json 'r["state"] == "FILTERED" and r["reason"] == "no-response" and r["tries"] == 3'
 expect_json 'd["settings"]["tcp_timeout_ms"] == 1000 and d["settings"]["tcp_tries"] == 3'
 expect_json '2900 <= r["elapsed_ms"] <= 3500'
 expect_time_above 2.9; expect_time_below 5
+# The defaults: no port asked answers, but the round-trip ping (a reset
+# from port 1) gives the round trip, so the 3 attempts wait 100 ms each
+# (nmap's floor) and a silent UDP port's 2 datagrams as long.
+pq "$NS_CLI" -n $SRV -e 8081 -p tcp -v
+expect_state TCP 8081 FILTERED; expect_rc 2
+expect_line "    No answer to 3 connection attempts of 100 ms each\."
+expect_time_above 0.3; expect_time_below 2
+pq "$NS_CLI" -n $SRV -e 8081 -p udp -v
+expect_state UDP 8081 "LISTENING or FILTERED"; expect_rc 2
+expect_line "    No reply to 2 datagrams after waiting 100 ms for each: .*"
+expect_time_above 0.2; expect_time_below 2
+# The host reports closed UDP ports without a rate limit (the rig turns it
+# off). A silent port followed by two that the host reported closed is
+# silent itself: no second look, no note.
+pq "$NS_CLI" -n $SRV -nr -o 8081,80,81 -p udp -v
+expect_state UDP 8081 "LISTENING or FILTERED"; expect_rc 1
+expect_line "    No reply to 2 datagrams after waiting 100 ms for each: a UDP service may ignore an empty datagram, or a firewall may drop it\."
+expect_time_below 1
+# The last one asked, with nothing after it, gets a check look followed by
+# two datagrams to a closed port; they are answered, so it is not asked
+# again one a second (1.1 s a look, as on a host that limits).
+pq "$NS_CLI" -n $SRV -nr -o 80,81,8081 -p udp -v
+expect_state UDP 8081 "LISTENING or FILTERED"; expect_rc 1
+expect_line "    .* It was asked again, followed by a closed port that the host reported at once, so the silence is this port's own\."
+expect_time_below 1
 
 # --- REJECT with admin-prohibited -------------------------------------
 for proto in tcp udp; do

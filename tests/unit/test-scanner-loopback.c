@@ -168,8 +168,9 @@ assert_complete (Scan  *scan,
 }
 
 static PqScanner *
-make_scanner (guint udp_wait_ms,
-              guint udp_tries)
+make_scanner_full (guint    udp_wait_ms,
+                   guint    udp_tries,
+                   gboolean adaptive)
 {
   g_autoptr(PqServices) services = pq_services_new_from_data ("", 0);
   PqScanOptions options;
@@ -178,8 +179,16 @@ make_scanner (guint udp_wait_ms,
   options.tcp_timeout_ms = 5000;
   options.udp_wait_ms = udp_wait_ms;
   options.udp_tries = udp_tries;
+  options.adaptive = adaptive;
   g_assert_true (pq_scan_options_validate (&options, NULL));
   return pq_scanner_new (services, &options);
+}
+
+static PqScanner *
+make_scanner (guint udp_wait_ms,
+              guint udp_tries)
+{
+  return make_scanner_full (udp_wait_ms, udp_tries, TRUE);
 }
 
 /* Ports up to a 0; guint, as variadic arguments are promoted. */
@@ -421,8 +430,14 @@ test_both (void)
   servers_stop (&s);
 }
 
+/* One silent UDP port asked twice: LISTENING or FILTERED, after two
+ * waits of @wait_text each, between @min_ms and @max_ms in all. */
 static void
-test_udp_silent (void)
+check_udp_silent (guint       udp_wait_ms,
+                  gboolean    adaptive,
+                  double      min_ms,
+                  double      max_ms,
+                  const char *wait_text)
 {
   Servers s;
   g_autoptr(PqScanner) scanner = NULL;
@@ -433,7 +448,7 @@ test_udp_silent (void)
 
   if (!servers_start (&s, G_SOCKET_FAMILY_IPV4))
     return;
-  scanner = make_scanner (150, 2);
+  scanner = make_scanner_full (udp_wait_ms, 2, adaptive);
   ports = ports_of (s.silent_port, 0);
 
   g_assert_true (run_scan (scanner, s.loopback, ports, PQ_PROTOCOLS_UDP, NULL, &scan, &error));
@@ -444,15 +459,32 @@ test_udp_silent (void)
   g_assert_cmpstr (pq_port_state_to_string (pq_result_get_state (r)), ==, "LISTENING or FILTERED");
   g_assert_cmpstr (pq_reason_to_nick (pq_result_get_reason (r)), ==, "no-response");
   g_assert_cmpuint (pq_result_get_tries (r), ==, 2);
-  /* Two waits of 150 ms, measured from the first datagram. */
-  g_assert_cmpfloat (pq_result_get_elapsed_ms (r), >=, 290.0);
+  /* Measured from the first datagram. */
+  g_assert_cmpfloat (pq_result_get_elapsed_ms (r), >=, min_ms);
+  g_assert_cmpfloat (pq_result_get_elapsed_ms (r), <, max_ms);
   g_assert_null (pq_result_get_reply_from (r));
   assert_evidence (r, "2 datagrams");
-  assert_evidence (r, "150 ms");
+  assert_evidence (r, wait_text);
   assert_local_address (&s, r);
 
   scan_clear (&scan);
   servers_stop (&s);
+}
+
+/* --fixed-timeout: the configured wait of 150 ms, whatever the round trip. */
+static void
+test_udp_silent (void)
+{
+  check_udp_silent (150, FALSE, 290.0, 5000.0, "150 ms");
+}
+
+/* Nothing else asked: the round-trip ping (a reset from loopback port 1)
+ * gives the round trip at once, so each of the two datagrams waits the
+ * floor of 100 ms, not the configured second. */
+static void
+test_udp_silent_learned (void)
+{
+  check_udp_silent (1000, TRUE, 190.0, 900.0, "100 ms");
 }
 
 static void
@@ -500,8 +532,9 @@ test_cancel_during (void)
 
   if (!servers_start (&s, G_SOCKET_FAMILY_IPV4))
     return;
-  /* The silent port would take 2 × 10 s; the echo port answers at once. */
-  scanner = make_scanner (10000, 2);
+  /* The silent port would take 2 × 10 s (fixed waits: the round trip
+   * would cut them to 100 ms); the echo port answers at once. */
+  scanner = make_scanner_full (10000, 2, FALSE);
   ports = ports_of (s.open_port, s.silent_port, 0);
 
   g_timeout_add (300, cancel_cb, cancellable);
@@ -556,7 +589,7 @@ test_cancel_with_slow_handler (void)
 
   if (!servers_start (&s, G_SOCKET_FAMILY_IPV4))
     return;
-  scanner = make_scanner (10000, 2);
+  scanner = make_scanner_full (10000, 2, FALSE);   /* still waiting at the cancel */
   ports = ports_of (s.silent_port, 0);
 
   g_timeout_add (200, cancel_with_slow_handler_cb, cancellable);
@@ -698,6 +731,7 @@ main (int   argc,
   g_test_add_data_func ("/pq/scanner/loopback/ipv6/udp", GINT_TO_POINTER (G_SOCKET_FAMILY_IPV6), test_udp);
   g_test_add_func ("/pq/scanner/loopback/both", test_both);
   g_test_add_func ("/pq/scanner/loopback/udp-silent", test_udp_silent);
+  g_test_add_func ("/pq/scanner/loopback/udp-silent-learned", test_udp_silent_learned);
   g_test_add_func ("/pq/scanner/loopback/rescan", test_rescan);
   g_test_add_func ("/pq/scanner/cancel/before-start", test_cancel_before_start);
   g_test_add_func ("/pq/scanner/cancel/during", test_cancel_during);
