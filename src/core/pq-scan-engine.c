@@ -514,9 +514,14 @@ engine_queue_ping (Engine *engine)
   const PqScanOptions *o = &engine->job->options;
   Spec *ping;
 
-  if (!o->adaptive || o->source_port != 0 || engine->window < 2 ||
-      g_inet_address_get_is_loopback (engine->job->address))
+  if (!o->adaptive || o->source_port != 0 || engine->window < 2)
     return;
+  if (g_inet_address_get_is_loopback (engine->job->address))
+    {
+      /* No packet leaves this computer: the round trip is nothing. */
+      pq_scan_engine_learn_rtt (engine, 0);
+      return;
+    }
   ping = g_new0 (Spec, 1);
   ping->port = RTT_PING_PORT;
   ping->protocol = PQ_PROTOCOL_TCP;
