@@ -185,6 +185,7 @@ prepare_query (Args    *args,
   pq_query_set_services (query, services);
   pq_query_set_community (query, args->community);
   pq_query_set_reverse_lookup (query, !args->no_reverse);
+  pq_query_set_trace (query, args->trace);
   return query;
 }
 

@@ -40,7 +40,7 @@ pq_cli_print_usage (FILE *out)
      printed. Keep the lines under 80 columns. */
 "Usage: portqry -n name [-p tcp|udp|both] [-e port | -o list | -r start:end]\n"
 "               [-l logfile [-y]] [-sp port] [-sl] [-nr] [-q] [-cn !community!]\n"
-"               [-4 | -6 | --all-addresses] [--json] [-v]\n"
+"               [-4 | -6 | --all-addresses] [--json] [-v] [--trace]\n"
 "\n"
 "Queries TCP and UDP ports of a host and reports each as LISTENING,\n"
 "NOT LISTENING, FILTERED or LISTENING or FILTERED, as Microsoft PortQry does.\n"
@@ -74,6 +74,8 @@ pq_cli_print_usage (FILE *out)
 "      --parallel N       ports in flight at once (default %u, fewer if the\n"
 "                         open-file limit is lower)\n"
 "      --no-probes        skip the protocol-specific queries\n"
+"      --trace            trace the path to each port not listening: where the\n"
+"                         packets stop (no privileges needed)\n"
 "      --services FILE    services file naming the ports (default /etc/services)\n"
 "  -h, --help             show this help\n"
 "      --version          show the version\n"
@@ -121,6 +123,7 @@ static const Opt options[] = {
   { "?", NULL, OPT_FLAG, ARG (help), 0 },
   { NULL, "json", OPT_FLAG, ARG (json), 0 },
   { NULL, "version", OPT_FLAG, ARG (version), 0 },
+  { NULL, "trace", OPT_FLAG, ARG (trace), 0 },
   { NULL, "services", OPT_STRING, ARG (services_file), 0, "--services /etc/services" },
   { NULL, "export", OPT_STRING, ARG (export_file), 0, "--export report.html" },
   { NULL, "timeout", OPT_UINT, ARG (scan.tcp_timeout_ms), PQ_MAX_TIMEOUT_MS, "--timeout 1000" },

@@ -30,6 +30,7 @@ typedef struct
   gboolean         verbose;
   gboolean         help;
   gboolean         version;
+  gboolean         trace;
   PqAddressChoice  choice;
   PqScanOptions    scan;
 } Args;

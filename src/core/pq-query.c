@@ -18,6 +18,7 @@
 
 #include "pq-query.h"
 #include "pq-scanner.h"
+#include "pq-tracer.h"
 
 /* One group of ports with its protocols: a service check may ask TCP of
  * some ports and UDP of others. */
@@ -58,6 +59,14 @@ struct _PqQuery
   GArray          *batch;         /* slots the scanner decided since its last progress */
 
   guint            done;
+
+  /* Path traces of the ports not listening (pq_query_set_trace()) */
+  gboolean         trace;
+  gboolean        *traced;        /* per slot: traced, or needs none */
+  GHashTable      *tracers;       /* address → PqTracer */
+  guint            trace_slot;    /* the next slot to look at */
+  guint            n_traced;
+  guint            n_to_trace;
 };
 
 G_DEFINE_FINAL_TYPE (PqQuery, pq_query, G_TYPE_OBJECT)
@@ -66,6 +75,7 @@ enum {
   SIGNAL_PROGRESS,
   SIGNAL_ADDRESS,
   SIGNAL_RESULT,
+  SIGNAL_TRACE,
   N_SIGNALS
 };
 
@@ -115,6 +125,8 @@ pq_query_finalize (GObject *object)
     g_clear_object (&self->slots[i]);
   g_free (self->slots);
   g_free (self->decided);
+  g_free (self->traced);
+  g_clear_pointer (&self->tracers, g_hash_table_unref);
   g_hash_table_unref (self->slot_of_port);
   g_array_unref (self->batch);
   G_OBJECT_CLASS (pq_query_parent_class)->finalize (object);
@@ -163,6 +175,18 @@ pq_query_class_init (PqQueryClass *klass)
   signals[SIGNAL_RESULT] =
     g_signal_new ("result", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, PQ_TYPE_RESULT);
+
+  /**
+   * PqQuery::trace:
+   * @result: the port whose path is traced now
+   * @index: how many traces are done
+   * @total: how many traces the query makes
+   *
+   * Emitted as each path trace starts, after every port is decided.
+   */
+  signals[SIGNAL_TRACE] =
+    g_signal_new ("trace", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, PQ_TYPE_RESULT, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void
@@ -237,6 +261,18 @@ pq_query_set_services (PqQuery    *self,
 {
   g_return_if_fail (PQ_IS_QUERY (self));
   g_set_object (&self->services, services);
+}
+
+/* Traces the path to every port not LISTENING once all are decided
+ * (pq-tracer.c); ::result waits for each port's trace, so its hops are
+ * there when it is printed. */
+void
+pq_query_set_trace (PqQuery  *self,
+                    gboolean  trace)
+{
+  g_return_if_fail (PQ_IS_QUERY (self));
+  g_return_if_fail (self->task == NULL);
+  self->trace = trace;
 }
 
 /**
@@ -345,10 +381,19 @@ map_job_slots (PqQuery *self,
       }
 }
 
+static gboolean
+needs_trace (PqQuery *self,
+             guint    slot)
+{
+  return self->trace && !self->traced[slot] && self->slots[slot] != NULL &&
+         pq_result_get_state (self->slots[slot]) != PQ_PORT_STATE_LISTENING;
+}
+
 static void
 emit_in_order (PqQuery *self)
 {
-  for (; self->next_in_order < self->n_slots && self->slots[self->next_in_order] != NULL;
+  for (; self->next_in_order < self->n_slots && self->slots[self->next_in_order] != NULL &&
+         !needs_trace (self, self->next_in_order);
        self->next_in_order++)
     g_signal_emit (self, signals[SIGNAL_RESULT], 0, self->slots[self->next_in_order]);
 }
@@ -430,6 +475,7 @@ on_scanner_progress (PqScanner *scanner,
 
 static void next_address (PqQuery *self);
 static void start_job    (PqQuery *self);
+static void start_traces (PqQuery *self);
 
 static void
 finish (PqQuery *self,
@@ -532,7 +578,10 @@ next_address (PqQuery *self)
 
   if (self->address_index >= self->addresses->len)
     {
-      finish (self, NULL);
+      if (self->trace)
+        start_traces (self);
+      else
+        finish (self, NULL);
       return;
     }
 
@@ -617,6 +666,7 @@ prepare_slots (PqQuery  *self,
   self->n_slots = self->per_address * self->addresses->len;
   self->slots = g_new0 (PqResult *, self->n_slots);
   self->decided = g_new0 (guint, self->n_slots);
+  self->traced = g_new0 (gboolean, self->n_slots);
   return TRUE;
 }
 
@@ -637,6 +687,106 @@ resolve_cb (GObject      *object,
   self->resolved = TRUE;
   g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, 0, self->n_slots);
   next_address (self);
+}
+
+/* ------------------------------------------------------------------ */
+/* Path traces, once every port is decided                              */
+
+static void trace_next (PqQuery *self);
+
+/* One tracer per address: its traces share the routers' pacing and the
+ * reference trace, a port of that address that answered. */
+static PqTracer *
+tracer_for (PqQuery *self,
+            guint    slot)
+{
+  guint a = slot / self->per_address;
+  const char *address = pq_result_get_address (self->slots[slot]);
+  PqTracer *tracer = g_hash_table_lookup (self->tracers, address);
+  gboolean have[2] = { FALSE, FALSE };
+
+  if (tracer != NULL)
+    return tracer;
+  tracer = pq_tracer_new (g_ptr_array_index (self->addresses, a), pq_target_get_scope_id (self->target));
+  for (guint s = a * self->per_address; s < (a + 1) * self->per_address; s++)
+    {
+      PqResult *r = self->slots[s];
+      PqProtocol p;
+
+      if (r == NULL || (pq_result_get_state (r) != PQ_PORT_STATE_LISTENING &&
+                        pq_result_get_state (r) != PQ_PORT_STATE_NOT_LISTENING))
+        continue;
+      p = pq_result_get_protocol (r);
+      if (!have[p == PQ_PROTOCOL_UDP])
+        pq_tracer_add_reference (tracer, pq_result_get_port (r), p);
+      have[p == PQ_PROTOCOL_UDP] = TRUE;
+    }
+  g_hash_table_insert (self->tracers, g_strdup (address), tracer);
+  return tracer;
+}
+
+static void
+trace_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  g_autoptr(PqQuery) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PqTrace) trace = pq_tracer_trace_finish (PQ_TRACER (object), result, &error);
+  PqResult *r = self->slots[self->trace_slot];
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      finish (self, g_steal_pointer (&error));
+      return;
+    }
+  if (trace == NULL)
+    {
+      g_autofree char *verdict = g_strdup_printf (_("the path could not be traced: %s"), error->message);
+
+      trace = pq_trace_new ();
+      pq_trace_set_result (trace, -1, verdict);
+    }
+  pq_result_set_trace (r, trace);
+  self->traced[self->trace_slot++] = TRUE;
+  self->n_traced++;
+  emit_in_order (self);
+  trace_next (self);
+}
+
+static void
+trace_next (PqQuery *self)
+{
+  GCancellable *cancellable = g_task_get_cancellable (self->task);
+
+  while (self->trace_slot < self->n_slots && !needs_trace (self, self->trace_slot))
+    self->trace_slot++;
+  if (self->trace_slot >= self->n_slots)
+    {
+      finish (self, NULL);
+      return;
+    }
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      finish (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Query cancelled.")));
+      return;
+    }
+  g_signal_emit (self, signals[SIGNAL_TRACE], 0, self->slots[self->trace_slot],
+                 self->n_traced, self->n_to_trace);
+  pq_tracer_trace_async (tracer_for (self, self->trace_slot),
+                         pq_result_get_port (self->slots[self->trace_slot]),
+                         pq_result_get_protocol (self->slots[self->trace_slot]),
+                         cancellable, trace_cb, g_object_ref (self));
+}
+
+static void
+start_traces (PqQuery *self)
+{
+  insert_batch (self);
+  self->tracers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  for (guint s = 0; s < self->n_slots; s++)
+    self->n_to_trace += needs_trace (self, s);
+  trace_next (self);
 }
 
 /**

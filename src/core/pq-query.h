@@ -29,6 +29,8 @@ void          pq_query_set_community      (PqQuery              *self,
                                            const char           *community);
 void          pq_query_set_services       (PqQuery              *self,
                                            PqServices           *services);
+void          pq_query_set_trace          (PqQuery              *self,
+                                           gboolean              trace);
 void          pq_query_run_async          (PqQuery              *self,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,

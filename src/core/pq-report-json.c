@@ -18,6 +18,7 @@
 #include "pq-enums.h"
 #include "pq-report.h"
 #include "pq-report-json-private.h"
+#include "pq-trace.h"
 #include "pq-writers.h"
 
 /* ------------------------------------------------------------------ */
@@ -95,7 +96,8 @@ member_milliseconds (JsonBuilder *b,
 
 static void
 add_details (JsonBuilder *b,
-             GListModel  *details)
+             GListModel  *details,
+             gboolean     top)
 {
   guint n = details ? g_list_model_get_n_items (details) : 0;
 
@@ -104,15 +106,47 @@ add_details (JsonBuilder *b,
     {
       g_autoptr(PqDetail) d = g_list_model_get_item (details, i);
 
+      /* A trace's finding is written as the result's "trace". */
+      if (top && g_strcmp0 (pq_detail_get_kind (d), PQ_DETAIL_KIND_TRACE) == 0)
+        continue;
       json_builder_begin_object (b);
       member_text (b, PQ_JSON_KIND, pq_detail_get_kind (d));
       member_text (b, PQ_JSON_LABEL, pq_detail_get_label (d));
       member_text (b, PQ_JSON_VALUE, pq_detail_get_value (d));
       json_builder_set_member_name (b, PQ_JSON_CHILDREN);
-      add_details (b, pq_detail_get_children (d));
+      add_details (b, pq_detail_get_children (d), FALSE);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+}
+
+static void
+add_trace (JsonBuilder *b,
+           PqTrace     *trace)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, PQ_JSON_HOPS);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < pq_trace_get_n_hops (trace); i++)
+    {
+      const PqTraceHop *hop = pq_trace_get_hop (trace, i);
+      gboolean icmp = pq_hop_kind_is_icmp (hop->kind);
+
+      json_builder_begin_object (b);
+      member_int (b, PQ_JSON_TTL, hop->ttl);
+      member_text (b, PQ_JSON_ADDRESS, hop->address);
+      member_text (b, PQ_JSON_ICMP, icmp ? pq_hop_kind_to_nick (hop->kind) : NULL);
+      member_text (b, PQ_JSON_ANSWER, icmp ? NULL : pq_hop_kind_to_nick (hop->kind));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, PQ_JSON_HOST_DISTANCE);
+  if (pq_trace_get_host_distance (trace) > 0)
+    json_builder_add_int_value (b, pq_trace_get_host_distance (trace));
+  else
+    json_builder_add_null_value (b);
+  member_text (b, PQ_JSON_VERDICT, pq_trace_get_verdict (trace));
+  json_builder_end_object (b);
 }
 
 static void
@@ -140,7 +174,12 @@ add_result (JsonBuilder *b,
   member_int (b, PQ_JSON_BYTES_RECEIVED, pq_result_get_bytes_received (r));
   member_text (b, PQ_JSON_PROBE, pq_probe_kind_to_nick (pq_result_get_probe (r)));
   json_builder_set_member_name (b, PQ_JSON_DETAILS);
-  add_details (b, pq_result_get_details (r));
+  add_details (b, pq_result_get_details (r), pq_result_get_trace (r) != NULL);
+  if (pq_result_get_trace (r) != NULL)
+    {
+      json_builder_set_member_name (b, PQ_JSON_TRACE);
+      add_trace (b, pq_result_get_trace (r));
+    }
   json_builder_end_object (b);
 }
 
