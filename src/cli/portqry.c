@@ -22,6 +22,7 @@
 #include "pq-ports.h"
 #include "pq-query.h"
 #include "pq-report-text.h"
+#include "pq-target-list.h"
 #include "pq-writers.h"
 
 typedef struct
@@ -140,6 +141,19 @@ fail (PqExitCode   code,
   return code;
 }
 
+/* Every -n: a name or address as PortQry takes it; several hosts, a
+ * CIDR block or a last-octet range make a query of several hosts. */
+static gboolean
+parse_targets (Args       *args,
+               GPtrArray  *targets,
+               GError    **error)
+{
+  for (guint i = 0; i < args->names->len; i++)
+    if (!pq_target_list_append (targets, g_ptr_array_index (args->names, i), error))
+      return FALSE;
+  return TRUE;
+}
+
 /* What can be checked before anything is sent: the arguments, the log
  * file, the export's format and the services file. */
 static PqQuery *
@@ -148,7 +162,7 @@ prepare_query (Args    *args,
 {
   g_autoptr(GArray) ports = NULL;
   g_autoptr(PqServices) services = NULL;
-  g_autoptr(PqTarget) target = NULL;
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
   PqProtocols protocols = PQ_PROTOCOLS_TCP;
   PqReportFormat format;
   PqQuery *query;
@@ -162,7 +176,7 @@ prepare_query (Args    *args,
   if ((args->protocol && !pq_protocols_parse (args->protocol, &protocols, error)) ||
       (ports = pq_cli_args_ports (args, error)) == NULL ||
       !pq_scan_options_validate (&args->scan, error) ||
-      (target = pq_target_new_parse (args->name, error)) == NULL)
+      !parse_targets (args, targets, error))
     return NULL;
 
   /* Only a file would be lost: /dev/null or a FIFO is written in place. */
@@ -180,7 +194,9 @@ prepare_query (Args    *args,
       (services = pq_services_new_from_file (args->services_file, error)) == NULL)
     return NULL;
 
-  query = pq_query_new (target, &args->scan, args->choice);
+  query = pq_query_new (g_ptr_array_index (targets, 0), &args->scan, args->choice);
+  for (guint i = 1; i < targets->len; i++)
+    pq_query_add_target (query, g_ptr_array_index (targets, i));
   pq_query_add_ports (query, ports, protocols);
   pq_query_set_services (query, services);
   pq_query_set_community (query, args->community);
@@ -211,6 +227,23 @@ run_to_end (Run *run)
   g_source_remove (sigint_id);
 }
 
+/* Of several hosts, one that could not be queried is said on standard
+ * error; it makes the exit code 4, as one host's would. */
+static gboolean
+all_hosts_queried (PqReport *report)
+{
+  gboolean all = TRUE;
+
+  for (guint t = 0; t < pq_report_get_n_targets (report); t++)
+    if (pq_report_get_target_error (report, t) != NULL)
+      {
+        g_printerr ("portqry: %s: %s\n", pq_target_get_input (pq_report_get_nth_target (report, t)),
+                    pq_report_get_target_error (report, t));
+        all = FALSE;
+      }
+  return all;
+}
+
 /* The JSON, the log and the export, then the exit code: a file that
  * could not be written is a failure (4), not the ports' answer. */
 static int
@@ -221,6 +254,13 @@ write_outputs (Run   *run,
   g_autoptr(GError) log_error = NULL;
   g_autoptr(GError) export_error = NULL;
 
+  if (pq_report_get_n_targets (report) > 1)
+    {
+      g_autoptr(GString) piece = g_string_new (NULL);
+
+      pq_text_append_hosts_summary (piece, report);
+      emit (run, piece);
+    }
   if (run->args->json)
     {
       g_autofree char *json = pq_report_to_json (report);
@@ -234,7 +274,7 @@ write_outputs (Run   *run,
   if (run->error != NULL)
     return fail (PQ_EXIT_ERROR, g_error_matches (run->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                                   ? _("Query cancelled.") : run->error->message);
-  if (log_error != NULL || export_error != NULL)
+  if (log_error != NULL || export_error != NULL || !all_hosts_queried (report))
     return PQ_EXIT_ERROR;
   return pq_report_get_exit_code (report);
 }

@@ -21,6 +21,7 @@ void
 pq_cli_args_clear (Args *args)
 {
   g_free (args->name);
+  g_clear_pointer (&args->names, g_ptr_array_unref);
   g_free (args->protocol);
   g_free (args->endpoints);
   g_free (args->ordered);
@@ -183,6 +184,13 @@ set_option (Args        *args,
     case OPT_STRING:
       g_free (*(char **) field);
       *(char **) field = g_strdup (value);
+      /* -n may be given several times: every host is queried. */
+      if (opt->offset == ARG (name))
+        {
+          if (args->names == NULL)
+            args->names = g_ptr_array_new_with_free_func (g_free);
+          g_ptr_array_add (args->names, g_strdup (value));
+        }
       return TRUE;
     case OPT_UINT:
     default:

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   char            *name;
+  GPtrArray       *names;         /* every -n, in order */
   char            *protocol;
   char            *endpoints;     /* -e: one port, or PortQryUI's list */
   char            *ordered;       /* -o */

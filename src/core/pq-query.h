@@ -20,6 +20,8 @@ G_DECLARE_FINAL_TYPE (PqQuery, pq_query, PQ, QUERY, GObject)
 PqQuery      *pq_query_new                (PqTarget             *target,
                                            const PqScanOptions  *options,
                                            PqAddressChoice       choice);
+void          pq_query_add_target         (PqQuery              *self,
+                                           PqTarget             *target);
 void          pq_query_add_ports          (PqQuery              *self,
                                            GArray               *ports,
                                            PqProtocols           protocols);

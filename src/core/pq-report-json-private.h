@@ -89,3 +89,9 @@
 #define PQ_JSON_VERDICT               "verdict"
 /* the finding a trace shows as (pq_trace_to_detail()), written as "trace" */
 #define PQ_DETAIL_KIND_TRACE          "trace"
+
+/* A query of several hosts: "target" is the first with its addresses,
+ * "targets" every host in order, each with "error" (why it was not
+ * queried, or null) and a "summary" text per address queried. */
+#define PQ_JSON_TARGETS               "targets"
+#define PQ_JSON_ERROR                 "error"

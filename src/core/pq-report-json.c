@@ -183,11 +183,16 @@ add_result (JsonBuilder *b,
   json_builder_end_object (b);
 }
 
+/* The t-th target with the addresses queried of it; with @multi (a
+ * query of several hosts), why it was not queried and each address's
+ * summary too. */
 static void
 add_target (JsonBuilder *b,
-            PqReport    *self)
+            PqReport    *self,
+            guint        t,
+            gboolean     multi)
 {
-  PqTarget *target = pq_report_get_target (self);
+  PqTarget *target = pq_report_get_nth_target (self, t);
   GPtrArray *all = pq_target_get_addresses (target);
   GPtrArray *queried = pq_report_get_queried (self);
 
@@ -204,13 +209,23 @@ add_target (JsonBuilder *b,
     }
   json_builder_end_array (b);
   member_bool (b, PQ_JSON_REVERSE_LOOKUP, !pq_report_get_no_reverse (self));
+  if (multi)
+    member_text (b, PQ_JSON_ERROR, pq_report_get_target_error (self, t));
   json_builder_set_member_name (b, PQ_JSON_QUERIED);
   json_builder_begin_array (b);
   for (guint i = 0; i < queried->len; i++)
     {
+      if (pq_report_get_queried_target (self, i) != t)
+        continue;
       json_builder_begin_object (b);
       member_text (b, PQ_JSON_ADDRESS, g_ptr_array_index (queried, i));
       member_text (b, PQ_JSON_REVERSE_NAME, pq_report_get_reverse_name (self, i));
+      if (multi)
+        {
+          g_autofree char *summary = pq_report_summary_for_address (self, g_ptr_array_index (queried, i));
+
+          member_text (b, PQ_JSON_SUMMARY, summary);
+        }
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -277,7 +292,15 @@ build_document (PqReport *self)
   member_time (b, PQ_JSON_FINISHED, pq_report_get_finished (self));
   member_bool (b, PQ_JSON_CANCELLED, pq_report_get_cancelled (self));
   json_builder_set_member_name (b, PQ_JSON_TARGET);
-  add_target (b, self);
+  add_target (b, self, 0, FALSE);
+  if (pq_report_get_n_targets (self) > 1)
+    {
+      json_builder_set_member_name (b, PQ_JSON_TARGETS);
+      json_builder_begin_array (b);
+      for (guint t = 0; t < pq_report_get_n_targets (self); t++)
+        add_target (b, self, t, TRUE);
+      json_builder_end_array (b);
+    }
   json_builder_set_member_name (b, PQ_JSON_SETTINGS);
   add_settings (b, self);
   json_builder_set_member_name (b, PQ_JSON_SUMMARY);
