@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "pq-cli-args.h"
+#include "pq-domain.h"
 #include "pq-error.h"
 #include "pq-file.h"
 #include "pq-ports.h"
@@ -167,7 +168,7 @@ prepare_query (Args    *args,
   PqReportFormat format;
   PqQuery *query;
 
-  if (args->name == NULL)
+  if (args->names == NULL || args->names->len == 0)
     {
       g_set_error_literal (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
                            _("Say which host to query with -n, for example: portqry -n server.example.com -e 53"));
@@ -279,6 +280,53 @@ write_outputs (Run   *run,
   return pq_report_get_exit_code (report);
 }
 
+typedef struct
+{
+  GMainLoop *loop;
+  GPtrArray *controllers;
+  GError    *error;
+} Lookup;
+
+static void
+domain_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Lookup *lookup = data;
+
+  lookup->controllers = pq_domain_lookup_finish (result, &lookup->error);
+  g_main_loop_quit (lookup->loop);
+}
+
+/* --domain: the domain's controllers (DNS SRV), printed with priority
+ * and weight, become hosts of the query after those of -n. */
+static gboolean
+find_controllers (Run     *run,
+                  GError **error)
+{
+  Lookup lookup = { run->loop, NULL, NULL };
+  g_autoptr(GString) piece = NULL;
+  g_autofree char *list = NULL;
+
+  pq_domain_lookup_async (run->args->domain, NULL, domain_cb, &lookup);
+  g_main_loop_run (run->loop);
+  if (lookup.controllers == NULL)
+    {
+      g_propagate_error (error, lookup.error);
+      return FALSE;
+    }
+  if (run->args->names == NULL)
+    run->args->names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < lookup.controllers->len; i++)
+    g_ptr_array_add (run->args->names,
+                     g_strdup (g_srv_target_get_hostname (g_ptr_array_index (lookup.controllers, i))));
+  list = pq_domain_describe (run->args->domain, lookup.controllers);
+  piece = g_string_new (list);
+  emit (run, piece);
+  g_ptr_array_unref (lookup.controllers);
+  return TRUE;
+}
+
 static int
 run_query (Args  *args,
            char **argv)
@@ -286,12 +334,16 @@ run_query (Args  *args,
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(PqQuery) query = prepare_query (args, &error);
-  Run run = { args, loop, query, text, NULL };
+  g_autoptr(PqQuery) query = NULL;
+  Run run = { args, loop, NULL, text, NULL };
   int code;
 
-  if (query == NULL)
+  if (args->domain != NULL && !find_controllers (&run, &error))
+    return fail (g_error_matches (error, PQ_ERROR, PQ_ERROR_INVALID_TARGET) ? PQ_EXIT_USAGE : PQ_EXIT_ERROR,
+                 error->message);
+  if ((query = prepare_query (args, &error)) == NULL)
     return fail (PQ_EXIT_USAGE, error->message);
+  run.query = query;
 
   run_to_end (&run);
   if (pq_query_get_report (query) == NULL)

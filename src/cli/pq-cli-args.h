@@ -24,6 +24,7 @@ typedef struct
   char            *services_file;
   char            *community;
   char            *export_file;
+  char            *domain;        /* --domain: query its controllers */
   gboolean         overwrite;
   gboolean         no_reverse;
   gboolean         quiet;
