@@ -563,6 +563,22 @@ next_reference (GTask *task)
              reference_done, task);
 }
 
+/* The run that ended, or NULL when it failed: then @task has its error. */
+static Run *
+run_finish (GAsyncResult *result,
+            GTask        *task)
+{
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return NULL;
+    }
+  return g_task_get_task_data (G_TASK (result));
+}
+
 static void
 reference_done (GObject      *object,
                 GAsyncResult *result,
@@ -570,15 +586,10 @@ reference_done (GObject      *object,
 {
   PqTracer *self = PQ_TRACER (object);
   GTask *task = data;
-  Run *run = g_task_get_task_data (G_TASK (result));
-  GError *error = NULL;
+  Run *run = run_finish (result, task);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
+  if (run == NULL)
+    return;
   /* The first reference that reaches the host is the one; until then,
    * the one that got furthest. */
   if (self->reference == NULL || run_distance (run) > 0 ||
@@ -600,18 +611,13 @@ target_done (GObject      *object,
 {
   PqTracer *self = PQ_TRACER (object);
   GTask *task = data;
-  Run *run = g_task_get_task_data (G_TASK (result));
-  GError *error = NULL;
+  Run *run = run_finish (result, task);
   g_autoptr(PqTrace) trace = NULL;
   g_autofree char *verdict = NULL;
   int distance;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
+  if (run == NULL)
+    return;
   distance = run_distance (run);
   if (distance <= 0)
     distance = self->distance;

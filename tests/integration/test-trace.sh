@@ -68,20 +68,8 @@ BIN=$(mktemp -d /tmp/portquery-trace-bin.XXXXXX)
 own_files+=("$BIN")
 cp "$PORTQRY" "$BIN/portqry" && chmod 755 "$BIN" "$BIN/portqry"
 check "portqry runs as nobody" runuser -u nobody -- "$BIN/portqry" --version
-# pqn ARGS...: as pq (lib.sh), in the client namespace as nobody.
-pqn() {
-  local t0 arg
-  JSON_FILE=
-  for arg in "$@"; do [ "$arg" = --json ] && JSON_FILE=$WORK/last.json; done
-  t0=$(now)
-  ip netns exec "$C" runuser -u nobody -- "$BIN/portqry" "$@" > "$WORK/out" 2> "$WORK/err"
-  RC=$?
-  T=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.3f", a - b }')
-  OUT=$(cat "$WORK/out"); ERR=$(cat "$WORK/err")
-  [ -n "$JSON_FILE" ] && cp "$WORK/out" "$JSON_FILE"
-  LAST="(nobody) portqry $*"
-  [ -n "${PQ_TRACE:-}" ] && echo "# ${T}s portqry $*"
-}
+PORTQRY=$BIN/portqry PQ_AS="runuser -u nobody --"
+pqn() { pq "$C" "$@"; }   # in the client namespace, as nobody
 
 H1='10\.213\.1\.254' H2='10\.213\.2\.2'
 for P in tcp udp; do
