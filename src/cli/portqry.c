@@ -82,6 +82,21 @@ on_result (PqQuery  *query,
   emit (run, piece);
 }
 
+/* The traces come after every port is decided, a few seconds each: say
+ * so, or the pause looks like a hang. */
+static void
+on_trace (PqQuery  *query,
+          PqResult *result,
+          guint     index,
+          guint     total,
+          Run      *run)
+{
+  if (index == 0 && !run->args->quiet)
+    g_printerr (ngettext ("portqry: tracing the path to %u port not listening, a few seconds each\n",
+                          "portqry: tracing the path to %u ports not listening, a few seconds each\n",
+                          total), total);
+}
+
 static void
 query_done_cb (GObject      *object,
                GAsyncResult *result,
@@ -222,6 +237,7 @@ run_to_end (Run *run)
 
   g_signal_connect (run->query, "address", G_CALLBACK (on_address), run);
   g_signal_connect (run->query, "result", G_CALLBACK (on_result), run);
+  g_signal_connect (run->query, "trace", G_CALLBACK (on_trace), run);
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, cancellable);
   pq_query_run_async (run->query, cancellable, query_done_cb, run);
   g_main_loop_run (run->loop);

@@ -17,6 +17,9 @@
 #include "pq-query-private.h"
 #include "pq-tracer.h"
 
+/* Traces one query makes; the other ports say they were not traced. */
+#define PQ_QUERY_MAX_TRACES 32
+
 static void trace_next (PqQuery *self);
 
 /* One tracer per address: its traces share the routers' pacing and the
@@ -50,6 +53,27 @@ tracer_for (PqQuery *self,
   return tracer;
 }
 
+/* A trace without hops that only says why. */
+static PqTrace *
+trace_saying (const char *verdict)
+{
+  PqTrace *trace = pq_trace_new ();
+
+  pq_trace_set_result (trace, -1, verdict);
+  return trace;
+}
+
+/* The port's trace is in: its ::result can go, and the next trace start. */
+static void
+traced (PqQuery *self,
+        PqTrace *trace)
+{
+  pq_result_set_trace (self->slots[self->trace_slot], trace);
+  self->traced[self->trace_slot] = TRUE;
+  self->n_traced++;
+  pq_query_emit_in_order (self);
+}
+
 static void
 trace_cb (GObject      *object,
           GAsyncResult *result,
@@ -58,7 +82,6 @@ trace_cb (GObject      *object,
   g_autoptr(PqQuery) self = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(PqTrace) trace = pq_tracer_trace_finish (PQ_TRACER (object), result, &error);
-  PqResult *r = self->slots[self->trace_slot];
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -69,13 +92,10 @@ trace_cb (GObject      *object,
     {
       g_autofree char *verdict = g_strdup_printf (_("the path could not be traced: %s"), error->message);
 
-      trace = pq_trace_new ();
-      pq_trace_set_result (trace, -1, verdict);
+      trace = trace_saying (verdict);
     }
-  pq_result_set_trace (r, trace);
-  self->traced[self->trace_slot++] = TRUE;
-  self->n_traced++;
-  pq_query_emit_in_order (self);
+  traced (self, trace);
+  self->trace_slot++;
   trace_next (self);
 }
 
@@ -84,12 +104,25 @@ trace_next (PqQuery *self)
 {
   GCancellable *cancellable = g_task_get_cancellable (self->task);
 
-  while (self->trace_slot < self->n_slots && !pq_query_needs_trace (self, self->trace_slot))
-    self->trace_slot++;
-  if (self->trace_slot >= self->n_slots)
+  for (;; self->trace_slot++)
     {
-      pq_query_finish (self, NULL);
-      return;
+      g_autofree char *verdict = NULL;
+      g_autoptr(PqTrace) trace = NULL;
+
+      if (self->trace_slot >= self->n_slots)
+        {
+          pq_query_finish (self, NULL);
+          return;
+        }
+      if (!pq_query_needs_trace (self, self->trace_slot))
+        continue;
+      /* A few seconds each: a range of filtered ports would take hours. */
+      if (self->n_traced < PQ_QUERY_MAX_TRACES)
+        break;
+      verdict = g_strdup_printf (_("not traced: a query traces at most %u ports; "
+                                   "query this port alone with the trace"), PQ_QUERY_MAX_TRACES);
+      trace = trace_saying (verdict);
+      traced (self, trace);
     }
   if (g_cancellable_is_cancelled (cancellable))
     {

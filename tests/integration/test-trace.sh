@@ -82,6 +82,7 @@ for P in tcp udp; do
   expect_line "      hop 2: $H2 \(time exceeded\)"
   expect_line "      hop 3: no answer"
   expect_line "      Host distance: 3 hops"
+  expect_err "tracing the path to 2 ports not listening"
   if [ "$P" = tcp ]; then expect_rc 1; fi
 
   # R1 drops it in its forward chain: hop 2 never sees it.
