@@ -488,8 +488,8 @@ run_start (PqTracer            *tracer,
   for (guint ttl = 0; ttl <= PQ_TRACE_MAX_HOPS; ttl++)
     run->shots[ttl] = (Shot) { run, ttl, -1, NULL };
   run->task = g_task_new (tracer, cancellable, callback, data);
+  /* The run holds the task's one reference until it returns. */
   g_task_set_task_data (run->task, run, (GDestroyNotify) run_free);
-  g_object_ref (run->task);   /* the run's own, dropped when it returns */
   run_step (run);
 }
 
