@@ -110,10 +110,14 @@ expect_state TCP 7006 LISTENING
 expect_rc 2
 check "only the port not listening is traced" test "$(grep -c 'Path trace' <<< "$OUT")" -eq 1
 
-# Many ports in a row: the routers' ICMP limits (burst 6, then 1/s) never
-# make a false verdict.
-pqn -n 10.213.3.2 -nr -o 7002,7002,7003,7004,7005,7001,7001 -p udp --trace
-check "every trace of a series keeps its verdict" test "$(grep -c 'blocked after hop 1\|refused at hop 2\|nothing listens\|not even the first hop\|drops the packets' <<< "$OUT")" -eq 5
+# Many ports in a row: R1 is asked for "time exceeded" by every trace,
+# past its burst of 6; the pacing keeps to its 1/s, so no trace loses hop
+# 1 and no verdict is false.
+pqn -n 10.213.3.2 -nr -o 7002,7003,7004,7005,7001,7010,7011,7012,7013,7014 -p udp --trace
+check "ten traces in a row keep their verdicts" test \
+  "$(grep -c 'blocked after hop 1\|refused at hop 2\|not even the first hop answers for this port\|in front of it drops' <<< "$OUT"),$(grep -c 'which answers that nothing listens' <<< "$OUT")" = "4,6"
+check "hop 1 answered every trace but the one it drops" test \
+  "$(grep -c "hop 1: $H1 (time exceeded)" <<< "$OUT")" -eq 9
 
 # IPv6: hop limit and ICMPv6.
 pqn -n fd00:213:3::2 -nr -o 7004,7002,7003 -p tcp --trace
