@@ -61,6 +61,12 @@ expect_state TCP 7006 LISTENING
 expect_line " nosuch\.invalid: not queried: .*"
 expect_err "portqry: nosuch\.invalid: "
 
+# Traces of several hosts: each under its host; no port of the query
+# answers, so TCP 33434's reset gives each host's distance.
+pq "$C" -n 10.214.0.1-2 -e 7001 -nr --trace --json
+expect_json "[x['trace']['verdict'] for x in res] == ['reaches the host (1 hop); the host or a device right in front of it drops the packets'] * 2"
+expect_json "[x['trace']['hops'] for x in res] == [[{'ttl': 1, 'address': None, 'icmp': None, 'answer': None}]] * 2"
+
 # Too many hosts: a message before anything is sent.
 pq "$C" -n 10.0.0.0/19 -e 7006
 expect_rc 3

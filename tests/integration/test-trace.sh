@@ -119,6 +119,15 @@ check "ten traces in a row keep their verdicts" test \
 check "hop 1 answered every trace but the one it drops" test \
   "$(grep -c "hop 1: $H1 (time exceeded)" <<< "$OUT")" -eq 9
 
+# Ctrl+C during the traces (the ports are decided in under a second; the
+# traces take 6 s) stops them within a wave; what was traced is printed.
+PQ_AS="runuser -u nobody -- timeout --preserve-status -s INT 1.5" pq "$C" -n 10.213.3.2 -nr -o 7004,7002,7005 --trace
+expect_rc 4
+expect_err "Query cancelled"
+expect_line "    Path trace: reaches the host \(3 hops\), which answers that nothing listens on this port"
+no_line "TCP port 7005"
+expect_time_below 3
+
 # IPv6: hop limit and ICMPv6.
 pqn -n fd00:213:3::2 -nr -o 7004,7002,7003 -p tcp --trace
 expect_line "      hop 1: fd00:213:1::fe \(time exceeded\)"
