@@ -324,7 +324,10 @@ pq_report_to_summary_text (PqReport *report)
   guint n = g_list_model_get_n_items (results);
 
   g_string_append_printf (out, _("Port Query: %s"), input);
-  g_string_append_printf (out, "\n%s\n\n", summary);
+  g_string_append_printf (out, "\n%s\n", summary);
+  if (pq_report_get_n_targets (report) > 1)
+    pq_text_append_hosts_summary (out, report);
+  g_string_append_c (out, '\n');
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(PqResult) result = g_list_model_get_item (results, i);

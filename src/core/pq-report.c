@@ -207,6 +207,19 @@ pq_report_get_target_error (PqReport *self,
   return g_ptr_array_index (self->target_errors, index);
 }
 
+/* Returns: (transfer none): the target a result's address was queried
+ * for; the first target if none was. */
+PqTarget *
+pq_report_get_target_of_address (PqReport   *self,
+                                 const char *address)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self), NULL);
+  for (guint i = 0; i < self->queried->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->queried, i), address) == 0)
+      return g_ptr_array_index (self->targets, g_array_index (self->queried_target, guint, i));
+  return self->target;
+}
+
 /* The index of the target the index-th queried address belongs to. */
 guint
 pq_report_get_queried_target (PqReport *self,

@@ -82,6 +82,8 @@ const char  *pq_report_get_target_error    (PqReport   *self,
                                             guint       index);
 guint        pq_report_get_queried_target  (PqReport   *self,
                                             guint       queried);
+PqTarget    *pq_report_get_target_of_address (PqReport   *self,
+                                              const char *address);
 char        *pq_report_summary_for_address (PqReport   *self,
                                             const char *address);
 

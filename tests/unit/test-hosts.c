@@ -150,6 +150,7 @@ test_report (void)
   g_autofree char *json = pq_report_to_json (report);
   g_autofree char *text = pq_report_to_format (report, PQ_REPORT_FORMAT_TEXT);
   g_autofree char *html = pq_report_to_format (report, PQ_REPORT_FORMAT_HTML);
+  g_autofree char *csv = pq_report_to_format (report, PQ_REPORT_FORMAT_CSV);
   g_autoptr(GBytes) bytes = g_bytes_new (json, strlen (json));
   g_autoptr(GError) error = NULL;
   g_autoptr(PqReport) loaded = pq_report_load_bytes (bytes, &error);
@@ -165,6 +166,7 @@ test_report (void)
                                   " nosuch.example: not queried: Failed to resolve name to IP address\n"
                                   "2 hosts queried, 1 not queried: 2 listening, 1 not listening, 1 filtered\n"));
   g_assert_nonnull (strstr (html, "<dt>192.0.2.2</dt><dd>1 not listening, 1 filtered</dd>"));
+  g_assert_nonnull (strstr (csv, "\r\n\"192.0.2.2\",\"192.0.2.2\",\"80\",\"tcp\","));
   g_assert_nonnull (strstr (json, "\"targets\": ["));
   g_assert_nonnull (strstr (json, "\"summary\": \"1 not listening, 1 filtered\""));
   g_assert_cmpint (pq_report_get_exit_code (report), ==, PQ_EXIT_NOT_LISTENING);
