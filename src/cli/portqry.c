@@ -20,11 +20,13 @@
 #include "pq-cli-interactive.h"
 #include "pq-cli-local.h"
 #include "pq-cli-log.h"
+#include "pq-domain.h"
 #include "pq-error.h"
 #include "pq-file.h"
 #include "pq-ports.h"
 #include "pq-query.h"
 #include "pq-report-text.h"
+#include "pq-target-list.h"
 #include "pq-scan-options.h"
 #include "pq-writers.h"
 
@@ -87,6 +89,21 @@ on_result (PqQuery  *query,
   piece = g_string_new (NULL);
   pq_text_append_query_result (piece, result, &run->args->scan, run->args->verbose);
   emit (run, piece);
+}
+
+/* The traces come after every port is decided, a few seconds each: say
+ * so, or the pause looks like a hang. */
+static void
+on_trace (PqQuery  *query,
+          PqResult *result,
+          guint     index,
+          guint     total,
+          Run      *run)
+{
+  if (index == 0 && !run->args->quiet)
+    g_printerr (ngettext ("portqry: tracing the path to %u port not listening, a few seconds each\n",
+                          "portqry: tracing the path to %u ports not listening, a few seconds each\n",
+                          total), total);
 }
 
 static void
@@ -154,6 +171,19 @@ fail (PqExitCode   code,
   return code;
 }
 
+/* Every -n: a name or address as PortQry takes it; several hosts, a
+ * CIDR block or a last-octet range make a query of several hosts. */
+static gboolean
+parse_targets (Args       *args,
+               GPtrArray  *targets,
+               GError    **error)
+{
+  for (guint i = 0; i < args->names->len; i++)
+    if (!pq_target_list_append (targets, g_ptr_array_index (args->names, i), error))
+      return FALSE;
+  return TRUE;
+}
+
 /* What can be checked before anything is sent: the arguments, the log
  * file, the export's format and the services file. */
 static PqQuery *
@@ -162,12 +192,12 @@ prepare_query (Args    *args,
 {
   g_autoptr(GArray) ports = NULL;
   g_autoptr(PqServices) services = NULL;
-  g_autoptr(PqTarget) target = NULL;
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
   PqProtocols protocols = PQ_PROTOCOLS_TCP;
   PqReportFormat format;
   PqQuery *query;
 
-  if (args->name == NULL)
+  if (args->names == NULL || args->names->len == 0)
     {
       g_set_error_literal (error, PQ_ERROR, PQ_ERROR_INVALID_OPTION,
                            _("Say which host to query with -n, for example: portqry -n server.example.com -e 53"));
@@ -176,7 +206,7 @@ prepare_query (Args    *args,
   if ((args->protocol && !pq_protocols_parse (args->protocol, &protocols, error)) ||
       (ports = pq_cli_args_ports (args, error)) == NULL ||
       !pq_scan_options_validate (&args->scan, error) ||
-      (target = pq_target_new_parse (args->name, error)) == NULL)
+      !parse_targets (args, targets, error))
     return NULL;
 
   if (!pq_cli_may_write_log (args->log_file, args->overwrite, args->quiet, error))
@@ -187,11 +217,14 @@ prepare_query (Args    *args,
       (services = pq_services_new_from_file (args->services_file, error)) == NULL)
     return NULL;
 
-  query = pq_query_new (target, &args->scan, args->choice);
+  query = pq_query_new (g_ptr_array_index (targets, 0), &args->scan, args->choice);
+  for (guint i = 1; i < targets->len; i++)
+    pq_query_add_target (query, g_ptr_array_index (targets, i));
   pq_query_add_ports (query, ports, protocols);
   pq_query_set_services (query, services);
   pq_query_set_community (query, args->community);
   pq_query_set_reverse_lookup (query, !args->no_reverse);
+  pq_query_set_trace (query, args->trace);
   return query;
 }
 
@@ -208,8 +241,26 @@ run_to_end (Run *run)
 {
   g_signal_connect (run->query, "address", G_CALLBACK (on_address), run);
   g_signal_connect (run->query, "result", G_CALLBACK (on_result), run);
+  g_signal_connect (run->query, "trace", G_CALLBACK (on_trace), run);
   pq_query_run_async (run->query, run->cancellable, query_done_cb, run);
   g_main_loop_run (run->loop);
+}
+
+/* Of several hosts, one that could not be queried is said on standard
+ * error; it makes the exit code 4, as one host's would. */
+static gboolean
+all_hosts_queried (PqReport *report)
+{
+  gboolean all = TRUE;
+
+  for (guint t = 0; t < pq_report_get_n_targets (report); t++)
+    if (pq_report_get_target_error (report, t) != NULL)
+      {
+        g_printerr ("portqry: %s: %s\n", pq_target_get_input (pq_report_get_nth_target (report, t)),
+                    pq_report_get_target_error (report, t));
+        all = FALSE;
+      }
+  return all;
 }
 
 /* The JSON, the log and the export, then the exit code: a file that
@@ -221,6 +272,13 @@ write_outputs (Run *run)
   g_autoptr(GError) log_error = NULL;
   g_autoptr(GError) export_error = NULL;
 
+  if (report != NULL && pq_report_get_n_targets (report) > 1)
+    {
+      g_autoptr(GString) piece = g_string_new (NULL);
+
+      pq_text_append_hosts_summary (piece, report);
+      emit (run, piece);
+    }
   if (run->args->json && report != NULL)
     {
       g_autofree char *json = pq_report_to_json (report);
@@ -235,7 +293,7 @@ write_outputs (Run *run)
 
   if (run->error != NULL)
     return fail (PQ_EXIT_ERROR, is_cancelled (run->error) ? _("Query cancelled.") : run->error->message);
-  if (log_error != NULL || export_error != NULL)
+  if (log_error != NULL || export_error != NULL || (report != NULL && !all_hosts_queried (report)))
     return PQ_EXIT_ERROR;
   return pq_report_get_exit_code (report);
 }
@@ -284,6 +342,53 @@ write_outputs_stoppable (Run *run)
   return run->code;
 }
 
+typedef struct
+{
+  GMainLoop *loop;
+  GPtrArray *controllers;
+  GError    *error;
+} Lookup;
+
+static void
+domain_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Lookup *lookup = data;
+
+  lookup->controllers = pq_domain_lookup_finish (result, &lookup->error);
+  g_main_loop_quit (lookup->loop);
+}
+
+/* --domain: the domain's controllers (DNS SRV), printed with priority
+ * and weight, become hosts of the query after those of -n. */
+static gboolean
+find_controllers (Run     *run,
+                  GError **error)
+{
+  Lookup lookup = { run->loop, NULL, NULL };
+  g_autoptr(GString) piece = NULL;
+  g_autofree char *list = NULL;
+
+  pq_domain_lookup_async (run->args->domain, NULL, domain_cb, &lookup);
+  g_main_loop_run (run->loop);
+  if (lookup.controllers == NULL)
+    {
+      g_propagate_error (error, lookup.error);
+      return FALSE;
+    }
+  if (run->args->names == NULL)
+    run->args->names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < lookup.controllers->len; i++)
+    g_ptr_array_add (run->args->names,
+                     g_strdup (g_srv_target_get_hostname (g_ptr_array_index (lookup.controllers, i))));
+  list = pq_domain_describe (run->args->domain, lookup.controllers);
+  piece = g_string_new (list);
+  emit (run, piece);
+  g_ptr_array_unref (lookup.controllers);
+  return TRUE;
+}
+
 static int
 run_query (Args  *args,
            char **argv)
@@ -292,13 +397,17 @@ run_query (Args  *args,
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(PqQuery) query = prepare_query (args, &error);
-  Run run = { args, loop, query, text, NULL, argv, cancellable, FALSE, FALSE, 0 };
+  g_autoptr(PqQuery) query = NULL;
+  Run run = { args, loop, NULL, text, NULL, argv, cancellable, FALSE, FALSE, 0 };
   guint sigint_id;
   int code;
 
-  if (query == NULL)
+  if (args->domain != NULL && !find_controllers (&run, &error))
+    return fail (g_error_matches (error, PQ_ERROR, PQ_ERROR_INVALID_TARGET) ? PQ_EXIT_USAGE : PQ_EXIT_ERROR,
+                 error->message);
+  if ((query = prepare_query (args, &error)) == NULL)
     return fail (PQ_EXIT_USAGE, error->message);
+  run.query = query;
 
   /* One handler from the first lookup to the last byte written. */
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, &run);

@@ -21,6 +21,7 @@ void
 pq_cli_args_clear (Args *args)
 {
   g_free (args->name);
+  g_clear_pointer (&args->names, g_ptr_array_unref);
   g_free (args->protocol);
   g_free (args->endpoints);
   g_free (args->ordered);
@@ -29,6 +30,7 @@ pq_cli_args_clear (Args *args)
   g_free (args->services_file);
   g_free (args->community);
   g_free (args->export_file);
+  g_free (args->domain);
 }
 
 void
@@ -40,7 +42,8 @@ pq_cli_print_usage (FILE *out)
      printed. Keep the lines under 80 columns. */
 "Usage: portqry -n name [-p tcp|udp|both] [-e port | -o list | -r start:end]\n"
 "               [-l logfile [-y]] [-sp port] [-sl] [-nr] [-q] [-cn !community!]\n"
-"               [-4 | -6 | --all-addresses] [--json] [-v]\n"
+"               [-4 | -6 | --all-addresses] [--json] [-v] [--trace]\n"
+"               [--domain D]\n"
 "       portqry -local | -wport port | -wpid pid [-wt seconds]\n"
 "               [-l logfile [-y]] [-v]\n"
 "       portqry -i [-n name] [-e port] [-p tcp|udp|both] [-sp port]\n"
@@ -49,8 +52,9 @@ pq_cli_print_usage (FILE *out)
 "NOT LISTENING, FILTERED or LISTENING or FILTERED, as Microsoft PortQry does.\n"
 "Options are accepted with - or /, in any case (-n, /N).\n"
 "\n"
-"  -n, --name NAME        host to query: name, IPv4 or IPv6 address,\n"
-"                         [IPv6] or fe80::1%%eth0 (required)\n"
+"  -n, --name NAME        host to query: name, IPv4 or IPv6 address, [IPv6] or\n"
+"                         fe80::1%%eth0; several: -n again, a,b, 10.0.0.0/28 or\n"
+"                         10.0.0.1-20 (at most 4096 hosts)\n"
 "  -p, --protocol P       tcp (default), udp or both\n"
 "  -e, --endpoint PORT    one port (default 80); a list such as 80,443,1024-1350\n"
 "                         is accepted too, as PortQryUI passes it\n"
@@ -83,6 +87,9 @@ pq_cli_print_usage (FILE *out)
 "      --parallel N       ports in flight at once (default %u, fewer if the\n"
 "                         open-file limit is lower)\n"
 "      --no-probes        skip the protocol-specific queries\n"
+"      --trace            trace the path to each port not listening: where the\n"
+"                         packets stop (no privileges needed)\n"
+"      --domain D         query each domain controller of D (DNS SRV records)\n"
 "      --services FILE    services file naming the ports (default /etc/services)\n"
 "  -h, --help             show this help\n"
 "      --version          show the version\n"
@@ -137,6 +144,8 @@ static const Opt options[] = {
   { "i", "interactive", OPT_FLAG, ARG (interactive), 0 },
   { NULL, "json", OPT_FLAG, ARG (json), 0 },
   { NULL, "version", OPT_FLAG, ARG (version), 0 },
+  { NULL, "trace", OPT_FLAG, ARG (trace), 0 },
+  { NULL, "domain", OPT_STRING, ARG (domain), 0, "--domain ad.example.com" },
   { NULL, "services", OPT_STRING, ARG (services_file), 0, "--services /etc/services" },
   { NULL, "export", OPT_STRING, ARG (export_file), 0, "--export report.html" },
   { NULL, "timeout", OPT_UINT, ARG (scan.tcp_timeout_ms), PQ_MAX_TIMEOUT_MS, "--timeout 1000" },
@@ -196,6 +205,13 @@ set_option (Args        *args,
     case OPT_STRING:
       g_free (*(char **) field);
       *(char **) field = g_strdup (value);
+      /* -n may be given several times: every host is queried. */
+      if (opt->offset == ARG (name))
+        {
+          if (args->names == NULL)
+            args->names = g_ptr_array_new_with_free_func (g_free);
+          g_ptr_array_add (args->names, g_strdup (value));
+        }
       return TRUE;
     case OPT_UINT:
     default:

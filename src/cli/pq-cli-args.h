@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   char            *name;
+  GPtrArray       *names;         /* every -n, in order */
   char            *protocol;
   char            *endpoints;     /* -e: one port, or PortQryUI's list */
   char            *ordered;       /* -o */
@@ -23,6 +24,7 @@ typedef struct
   char            *services_file;
   char            *community;
   char            *export_file;
+  char            *domain;        /* --domain: query its controllers */
   gboolean         overwrite;
   gboolean         no_reverse;
   gboolean         quiet;
@@ -35,6 +37,7 @@ typedef struct
   guint            watch_pid;     /* -wpid */
   guint            watch_seconds; /* -wt */
   gboolean         interactive;   /* -i */
+  gboolean         trace;
   PqAddressChoice  choice;
   PqScanOptions    scan;
 } Args;

@@ -380,7 +380,8 @@ session_init (Session *s,
 {
   g_autoptr(GArray) ports = NULL;
 
-  s->node = g_strdup (args->name ? args->name : "127.0.0.1");
+  s->node = g_strdup (args->names != NULL && args->names->len > 0
+                      ? (const char *) g_ptr_array_index (args->names, 0) : "127.0.0.1");
   s->port = 80;
   if (args->endpoints != NULL && (ports = pq_ports_parse (args->endpoints, NULL)) != NULL && ports->len > 0)
     s->port = g_array_index (ports, guint16, 0);

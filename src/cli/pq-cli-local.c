@@ -66,7 +66,7 @@ check_args (Args    *args,
     message = _("Use only one of -local, -wport and -wpid.");
   else if (modes == 0 || (args->watch_seconds != 0 && args->local))
     message = _("-wt says how often -wport or -wpid look, for example: portqry -wport 80 -wt 10");
-  else if (args->name != NULL || args->endpoints != NULL || args->ordered != NULL ||
+  else if (args->names != NULL || args->endpoints != NULL || args->ordered != NULL ||
            args->range != NULL || args->protocol != NULL)
     message = _("-local, -wport and -wpid look at this computer: leave out -n, -p, -e, -o and -r.");
   else if (args->watch_pid != 0 && !g_file_test (proc, G_FILE_TEST_IS_DIR))

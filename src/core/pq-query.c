@@ -1,11 +1,14 @@
-/* pq-query.c: one query from the typed host to the report
+/* pq-query.c: one query from the typed hosts to the report
  *
- * The pipeline both front ends use: resolve the host, choose its
+ * The pipeline both front ends use: resolve the hosts, choose their
  * addresses, look each address's name up, scan every group of ports on
  * each address, and keep the results in the report in the order asked
  * (PortQry prints -o 25,110,143 in that order), whatever order the ports
- * are decided in. The window shows the report's list as it fills; the
- * command line prints ::result, which comes in the order asked.
+ * are decided in. Several addresses are queried at once, by up to
+ * PQ_QUERY_MAX_PARALLEL_HOSTS workers that share the ports in flight;
+ * the results still come grouped by address, in the order the hosts were
+ * given. The window shows the report's list as it fills; the command line
+ * prints ::address and ::result, which come in that order.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -16,60 +19,12 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "pq-query.h"
-#include "pq-scanner.h"
-
-/* One group of ports with its protocols: a service check may ask TCP of
- * some ports and UDP of others. */
-typedef struct
-{
-  GArray      *ports;
-  PqProtocols  protocols;
-  guint        offset;     /* its first slot within an address's slots */
-} Job;
-
-struct _PqQuery
-{
-  GObject          parent_instance;
-
-  PqTarget        *target;
-  PqScanOptions    options;
-  PqAddressChoice  choice;
-  gboolean         reverse_lookup;
-  char            *community;
-  PqServices      *services;
-  GPtrArray       *jobs;
-  guint            per_address;   /* slots of one address: ports × protocols */
-
-  GTask           *task;          /* while running */
-  PqScanner       *scanner;
-  PqReport        *report;
-  gboolean         resolved;
-  GPtrArray       *addresses;
-  guint            address_index;
-  guint            job_index;
-
-  /* A slot per (address, job, port, protocol), in the order asked. */
-  PqResult       **slots;         /* NULL until decided */
-  guint           *decided;       /* Fenwick tree: decided slots before a slot */
-  guint            n_slots;
-  GHashTable      *slot_of_port;  /* port << 1 | udp → slot, for the job running */
-  guint            next_in_order; /* the first slot not yet given to ::result */
-  GArray          *batch;         /* slots the scanner decided since its last progress */
-
-  guint            done;
-};
+#include "pq-error.h"
+#include "pq-query-private.h"
 
 G_DEFINE_FINAL_TYPE (PqQuery, pq_query, G_TYPE_OBJECT)
 
-enum {
-  SIGNAL_PROGRESS,
-  SIGNAL_ADDRESS,
-  SIGNAL_RESULT,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+guint pq_query_signals[PQ_QUERY_N_SIGNALS];
 
 static void
 job_free (gpointer data)
@@ -90,12 +45,22 @@ job_n_slots (Job *job)
 }
 
 static void
+worker_free (gpointer data)
+{
+  Worker *w = data;
+
+  g_signal_handlers_disconnect_by_data (w->scanner, w);
+  g_object_unref (w->scanner);
+  g_hash_table_unref (w->slot_of_port);
+  g_free (w);
+}
+
+static void
 pq_query_dispose (GObject *object)
 {
   PqQuery *self = PQ_QUERY (object);
 
-  if (self->scanner != NULL)
-    g_signal_handlers_disconnect_by_data (self->scanner, self);
+  g_clear_pointer (&self->workers, g_ptr_array_unref);
   g_clear_object (&self->scanner);
   G_OBJECT_CLASS (pq_query_parent_class)->dispose (object);
 }
@@ -104,18 +69,26 @@ static void
 pq_query_finalize (GObject *object)
 {
   PqQuery *self = PQ_QUERY (object);
+  guint n_addresses = self->addresses ? self->addresses->len : 0;
 
-  g_clear_object (&self->target);
+  g_ptr_array_unref (self->targets);
   g_free (self->community);
   g_clear_object (&self->services);
   g_ptr_array_unref (self->jobs);
   g_clear_object (&self->report);
+  g_clear_error (&self->resolve_error);
   g_clear_pointer (&self->addresses, g_ptr_array_unref);
+  g_array_unref (self->address_target);
+  for (guint i = 0; self->names != NULL && i < n_addresses; i++)
+    g_free (self->names[i]);
+  g_free (self->names);
+  g_free (self->looked_up);
   for (guint i = 0; i < self->n_slots; i++)
     g_clear_object (&self->slots[i]);
   g_free (self->slots);
   g_free (self->decided);
-  g_hash_table_unref (self->slot_of_port);
+  g_free (self->traced);
+  g_clear_pointer (&self->tracers, g_hash_table_unref);
   g_array_unref (self->batch);
   G_OBJECT_CLASS (pq_query_parent_class)->finalize (object);
 }
@@ -133,9 +106,9 @@ pq_query_class_init (PqQueryClass *klass)
    * @done: ports decided so far, over every address and protocol
    * @total: ports in the whole query
    *
-   * Emitted once the name has resolved, then with each batch of results.
+   * Emitted once the names have resolved, then with each batch of results.
    */
-  signals[SIGNAL_PROGRESS] =
+  pq_query_signals[PQ_QUERY_SIGNAL_PROGRESS] =
     g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 
@@ -143,10 +116,11 @@ pq_query_class_init (PqQueryClass *klass)
    * PqQuery::address:
    * @index: the address's place in pq_report_get_queried()
    *
-   * Emitted when the ports of another address start, after its reverse
-   * lookup: the report has its address and name by then.
+   * Emitted before the ::result of an address's first port, in the order
+   * of the addresses, once its reverse lookup is done: the report has its
+   * address, name and target (pq_report_get_queried_target()) by then.
    */
-  signals[SIGNAL_ADDRESS] =
+  pq_query_signals[PQ_QUERY_SIGNAL_ADDRESS] =
     g_signal_new ("address", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
@@ -160,17 +134,30 @@ pq_query_class_init (PqQueryClass *klass)
    * list would read as a port forgotten); the report has every decided
    * port all the same.
    */
-  signals[SIGNAL_RESULT] =
+  pq_query_signals[PQ_QUERY_SIGNAL_RESULT] =
     g_signal_new ("result", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, PQ_TYPE_RESULT);
+
+  /**
+   * PqQuery::trace:
+   * @result: the port whose path is traced now
+   * @index: how many traces are done
+   * @total: how many traces the query makes
+   *
+   * Emitted as each path trace starts, after every port is decided.
+   */
+  pq_query_signals[PQ_QUERY_SIGNAL_TRACE] =
+    g_signal_new ("trace", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, PQ_TYPE_RESULT, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void
 pq_query_init (PqQuery *self)
 {
+  self->targets = g_ptr_array_new_with_free_func (g_object_unref);
   self->jobs = g_ptr_array_new_with_free_func (job_free);
-  self->slot_of_port = g_hash_table_new (NULL, NULL);
   self->batch = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->address_target = g_array_new (FALSE, FALSE, sizeof (guint));
   self->reverse_lookup = TRUE;
 }
 
@@ -185,10 +172,22 @@ pq_query_new (PqTarget            *target,
   g_return_val_if_fail (options != NULL, NULL);
 
   self = g_object_new (PQ_TYPE_QUERY, NULL);
-  self->target = g_object_ref (target);
+  g_ptr_array_add (self->targets, g_object_ref (target));
   self->options = *options;
   self->choice = choice;
   return self;
+}
+
+/* Another host, queried with the same ports; hosts are reported in the
+ * order added. A host whose name does not resolve is reported so
+ * (pq_report_get_target_error()) and the others are queried. */
+void
+pq_query_add_target (PqQuery  *self,
+                     PqTarget *target)
+{
+  g_return_if_fail (PQ_IS_QUERY (self) && PQ_IS_TARGET (target));
+  g_return_if_fail (self->task == NULL && self->report == NULL);
+  g_ptr_array_add (self->targets, g_object_ref (target));
 }
 
 /* Adds a group of ports; the groups are queried in the order added, each
@@ -211,7 +210,6 @@ pq_query_add_ports (PqQuery     *self,
   self->per_address += job_n_slots (job);
   g_ptr_array_add (self->jobs, job);
 }
-
 void
 pq_query_set_reverse_lookup (PqQuery  *self,
                              gboolean  reverse_lookup)
@@ -239,6 +237,18 @@ pq_query_set_services (PqQuery    *self,
   g_set_object (&self->services, services);
 }
 
+/* Traces the path to every port not LISTENING once all are decided
+ * (pq-tracer.c); ::result waits for each port's trace, so its hops are
+ * there when it is printed. */
+void
+pq_query_set_trace (PqQuery  *self,
+                    gboolean  trace)
+{
+  g_return_if_fail (PQ_IS_QUERY (self));
+  g_return_if_fail (self->task == NULL);
+  self->trace = trace;
+}
+
 /**
  * pq_query_get_results:
  *
@@ -249,7 +259,7 @@ PqTarget *
 pq_query_get_target (PqQuery *self)
 {
   g_return_val_if_fail (PQ_IS_QUERY (self), NULL);
-  return self->target;
+  return g_ptr_array_index (self->targets, 0);
 }
 
 static void create_scanner_and_report (PqQuery *self);
@@ -326,12 +336,12 @@ port_key (guint16    port,
 }
 
 static void
-map_job_slots (PqQuery *self,
-               Job     *job)
+map_job_slots (Worker *w,
+               Job    *job)
 {
-  guint slot = self->address_index * self->per_address + job->offset;
+  guint slot = w->address * w->query->per_address + job->offset;
 
-  g_hash_table_remove_all (self->slot_of_port);
+  g_hash_table_remove_all (w->slot_of_port);
   /* The scanner asks TCP, then UDP, of each port in turn, as PortQry's
    * -p both does: the slots follow that order. */
   for (guint i = 0; i < job->ports->len; i++)
@@ -339,18 +349,61 @@ map_job_slots (PqQuery *self,
       {
         if (!(job->protocols & (p == PQ_PROTOCOL_UDP ? PQ_PROTOCOLS_UDP : PQ_PROTOCOLS_TCP)))
           continue;
-        g_hash_table_insert (self->slot_of_port,
+        g_hash_table_insert (w->slot_of_port,
                              GUINT_TO_POINTER (port_key (g_array_index (job->ports, guint16, i), p)),
                              GUINT_TO_POINTER (slot++));
       }
 }
 
-static void
-emit_in_order (PqQuery *self)
+PqTarget *
+pq_query_target_of_address (PqQuery *self,
+                            guint    address)
 {
-  for (; self->next_in_order < self->n_slots && self->slots[self->next_in_order] != NULL;
-       self->next_in_order++)
-    g_signal_emit (self, signals[SIGNAL_RESULT], 0, self->slots[self->next_in_order]);
+  return g_ptr_array_index (self->targets, g_array_index (self->address_target, guint, address));
+}
+
+gboolean
+pq_query_needs_trace (PqQuery *self,
+                      guint    slot)
+{
+  return self->trace && !self->traced[slot] && self->slots[slot] != NULL &&
+         pq_result_get_state (self->slots[slot]) != PQ_PORT_STATE_LISTENING;
+}
+
+/* The address goes into the report's list of addresses queried. */
+static void
+add_queried (PqQuery *self,
+             guint    address)
+{
+  pq_report_select_target (self->report, g_array_index (self->address_target, guint, address));
+  pq_report_add_queried (self->report, g_ptr_array_index (self->addresses, address),
+                         self->names[address]);
+  self->headers++;
+}
+
+/* ::address before an address's first port, then ::result for each port,
+ * in the order asked, as far as every port before is decided (and, with
+ * traces, traced). */
+void
+pq_query_emit_in_order (PqQuery *self)
+{
+  for (;;)
+    {
+      if (self->headers < self->addresses->len &&
+          self->headers * self->per_address == self->next_in_order)
+        {
+          if (!self->looked_up[self->headers])
+            return;
+          add_queried (self, self->headers);
+          g_signal_emit (self, pq_query_signals[PQ_QUERY_SIGNAL_ADDRESS], 0, self->headers - 1);
+          continue;
+        }
+      if (self->next_in_order >= self->n_slots || self->slots[self->next_in_order] == NULL ||
+          pq_query_needs_trace (self, self->next_in_order))
+        return;
+      g_signal_emit (self, pq_query_signals[PQ_QUERY_SIGNAL_RESULT], 0, self->slots[self->next_in_order]);
+      self->next_in_order++;
+    }
 }
 
 static int
@@ -396,12 +449,13 @@ insert_batch (PqQuery *self)
 static void
 on_scanner_result (PqScanner *scanner,
                    PqResult  *result,
-                   PqQuery   *self)
+                   Worker    *w)
 {
+  PqQuery *self = w->query;
   gpointer value;
   guint slot;
 
-  if (!g_hash_table_lookup_extended (self->slot_of_port,
+  if (!g_hash_table_lookup_extended (w->slot_of_port,
                                      GUINT_TO_POINTER (port_key (pq_result_get_port (result),
                                                                  pq_result_get_protocol (result))),
                                      NULL, &value))
@@ -413,34 +467,47 @@ on_scanner_result (PqScanner *scanner,
   g_array_append_val (self->batch, slot);
 }
 
-/* The scanner says how far it is after each batch of results. */
+/* A scanner says how far it is after each batch of results. */
 static void
 on_scanner_progress (PqScanner *scanner,
                      guint      done,
                      guint      total,
-                     PqQuery   *self)
+                     Worker    *w)
 {
+  PqQuery *self = w->query;
+
+  if (self->task == NULL)
+    return;
   insert_batch (self);
-  emit_in_order (self);
-  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, self->done, self->n_slots);
+  pq_query_emit_in_order (self);
+  g_signal_emit (self, pq_query_signals[PQ_QUERY_SIGNAL_PROGRESS], 0, self->done, self->n_slots);
 }
 
 /* ------------------------------------------------------------------ */
-/* The chain: resolve; per address (reverse name,) per job a scan       */
+/* The chain: resolve; workers take the addresses: reverse name, scans  */
 
-static void next_address (PqQuery *self);
-static void start_job    (PqQuery *self);
+static void worker_next      (Worker *w);
+static void worker_start_job (Worker *w);
 
-static void
-finish (PqQuery *self,
-        GError  *error)
+void
+pq_query_finish (PqQuery *self,
+                 GError  *error)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
 
+  if (task == NULL)
+    {
+      /* Another worker ended the query already. */
+      g_clear_error (&error);
+      return;
+    }
   if (self->resolved)
     {
       insert_batch (self);
-      emit_in_order (self);
+      pq_query_emit_in_order (self);
+      /* Addresses that were started keep their results in the report. */
+      while (self->headers < self->next_address)
+        add_queried (self, self->headers);
     }
   pq_report_finish (self->report, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
   if (error != NULL)
@@ -454,46 +521,53 @@ scan_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      data)
 {
-  g_autoptr(PqQuery) self = data;
+  Worker *w = data;
+  g_autoptr(PqQuery) self = w->query;   /* the reference the scan held */
   GError *error = NULL;
 
   if (!pq_scanner_scan_finish (PQ_SCANNER (object), result, &error))
     {
-      finish (self, error);
+      pq_query_finish (self, error);
       return;
     }
-  self->job_index++;
-  start_job (self);
+  if (self->task == NULL)
+    return;
+  w->job_index++;
+  worker_start_job (w);
 }
 
 static void
-start_job (PqQuery *self)
+worker_start_job (Worker *w)
 {
-  GInetAddress *address = g_ptr_array_index (self->addresses, self->address_index);
+  PqQuery *self = w->query;
+  PqTarget *target = pq_query_target_of_address (self, w->address);
   Job *job;
 
-  if (self->job_index >= self->jobs->len)
+  if (w->job_index >= self->jobs->len)
     {
-      self->address_index++;
-      next_address (self);
+      worker_next (w);
       return;
     }
-  job = g_ptr_array_index (self->jobs, self->job_index);
-  map_job_slots (self, job);
-  pq_scanner_scan_async (self->scanner, address, pq_target_get_scope_id (self->target),
-                         job->ports, job->protocols, g_task_get_cancellable (self->task),
-                         scan_cb, g_object_ref (self));
+  job = g_ptr_array_index (self->jobs, w->job_index);
+  map_job_slots (w, job);
+  pq_scanner_set_host_name (w->scanner, pq_target_get_host (target));
+  g_object_ref (self);
+  pq_scanner_scan_async (w->scanner, g_ptr_array_index (self->addresses, w->address),
+                         pq_target_get_scope_id (target), job->ports, job->protocols,
+                         g_task_get_cancellable (self->task), scan_cb, w);
 }
 
 static void
-start_address (PqQuery    *self,
-               const char *reverse_name)
+address_ready (Worker *w,
+               char   *reverse_name)
 {
-  pq_report_add_queried (self->report, g_ptr_array_index (self->addresses, self->address_index),
-                         reverse_name);
-  g_signal_emit (self, signals[SIGNAL_ADDRESS], 0, self->address_index);
-  self->job_index = 0;
-  start_job (self);
+  PqQuery *self = w->query;
+
+  self->names[w->address] = reverse_name;
+  self->looked_up[w->address] = TRUE;
+  pq_query_emit_in_order (self);
+  w->job_index = 0;
+  worker_start_job (w);
 }
 
 static void
@@ -513,36 +587,51 @@ reverse_lookup_cb (GObject      *object,
                    gpointer      data)
 {
   PqQuery *self = PQ_QUERY (object);
-  g_autofree char *name = g_task_propagate_pointer (G_TASK (result), NULL);
+  Worker *w = data;
+  char *name = g_task_propagate_pointer (G_TASK (result), NULL);
 
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (self->task)))
+  if (self->task == NULL)
     {
-      pq_report_add_queried (self->report, g_ptr_array_index (self->addresses, self->address_index), NULL);
-      finish (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Query cancelled.")));
+      g_free (name);
       return;
     }
-  start_address (self, name);
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (self->task)))
+    {
+      g_free (name);
+      pq_query_finish (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Query cancelled.")));
+      return;
+    }
+  address_ready (w, name);
 }
 
+/* The worker takes the next address; the last worker to run out ends
+ * the query (or starts the traces). */
 static void
-next_address (PqQuery *self)
+worker_next (Worker *w)
 {
+  PqQuery *self = w->query;
   GInetAddress *address;
   g_autoptr(GTask) lookup = NULL;
 
-  if (self->address_index >= self->addresses->len)
+  if (self->next_address >= self->addresses->len)
     {
-      finish (self, NULL);
+      if (--self->n_busy > 0)
+        return;
+      insert_batch (self);
+      if (self->trace)
+        pq_query_start_traces (self);
+      else
+        pq_query_finish (self, NULL);
       return;
     }
-
-  address = g_ptr_array_index (self->addresses, self->address_index);
-  if (!pq_target_is_literal (self->target) || !self->reverse_lookup)
+  w->address = self->next_address++;
+  address = g_ptr_array_index (self->addresses, w->address);
+  if (!pq_target_is_literal (pq_query_target_of_address (self, w->address)) || !self->reverse_lookup)
     {
-      start_address (self, NULL);
+      address_ready (w, NULL);
       return;
     }
-  lookup = g_task_new (self, g_task_get_cancellable (self->task), reverse_lookup_cb, NULL);
+  lookup = g_task_new (self, g_task_get_cancellable (self->task), reverse_lookup_cb, w);
   /* As in pq_target_resolve_async(): GLib 2.74 leaks the error of a
    * return-on-cancel task cancelled before it runs. */
   if (g_task_return_error_if_cancelled (lookup))
@@ -579,6 +668,17 @@ all_ports (PqQuery     *self,
   return ports;
 }
 
+static PqScanner *
+new_scanner (PqQuery             *self,
+             const PqScanOptions *options)
+{
+  PqScanner *scanner = pq_scanner_new (self->services, options);
+
+  pq_scanner_set_community (scanner, self->community);
+  pq_scanner_set_host_name (scanner, pq_target_get_host (g_ptr_array_index (self->targets, 0)));
+  return scanner;
+}
+
 static void
 create_scanner_and_report (PqQuery *self)
 {
@@ -588,19 +688,76 @@ create_scanner_and_report (PqQuery *self)
 
   if (self->services == NULL)
     self->services = pq_services_new_default ();
-  self->scanner = pq_scanner_new (self->services, &self->options);
-  pq_scanner_set_community (self->scanner, self->community);
-  pq_scanner_set_host_name (self->scanner, pq_target_get_host (self->target));
-  g_signal_connect (self->scanner, "result", G_CALLBACK (on_scanner_result), self);
-  g_signal_connect (self->scanner, "progress", G_CALLBACK (on_scanner_progress), self);
+  self->scanner = new_scanner (self, &self->options);
 
   /* The report says what the scan really keeps in flight: the open-file
    * limit may lower what was asked. */
   reported.window = pq_scanner_get_effective_window (self->scanner);
   ports = all_ports (self, &protocols);
-  self->report = pq_report_new (self->target, ports, protocols, &reported,
+  self->report = pq_report_new (g_ptr_array_index (self->targets, 0), ports, protocols, &reported,
                                 pq_services_get_source (self->services));
+  for (guint t = 1; t < self->targets->len; t++)
+    pq_report_add_target (self->report, g_ptr_array_index (self->targets, t));
   pq_report_set_no_reverse (self->report, !self->reverse_lookup);
+}
+
+/* Workers share the ports in flight; one address alone has them all. A
+ * fixed source port takes one worker: two could not bind it at once. */
+static void
+create_workers (PqQuery *self)
+{
+  guint n = MIN (self->addresses->len, PQ_QUERY_MAX_PARALLEL_HOSTS);
+  PqScanOptions share = self->options;
+
+  if (self->options.source_port != 0)
+    n = 1;
+  share.window = MAX (1, pq_scanner_get_effective_window (self->scanner) / MAX (n, 1));
+  self->workers = g_ptr_array_new_with_free_func (worker_free);
+  for (guint i = 0; i < n; i++)
+    {
+      Worker *w = g_new0 (Worker, 1);
+
+      w->query = self;
+      w->scanner = i == 0 && n == 1 ? g_object_ref (self->scanner) : new_scanner (self, &share);
+      w->slot_of_port = g_hash_table_new (NULL, NULL);
+      g_signal_connect (w->scanner, "result", G_CALLBACK (on_scanner_result), w);
+      g_signal_connect (w->scanner, "progress", G_CALLBACK (on_scanner_progress), w);
+      g_ptr_array_add (self->workers, w);
+    }
+}
+
+/* Each target's addresses, in the order of the targets; a target that
+ * did not resolve, or has no address of the family asked, is reported so. */
+static gboolean
+choose_addresses (PqQuery  *self,
+                  GError  **error)
+{
+  self->addresses = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint t = 0; t < self->targets->len; t++)
+    {
+      g_autoptr(GError) local = NULL;
+      g_autoptr(GPtrArray) chosen = NULL;
+      const char *failed = pq_report_get_target_error (self->report, t);
+
+      if (failed == NULL &&
+          (chosen = pq_target_choose (g_ptr_array_index (self->targets, t), self->choice, &local)) == NULL)
+        {
+          pq_report_set_target_error (self->report, t, local->message);
+          if (self->resolve_error == NULL)
+            self->resolve_error = g_steal_pointer (&local);
+        }
+      for (guint i = 0; chosen != NULL && i < chosen->len; i++)
+        {
+          g_ptr_array_add (self->addresses, g_object_ref (g_ptr_array_index (chosen, i)));
+          g_array_append_val (self->address_target, t);
+        }
+    }
+  if (self->addresses->len == 0)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->resolve_error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -610,10 +767,8 @@ prepare_slots (PqQuery  *self,
   PqProtocols protocols;
   g_autoptr(GArray) ports = all_ports (self, &protocols);
 
-  self->addresses = pq_target_choose (self->target, self->choice, error);
-  if (self->addresses == NULL)
-    return FALSE;
-  if (!pq_scanner_check_source_port (self->scanner,
+  if (!choose_addresses (self, error) ||
+      !pq_scanner_check_source_port (self->scanner,
                                      g_inet_address_get_family (g_ptr_array_index (self->addresses, 0)),
                                      protocols, error))
     return FALSE;
@@ -621,7 +776,29 @@ prepare_slots (PqQuery  *self,
   self->n_slots = self->per_address * self->addresses->len;
   self->slots = g_new0 (PqResult *, self->n_slots);
   self->decided = g_new0 (guint, self->n_slots);
+  self->traced = g_new0 (gboolean, self->n_slots);
+  self->names = g_new0 (char *, self->addresses->len);
+  self->looked_up = g_new0 (gboolean, self->addresses->len);
+  create_workers (self);
   return TRUE;
+}
+
+static void
+all_resolved (PqQuery *self)
+{
+  GError *error = NULL;
+
+  if (!prepare_slots (self, &error))
+    {
+      pq_query_finish (self, error);
+      return;
+    }
+  self->resolved = TRUE;
+  g_signal_emit (self, pq_query_signals[PQ_QUERY_SIGNAL_PROGRESS], 0, 0, self->n_slots);
+  self->n_busy = self->workers->len;
+  /* A copy: the last worker to finish may end the query. */
+  for (guint i = 0, n = self->workers->len; i < n && self->task != NULL; i++)
+    worker_next (g_ptr_array_index (self->workers, i));
 }
 
 static void
@@ -630,26 +807,38 @@ resolve_cb (GObject      *object,
             gpointer      data)
 {
   g_autoptr(PqQuery) self = data;
-  GError *error = NULL;
+  g_autoptr(GError) error = NULL;
 
-  if (!pq_target_resolve_finish (PQ_TARGET (object), result, &error) ||
-      !prepare_slots (self, &error))
+  if (!pq_target_resolve_finish (PQ_TARGET (object), result, &error))
     {
-      finish (self, error);
+      guint t;
+
+      g_ptr_array_find (self->targets, object, &t);
+      pq_report_set_target_error (self->report, t, error->message);
+      /* The query's error when no host resolves: the first host's. */
+      if (self->resolve_error == NULL || t == 0)
+        {
+          g_clear_error (&self->resolve_error);
+          self->resolve_error = g_steal_pointer (&error);
+        }
+    }
+  if (--self->n_resolving > 0)
+    return;
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (self->task)))
+    {
+      pq_query_finish (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Query cancelled.")));
       return;
     }
-  self->resolved = TRUE;
-  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, 0, self->n_slots);
-  next_address (self);
+  all_resolved (self);
 }
 
 /**
  * pq_query_run_async:
  *
- * Resolves the target and queries its ports; results appear in
+ * Resolves the targets and queries their ports; results appear in
  * pq_query_get_results() as they are decided. A query runs once. The
  * report exists from here on; pq_query_get_report() gives it once the
- * name has resolved.
+ * names have resolved.
  */
 void
 pq_query_run_async (PqQuery             *self,
@@ -664,7 +853,10 @@ pq_query_run_async (PqQuery             *self,
   g_task_set_source_tag (self->task, pq_query_run_async);
   if (self->report == NULL)
     create_scanner_and_report (self);
-  pq_target_resolve_async (self->target, cancellable, resolve_cb, g_object_ref (self));
+  self->n_resolving = self->targets->len;
+  for (guint t = 0; t < self->targets->len; t++)
+    pq_target_resolve_async (g_ptr_array_index (self->targets, t), cancellable, resolve_cb,
+                             g_object_ref (self));
 }
 
 gboolean

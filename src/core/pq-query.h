@@ -20,6 +20,8 @@ G_DECLARE_FINAL_TYPE (PqQuery, pq_query, PQ, QUERY, GObject)
 PqQuery      *pq_query_new                (PqTarget             *target,
                                            const PqScanOptions  *options,
                                            PqAddressChoice       choice);
+void          pq_query_add_target         (PqQuery              *self,
+                                           PqTarget             *target);
 void          pq_query_add_ports          (PqQuery              *self,
                                            GArray               *ports,
                                            PqProtocols           protocols);
@@ -29,6 +31,8 @@ void          pq_query_set_community      (PqQuery              *self,
                                            const char           *community);
 void          pq_query_set_services       (PqQuery              *self,
                                            PqServices           *services);
+void          pq_query_set_trace          (PqQuery              *self,
+                                           gboolean              trace);
 void          pq_query_run_async          (PqQuery              *self,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,

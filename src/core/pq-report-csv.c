@@ -112,7 +112,7 @@ pq_report_to_csv (PqReport *self)
 
       pq_append_decimal (elapsed, pq_result_get_elapsed_ms (r), 3);
       csv_details (details, pq_result_get_details (r), 0);
-      row[0] = pq_target_get_input (pq_report_get_target (self));
+      row[0] = pq_target_get_input (pq_report_get_target_of_address (self, pq_result_get_address (r)));
       row[1] = pq_result_get_address (r);
       row[2] = port;
       row[3] = pq_enum_to_nick (PQ_TYPE_PROTOCOL, pq_result_get_protocol (r));

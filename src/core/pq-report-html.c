@@ -245,6 +245,28 @@ html_field (GString    *out,
   g_string_append (out, "</dd>\n");
 }
 
+/* A query of several hosts: each address's counts, and why a host was
+ * not queried. */
+static void
+html_hosts (GString  *out,
+            PqReport *self)
+{
+  GPtrArray *queried = pq_report_get_queried (self);
+
+  if (pq_report_get_n_targets (self) < 2)
+    return;
+  for (guint i = 0; i < queried->len; i++)
+    {
+      g_autofree char *summary = pq_report_summary_for_address (self, g_ptr_array_index (queried, i));
+
+      html_field (out, g_ptr_array_index (queried, i), summary);
+    }
+  for (guint t = 0; t < pq_report_get_n_targets (self); t++)
+    if (pq_report_get_target_error (self, t) != NULL)
+      html_field (out, pq_target_get_input (pq_report_get_nth_target (self, t)),
+                  pq_report_get_target_error (self, t));
+}
+
 static void
 html_header (GString  *out,
              PqReport *self)
@@ -281,6 +303,7 @@ html_header (GString  *out,
   html_field (out, _("Settings"), settings);
   html_field (out, _("Services file"), pq_report_get_services_source (self));
   html_field (out, _("Summary"), summary);
+  html_hosts (out, self);
   if (pq_report_get_cancelled (self))
     html_field (out, _("Note"), _("The query was cancelled before the end."));
   g_string_append (out, "</dl>\n");

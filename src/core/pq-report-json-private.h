@@ -77,3 +77,22 @@
 #define PQ_JSON_LABEL                 "label"
 #define PQ_JSON_VALUE                 "value"
 #define PQ_JSON_CHILDREN              "children"
+
+/* each of results: "trace", only for a traced port; its "hops" each with
+ * "ttl", "address" (null: no answer), "icmp" (null: none) and "answer"
+ * (the host's reset, connection or reply; null: none) */
+#define PQ_JSON_TRACE                 "trace"
+#define PQ_JSON_HOPS                  "hops"
+#define PQ_JSON_TTL                   "ttl"
+#define PQ_JSON_ICMP                  "icmp"
+#define PQ_JSON_ANSWER                "answer"
+#define PQ_JSON_HOST_DISTANCE         "host_distance"   /* null: unknown */
+#define PQ_JSON_VERDICT               "verdict"
+/* the finding a trace shows as (pq_trace_to_detail()), written as "trace" */
+#define PQ_DETAIL_KIND_TRACE          "trace"
+
+/* A query of several hosts: "target" is the first with its addresses,
+ * "targets" every host in order, each with "error" (why it was not
+ * queried, or null) and a "summary" text per address queried. */
+#define PQ_JSON_TARGETS               "targets"
+#define PQ_JSON_ERROR                 "error"

@@ -18,6 +18,7 @@
 #include "pq-enums.h"
 #include "pq-report.h"
 #include "pq-report-json-private.h"
+#include "pq-trace.h"
 #include "pq-writers.h"
 
 /* ------------------------------------------------------------------ */
@@ -95,7 +96,8 @@ member_milliseconds (JsonBuilder *b,
 
 static void
 add_details (JsonBuilder *b,
-             GListModel  *details)
+             GListModel  *details,
+             gboolean     top)
 {
   guint n = details ? g_list_model_get_n_items (details) : 0;
 
@@ -104,15 +106,47 @@ add_details (JsonBuilder *b,
     {
       g_autoptr(PqDetail) d = g_list_model_get_item (details, i);
 
+      /* A trace's finding is written as the result's "trace". */
+      if (top && g_strcmp0 (pq_detail_get_kind (d), PQ_DETAIL_KIND_TRACE) == 0)
+        continue;
       json_builder_begin_object (b);
       member_text (b, PQ_JSON_KIND, pq_detail_get_kind (d));
       member_text (b, PQ_JSON_LABEL, pq_detail_get_label (d));
       member_text (b, PQ_JSON_VALUE, pq_detail_get_value (d));
       json_builder_set_member_name (b, PQ_JSON_CHILDREN);
-      add_details (b, pq_detail_get_children (d));
+      add_details (b, pq_detail_get_children (d), FALSE);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+}
+
+static void
+add_trace (JsonBuilder *b,
+           PqTrace     *trace)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, PQ_JSON_HOPS);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < pq_trace_get_n_hops (trace); i++)
+    {
+      const PqTraceHop *hop = pq_trace_get_hop (trace, i);
+      gboolean icmp = pq_hop_kind_is_icmp (hop->kind);
+
+      json_builder_begin_object (b);
+      member_int (b, PQ_JSON_TTL, hop->ttl);
+      member_text (b, PQ_JSON_ADDRESS, hop->address);
+      member_text (b, PQ_JSON_ICMP, icmp ? pq_hop_kind_to_nick (hop->kind) : NULL);
+      member_text (b, PQ_JSON_ANSWER, icmp ? NULL : pq_hop_kind_to_nick (hop->kind));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, PQ_JSON_HOST_DISTANCE);
+  if (pq_trace_get_host_distance (trace) > 0)
+    json_builder_add_int_value (b, pq_trace_get_host_distance (trace));
+  else
+    json_builder_add_null_value (b);
+  member_text (b, PQ_JSON_VERDICT, pq_trace_get_verdict (trace));
+  json_builder_end_object (b);
 }
 
 static void
@@ -140,15 +174,25 @@ add_result (JsonBuilder *b,
   member_int (b, PQ_JSON_BYTES_RECEIVED, pq_result_get_bytes_received (r));
   member_text (b, PQ_JSON_PROBE, pq_probe_kind_to_nick (pq_result_get_probe (r)));
   json_builder_set_member_name (b, PQ_JSON_DETAILS);
-  add_details (b, pq_result_get_details (r));
+  add_details (b, pq_result_get_details (r), pq_result_get_trace (r) != NULL);
+  if (pq_result_get_trace (r) != NULL)
+    {
+      json_builder_set_member_name (b, PQ_JSON_TRACE);
+      add_trace (b, pq_result_get_trace (r));
+    }
   json_builder_end_object (b);
 }
 
+/* The t-th target with the addresses queried of it; with @multi (a
+ * query of several hosts), why it was not queried and each address's
+ * summary too. */
 static void
 add_target (JsonBuilder *b,
-            PqReport    *self)
+            PqReport    *self,
+            guint        t,
+            gboolean     multi)
 {
-  PqTarget *target = pq_report_get_target (self);
+  PqTarget *target = pq_report_get_nth_target (self, t);
   GPtrArray *all = pq_target_get_addresses (target);
   GPtrArray *queried = pq_report_get_queried (self);
 
@@ -165,13 +209,23 @@ add_target (JsonBuilder *b,
     }
   json_builder_end_array (b);
   member_bool (b, PQ_JSON_REVERSE_LOOKUP, !pq_report_get_no_reverse (self));
+  if (multi)
+    member_text (b, PQ_JSON_ERROR, pq_report_get_target_error (self, t));
   json_builder_set_member_name (b, PQ_JSON_QUERIED);
   json_builder_begin_array (b);
   for (guint i = 0; i < queried->len; i++)
     {
+      if (pq_report_get_queried_target (self, i) != t)
+        continue;
       json_builder_begin_object (b);
       member_text (b, PQ_JSON_ADDRESS, g_ptr_array_index (queried, i));
       member_text (b, PQ_JSON_REVERSE_NAME, pq_report_get_reverse_name (self, i));
+      if (multi)
+        {
+          g_autofree char *summary = pq_report_summary_for_address (self, g_ptr_array_index (queried, i));
+
+          member_text (b, PQ_JSON_SUMMARY, summary);
+        }
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -240,7 +294,15 @@ build_document (PqReport *self)
   member_time (b, PQ_JSON_FINISHED, pq_report_get_finished (self));
   member_bool (b, PQ_JSON_CANCELLED, pq_report_get_cancelled (self));
   json_builder_set_member_name (b, PQ_JSON_TARGET);
-  add_target (b, self);
+  add_target (b, self, 0, FALSE);
+  if (pq_report_get_n_targets (self) > 1)
+    {
+      json_builder_set_member_name (b, PQ_JSON_TARGETS);
+      json_builder_begin_array (b);
+      for (guint t = 0; t < pq_report_get_n_targets (self); t++)
+        add_target (b, self, t, TRUE);
+      json_builder_end_array (b);
+    }
   json_builder_set_member_name (b, PQ_JSON_SETTINGS);
   add_settings (b, self);
   json_builder_set_member_name (b, PQ_JSON_SUMMARY);

@@ -13,6 +13,7 @@
 
 #include "pq-enums.h"
 #include "pq-report-load-private.h"
+#include "pq-trace.h"
 
 /* The probes nest findings three or four levels at most. */
 #define MAX_DETAIL_DEPTH  16
@@ -133,6 +134,73 @@ read_icmp (JsonObject  *object,
   return TRUE;
 }
 
+/* One hop: "icmp" or "answer" names what came back, or neither for
+ * silence. */
+static gboolean
+read_hop (JsonObject  *object,
+          const char  *where,
+          PqTrace     *trace,
+          GError     **error)
+{
+  const char *address, *icmp, *answer;
+  PqHopKind kind = PQ_HOP_NONE;
+  guint ttl;
+
+  if (!pq_load_uint (object, where, PQ_JSON_TTL, 1, 255, &ttl, error) ||
+      !pq_load_string (object, where, PQ_JSON_ADDRESS, TRUE, &address, error) ||
+      !pq_load_string (object, where, PQ_JSON_ICMP, TRUE, &icmp, error) ||
+      !pq_load_string (object, where, PQ_JSON_ANSWER, TRUE, &answer, error))
+    return FALSE;
+  if ((icmp != NULL && !pq_hop_kind_from_nick (icmp, TRUE, &kind)) ||
+      (answer != NULL && !pq_hop_kind_from_nick (answer, FALSE, &kind)) ||
+      (icmp != NULL && answer != NULL))
+    {
+      pq_load_error (error, _("the hop in “%s” says neither an ICMP message nor an answer Port Query knows."),
+                     where);
+      return FALSE;
+    }
+  pq_trace_add_hop (trace, ttl, address, kind);
+  return TRUE;
+}
+
+/* A traced port's "trace": its hops, the host's distance, the verdict. */
+static gboolean
+read_trace (JsonObject  *object,
+            const char  *where,
+            PqResult    *result,
+            GError     **error)
+{
+  g_autofree char *path = pq_load_path (where, PQ_JSON_TRACE);
+  g_autofree char *hops_path = pq_load_path (path, PQ_JSON_HOPS);
+  g_autoptr(PqTrace) trace = pq_trace_new ();
+  JsonObject *t;
+  JsonArray *hops;
+  const char *verdict;
+  guint distance = 0;
+
+  if (!json_object_has_member (object, PQ_JSON_TRACE))
+    return TRUE;
+  if (!pq_load_object (object, where, PQ_JSON_TRACE, &t, error) ||
+      !pq_load_array (t, path, PQ_JSON_HOPS, &hops, error) ||
+      !pq_load_string (t, path, PQ_JSON_VERDICT, TRUE, &verdict, error))
+    return FALSE;
+  if (!json_object_has_member (t, PQ_JSON_HOST_DISTANCE) ||
+      !JSON_NODE_HOLDS_NULL (json_object_get_member (t, PQ_JSON_HOST_DISTANCE)))
+    if (!pq_load_uint (t, path, PQ_JSON_HOST_DISTANCE, 1, 255, &distance, error))
+      return FALSE;
+  for (guint i = 0; i < json_array_get_length (hops); i++)
+    {
+      g_autofree char *hop_path = g_strdup_printf ("%s[%u]", hops_path, i);
+      JsonObject *hop = pq_load_array_object (hops, i, hop_path, error);
+
+      if (hop == NULL || !read_hop (hop, hop_path, trace, error))
+        return FALSE;
+    }
+  pq_trace_set_result (trace, distance > 0 ? (int) distance : -1, verdict);
+  pq_result_set_trace (result, trace);
+  return TRUE;
+}
+
 static PqResult *
 read_result (JsonObject  *object,
              const char  *where,
@@ -169,7 +237,8 @@ read_result (JsonObject  *object,
   pq_result_set_timing (result, tries, elapsed_ms);
   pq_result_set_local_address (result, local_address);
   if (!read_icmp (object, where, result, reply_from, bytes_received, error) ||
-      !read_details (details, details_path, 1, result, NULL, error))
+      !read_details (details, details_path, 1, result, NULL, error) ||
+      !read_trace (object, where, result, error))
     return NULL;
   return g_steal_pointer (&result);
 }

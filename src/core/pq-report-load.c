@@ -83,6 +83,7 @@ parse_address (const char  *text,
 
 static PqTarget *
 read_target (JsonObject  *object,
+             const char  *where,
              gboolean    *reverse_lookup,
              GError     **error)
 {
@@ -92,10 +93,10 @@ read_target (JsonObject  *object,
   JsonArray *list;
   guint32 scope_id = 0;
 
-  if (!pq_load_string (object, PQ_JSON_TARGET, PQ_JSON_INPUT, FALSE, &input, error) ||
-      !pq_load_string (object, PQ_JSON_TARGET, PQ_JSON_HOST, FALSE, &host, error) ||
-      !pq_load_bool (object, PQ_JSON_TARGET, PQ_JSON_REVERSE_LOOKUP, reverse_lookup, error) ||
-      !pq_load_array (object, PQ_JSON_TARGET, PQ_JSON_ADDRESSES, &list, error))
+  if (!pq_load_string (object, where, PQ_JSON_INPUT, FALSE, &input, error) ||
+      !pq_load_string (object, where, PQ_JSON_HOST, FALSE, &host, error) ||
+      !pq_load_bool (object, where, PQ_JSON_REVERSE_LOOKUP, reverse_lookup, error) ||
+      !pq_load_array (object, where, PQ_JSON_ADDRESSES, &list, error))
     return NULL;
 
   for (guint i = 0; i < json_array_get_length (list); i++)
@@ -107,7 +108,7 @@ read_target (JsonObject  *object,
 
       if (address == NULL)
         {
-          g_autofree char *path = pq_load_path (PQ_JSON_TARGET, PQ_JSON_ADDRESSES);
+          g_autofree char *path = pq_load_path (where, PQ_JSON_ADDRESSES);
           g_autofree char *shown = text ? pq_load_quote (text) : NULL;
 
           if (shown != NULL)
@@ -126,17 +127,18 @@ read_target (JsonObject  *object,
 
 static gboolean
 read_queried (JsonObject  *target,
+              const char  *where,
               PqReport    *report,
               GError     **error)
 {
   JsonArray *list;
 
-  if (!pq_load_array (target, PQ_JSON_TARGET, PQ_JSON_QUERIED, &list, error))
+  if (!pq_load_array (target, where, PQ_JSON_QUERIED, &list, error))
     return FALSE;
 
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
-      g_autofree char *path = g_strdup_printf ("%s.%s[%u]", PQ_JSON_TARGET, PQ_JSON_QUERIED, i);
+      g_autofree char *path = g_strdup_printf ("%s.%s[%u]", where, PQ_JSON_QUERIED, i);
       JsonObject *object;
       const char *address, *reverse_name;
 
@@ -145,6 +147,42 @@ read_queried (JsonObject  *target,
           !pq_load_string (object, path, PQ_JSON_REVERSE_NAME, TRUE, &reverse_name, error))
         return FALSE;
       pq_report_add_queried_text (report, address, reverse_name);
+    }
+  return TRUE;
+}
+
+/* A query of several hosts: the hosts after the first ("targets"[0] is
+ * "target" again), each with its addresses and why it was not queried. */
+static gboolean
+read_more_targets (JsonObject  *root,
+                   PqReport    *report,
+                   GError     **error)
+{
+  JsonArray *list;
+
+  if (!json_object_has_member (root, PQ_JSON_TARGETS))
+    return TRUE;
+  if (!pq_load_array (root, "", PQ_JSON_TARGETS, &list, error))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s[%u]", PQ_JSON_TARGETS, i);
+      g_autoptr(PqTarget) target = NULL;
+      JsonObject *object;
+      const char *failed;
+      gboolean reverse_lookup;
+      guint t = 0;
+
+      if (!(object = pq_load_array_object (list, i, path, error)) ||
+          !(target = read_target (object, path, &reverse_lookup, error)) ||
+          !pq_load_string (object, path, PQ_JSON_ERROR, TRUE, &failed, error))
+        return FALSE;
+      if (i > 0)
+        t = pq_report_add_target (report, target);
+      pq_report_set_target_error (report, t, failed);
+      pq_report_select_target (report, t);
+      if (i > 0 && !read_queried (object, path, report, error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -250,7 +288,7 @@ read_report (JsonObject  *root,
       !pq_load_bool (root, "", PQ_JSON_CANCELLED, &cancelled, error) ||
       !pq_load_object (root, "", PQ_JSON_TARGET, &target_object, error) ||
       !pq_load_object (root, "", PQ_JSON_SETTINGS, &settings_object, error) ||
-      !(target = read_target (target_object, &reverse_lookup, error)))
+      !(target = read_target (target_object, PQ_JSON_TARGET, &reverse_lookup, error)))
     return NULL;
 
   ok = read_settings (settings_object, &settings, error);
@@ -262,7 +300,8 @@ read_report (JsonObject  *root,
                                  settings.services_source);
   pq_report_set_times (report, started, finished, cancelled);
   pq_report_set_no_reverse (report, !reverse_lookup);
-  if (!read_queried (target_object, report, error) ||
+  if (!read_queried (target_object, PQ_JSON_TARGET, report, error) ||
+      !read_more_targets (root, report, error) ||
       !pq_load_results (root, report, error))
     return NULL;
   return g_steal_pointer (&report);

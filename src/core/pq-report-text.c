@@ -292,7 +292,7 @@ pq_text_append_address (GString  *out,
                         PqReport *report,
                         guint     index)
 {
-  PqTarget *target = pq_report_get_target (report);
+  PqTarget *target = pq_report_get_nth_target (report, pq_report_get_queried_target (report, index));
   const char *address = g_ptr_array_index (pq_report_get_queried (report), index);
   const char *reverse = pq_report_get_reverse_name (report, index);
 
@@ -385,6 +385,67 @@ append_address_results (GString    *out,
     }
 }
 
+/* "Host, if a name, and address: counts" */
+static char *
+host_label (PqReport *report,
+            guint     index)
+{
+  PqTarget *target = pq_report_get_nth_target (report, pq_report_get_queried_target (report, index));
+  const char *address = g_ptr_array_index (pq_report_get_queried (report), index);
+  g_autofree char *input = pq_text_sanitize (pq_target_get_input (target));
+
+  if (pq_target_is_literal (target))
+    return g_strdup (address);
+  return g_strdup_printf ("%s (%s)", input, address);
+}
+
+/**
+ * pq_text_append_hosts_summary:
+ *
+ * For a query of several hosts: a line per address queried with its
+ * counts, a line per host that could not be queried with why, and the
+ * number of hosts.
+ */
+void
+pq_text_append_hosts_summary (GString  *out,
+                              PqReport *report)
+{
+  GPtrArray *queried = pq_report_get_queried (report);
+  guint n_targets = pq_report_get_n_targets (report);
+  g_autofree char *all = pq_report_summary (report);
+  guint failed = 0;
+
+  g_string_append_printf (out, "\n%s\n", _("Summary by host:"));
+  for (guint i = 0; i < queried->len; i++)
+    {
+      g_autofree char *label = host_label (report, i);
+      g_autofree char *summary = pq_report_summary_for_address (report, g_ptr_array_index (queried, i));
+
+      g_string_append_printf (out, " %s: %s\n", label, summary);
+    }
+  for (guint t = 0; t < n_targets; t++)
+    {
+      const char *error = pq_report_get_target_error (report, t);
+      g_autofree char *input = NULL;
+      g_autofree char *why = NULL;
+
+      if (error == NULL)
+        continue;
+      input = pq_text_sanitize (pq_target_get_input (pq_report_get_nth_target (report, t)));
+      why = pq_text_sanitize (error);
+      /* Translators: a host of several that was not queried, and why */
+      g_string_append_printf (out, _(" %s: not queried: %s\n"), input, why);
+      failed++;
+    }
+  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u host queried", "%u hosts queried",
+                                            n_targets - failed), n_targets - failed);
+  if (failed > 0)
+    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, ", %u not queried", ", %u not queried",
+                                              failed), failed);
+  g_string_append_printf (out, ": %s", all);
+  g_string_append_c (out, '\n');
+}
+
 /**
  * pq_report_to_text:
  *
@@ -408,6 +469,8 @@ pq_report_to_text (PqReport *report)
       pq_text_append_address (out, report, a);
       append_address_results (out, report, g_ptr_array_index (queried, a));
     }
+  if (pq_report_get_n_targets (report) > 1)
+    pq_text_append_hosts_summary (out, report);
   g_string_append_printf (out, "\n%s: %s%s\n", _("Summary"), summary,
                           pq_report_get_cancelled (report) ? _(" (cancelled before the end)") : "");
   pq_text_append_log_footer (out);
@@ -430,7 +493,10 @@ pq_report_to_summary_text (PqReport *report)
   guint n = g_list_model_get_n_items (results);
 
   g_string_append_printf (out, _("Port Query: %s"), input);
-  g_string_append_printf (out, "\n%s\n\n", summary);
+  g_string_append_printf (out, "\n%s\n", summary);
+  if (pq_report_get_n_targets (report) > 1)
+    pq_text_append_hosts_summary (out, report);
+  g_string_append_c (out, '\n');
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(PqResult) result = g_list_model_get_item (results, i);

@@ -35,6 +35,8 @@ void   pq_text_append_unresolved    (GString     *out,
 void   pq_text_append_log_header    (GString     *out,
                                      GDateTime   *date);
 void   pq_text_append_log_footer    (GString     *out);
+void   pq_text_append_hosts_summary (GString     *out,
+                                     PqReport    *report);
 char  *pq_text_settings_line        (PqReport    *report);
 char  *pq_text_format_time          (GDateTime   *time);
 char  *pq_report_to_summary_text    (PqReport    *report);

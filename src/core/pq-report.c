@@ -29,6 +29,12 @@ struct _PqReport
   gboolean       cancelled;
   gboolean       no_reverse;      /* -nr: addresses were not looked up */
   GListStore    *results;
+
+  /* Several hosts in one query: target is the first of targets. */
+  GPtrArray     *targets;         /* PqTarget */
+  GPtrArray     *target_errors;   /* same index: why it was not queried, or NULL */
+  GArray        *queried_target;  /* per queried address: its target's index */
+  guint          current_target;  /* the target add_queried*() attach to */
 };
 
 G_DEFINE_FINAL_TYPE (PqReport, pq_report, G_TYPE_OBJECT)
@@ -46,6 +52,9 @@ pq_report_finalize (GObject *object)
   g_clear_pointer (&self->started, g_date_time_unref);
   g_clear_pointer (&self->finished, g_date_time_unref);
   g_clear_object (&self->results);
+  g_clear_pointer (&self->targets, g_ptr_array_unref);
+  g_clear_pointer (&self->target_errors, g_ptr_array_unref);
+  g_clear_pointer (&self->queried_target, g_array_unref);
 
   G_OBJECT_CLASS (pq_report_parent_class)->finalize (object);
 }
@@ -63,6 +72,9 @@ pq_report_init (PqReport *self)
   self->reverse_names = g_ptr_array_new_with_free_func (g_free);
   self->results = g_list_store_new (PQ_TYPE_RESULT);
   self->started = g_date_time_new_now_utc ();
+  self->targets = g_ptr_array_new_with_free_func (g_object_unref);
+  self->target_errors = g_ptr_array_new_with_free_func (g_free);
+  self->queried_target = g_array_new (FALSE, FALSE, sizeof (guint));
 }
 
 /**
@@ -84,6 +96,8 @@ pq_report_new (PqTarget            *target,
   PqReport *self = g_object_new (PQ_TYPE_REPORT, NULL);
 
   self->target = g_object_ref (target);
+  g_ptr_array_add (self->targets, g_object_ref (target));
+  g_ptr_array_add (self->target_errors, NULL);
   self->ports = g_array_ref (ports);
   self->protocols = protocols;
   self->options = *options;
@@ -118,6 +132,7 @@ pq_report_add_queried_text (PqReport   *self,
   g_return_if_fail (address != NULL);
   g_ptr_array_add (self->queried, g_strdup (address));
   g_ptr_array_add (self->reverse_names, g_strdup (reverse_name));
+  g_array_append_val (self->queried_target, self->current_target);
 }
 
 void
@@ -125,10 +140,93 @@ pq_report_add_queried (PqReport     *self,
                        GInetAddress *address,
                        const char   *reverse_name)
 {
+  PqTarget *target;
+
   g_return_if_fail (PQ_IS_REPORT (self));
-  g_ptr_array_add (self->queried,
-                   pq_address_to_string (address, pq_target_get_scope_id (self->target)));
+  target = g_ptr_array_index (self->targets, self->current_target);
+  g_ptr_array_add (self->queried, pq_address_to_string (address, pq_target_get_scope_id (target)));
   g_ptr_array_add (self->reverse_names, g_strdup (reverse_name));
+  g_array_append_val (self->queried_target, self->current_target);
+}
+
+/* ------------------------------------------------------------------ */
+/* Several hosts                                                        */
+
+/* Another host of the query; returns its index in the report's targets. */
+guint
+pq_report_add_target (PqReport *self,
+                      PqTarget *target)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self) && PQ_IS_TARGET (target), 0);
+  g_ptr_array_add (self->targets, g_object_ref (target));
+  g_ptr_array_add (self->target_errors, NULL);
+  return self->targets->len - 1;
+}
+
+/* The addresses added from here on belong to the index-th target. */
+void
+pq_report_select_target (PqReport *self,
+                         guint     index)
+{
+  g_return_if_fail (PQ_IS_REPORT (self) && index < self->targets->len);
+  self->current_target = index;
+}
+
+/* A host that could not be queried (its name did not resolve): why. */
+void
+pq_report_set_target_error (PqReport   *self,
+                            guint       index,
+                            const char *message)
+{
+  g_return_if_fail (PQ_IS_REPORT (self) && index < self->targets->len);
+  g_free (g_ptr_array_index (self->target_errors, index));
+  g_ptr_array_index (self->target_errors, index) = g_strdup (message);
+}
+
+guint
+pq_report_get_n_targets (PqReport *self)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self), 0);
+  return self->targets->len;
+}
+
+PqTarget *
+pq_report_get_nth_target (PqReport *self,
+                          guint     index)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self) && index < self->targets->len, NULL);
+  return g_ptr_array_index (self->targets, index);
+}
+
+/* Returns: (nullable): why the index-th target was not queried */
+const char *
+pq_report_get_target_error (PqReport *self,
+                            guint     index)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self) && index < self->targets->len, NULL);
+  return g_ptr_array_index (self->target_errors, index);
+}
+
+/* Returns: (transfer none): the target a result's address was queried
+ * for; the first target if none was. */
+PqTarget *
+pq_report_get_target_of_address (PqReport   *self,
+                                 const char *address)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self), NULL);
+  for (guint i = 0; i < self->queried->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->queried, i), address) == 0)
+      return g_ptr_array_index (self->targets, g_array_index (self->queried_target, guint, i));
+  return self->target;
+}
+
+/* The index of the target the index-th queried address belongs to. */
+guint
+pq_report_get_queried_target (PqReport *self,
+                              guint     queried)
+{
+  g_return_val_if_fail (PQ_IS_REPORT (self) && queried < self->queried_target->len, 0);
+  return g_array_index (self->queried_target, guint, queried);
 }
 
 void
@@ -323,6 +421,7 @@ pq_count_states (GListModel *results,
     }
 }
 
+
 /* "3 listening, 1 filtered, 2 not listening" */
 char *
 pq_report_summary (PqReport *self)
@@ -330,6 +429,24 @@ pq_report_summary (PqReport *self)
   guint c[PQ_N_PORT_STATES];
 
   pq_count_states (G_LIST_MODEL (self->results), c);
+  return pq_summary_for_counts (c);
+}
+
+/* The same for the results of one address queried. */
+char *
+pq_report_summary_for_address (PqReport   *self,
+                               const char *address)
+{
+  guint c[PQ_N_PORT_STATES] = { 0 };
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->results));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PqResult) r = g_list_model_get_item (G_LIST_MODEL (self->results), i);
+
+      if (g_strcmp0 (pq_result_get_address (r), address) == 0)
+        c[pq_result_get_state (r)]++;
+    }
   return pq_summary_for_counts (c);
 }
 

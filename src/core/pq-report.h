@@ -69,6 +69,25 @@ char                *pq_report_get_ports_text      (PqReport   *self);
 const char          *pq_report_get_protocols_text  (PqReport   *self);
 const char          *pq_report_get_services_source (PqReport   *self);
 
+guint        pq_report_add_target          (PqReport   *self,
+                                            PqTarget   *target);
+void         pq_report_select_target       (PqReport   *self,
+                                            guint       index);
+void         pq_report_set_target_error    (PqReport   *self,
+                                            guint       index,
+                                            const char *message);
+guint        pq_report_get_n_targets       (PqReport   *self);
+PqTarget    *pq_report_get_nth_target      (PqReport   *self,
+                                            guint       index);
+const char  *pq_report_get_target_error    (PqReport   *self,
+                                            guint       index);
+guint        pq_report_get_queried_target  (PqReport   *self,
+                                            guint       queried);
+PqTarget    *pq_report_get_target_of_address (PqReport   *self,
+                                              const char *address);
+char        *pq_report_summary_for_address (PqReport   *self,
+                                            const char *address);
+
 PqExitCode   pq_exit_code_for_results    (GListModel           *results);
 void         pq_count_states             (GListModel           *results,
                                           guint                 counts[PQ_N_PORT_STATES]);

@@ -7,6 +7,7 @@
 
 #include "pq-enums.h"
 #include "pq-result.h"
+#include "pq-trace.h"
 
 struct _PqResult
 {
@@ -28,6 +29,7 @@ struct _PqResult
   int          icmp_code;
   guint        bytes_received;
   GListStore  *details;
+  PqTrace     *trace;      /* NULL unless the path was traced */
 };
 
 G_DEFINE_FINAL_TYPE (PqResult, pq_result, G_TYPE_OBJECT)
@@ -62,6 +64,7 @@ pq_result_finalize (GObject *object)
   g_clear_pointer (&self->local_address, g_free);
   g_clear_pointer (&self->reply_from, g_free);
   g_clear_object (&self->details);
+  g_clear_object (&self->trace);
 
   G_OBJECT_CLASS (pq_result_parent_class)->finalize (object);
 }
@@ -351,4 +354,27 @@ pq_result_add_detail (PqResult *self,
 {
   g_return_if_fail (PQ_IS_RESULT (self));
   g_list_store_append (self->details, detail);
+}
+
+/* Returns: (nullable) (transfer none): the path trace, if one was made */
+PqTrace *
+pq_result_get_trace (PqResult *self)
+{
+  g_return_val_if_fail (PQ_IS_RESULT (self), NULL);
+  return self->trace;
+}
+
+/* Keeps the trace, and shows it as a finding (pq_trace_to_detail()), so
+ * every writer and the window show its hops under the port. The JSON
+ * writer writes the trace itself instead of that finding. */
+void
+pq_result_set_trace (PqResult *self,
+                     PqTrace  *trace)
+{
+  g_autoptr(PqDetail) detail = NULL;
+
+  g_return_if_fail (PQ_IS_RESULT (self) && PQ_IS_TRACE (trace) && self->trace == NULL);
+  self->trace = g_object_ref (trace);
+  detail = pq_trace_to_detail (trace);
+  pq_result_add_detail (self, detail);
 }

@@ -12,6 +12,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _PqTrace PqTrace;
+
 #define PQ_TYPE_RESULT (pq_result_get_type ())
 G_DECLARE_FINAL_TYPE (PqResult, pq_result, PQ, RESULT, GObject)
 
@@ -56,5 +58,8 @@ void          pq_result_set_reply          (PqResult     *self,
                                             guint         bytes_received);
 void          pq_result_add_detail         (PqResult     *self,
                                             PqDetail     *detail);
+PqTrace      *pq_result_get_trace          (PqResult     *self);
+void          pq_result_set_trace          (PqResult     *self,
+                                            PqTrace      *trace);
 
 G_END_DECLS

@@ -5,7 +5,8 @@
  * caller's thread), pq-scan-socket.c (socket and ICMP helpers),
  * pq-scan-engine.c (deadlines, the epoll GSource, lanes), pq-scan-probe.c
  * (one port's state machine) and pq-scan-talk.c (protocol conversations).
- * Nothing here is API: only those files include it.
+ * Nothing here is API: only those files include it, and pq-tracer.c for
+ * the socket helpers.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later

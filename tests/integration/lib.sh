@@ -101,14 +101,16 @@ servers() {
 
 now() { date +%s.%N; }
 
-# pq NS ARGS...: runs portqry in NS; sets OUT ERR RC T (and JSON_FILE).
+# pq NS ARGS...: runs portqry in NS (under $PQ_AS if set); sets OUT ERR RC T (and JSON_FILE).
 pq() {
   local ns=$1 t0 arg
   shift
   JSON_FILE=
   for arg in "$@"; do [ "$arg" = --json ] && JSON_FILE=$WORK/last.json; done
   t0=$(now)
-  ip netns exec "$ns" "$PORTQRY" "$@" > "$WORK/out" 2> "$WORK/err"
+  # $PQ_AS: a command portqry runs under, such as "runuser -u nobody --".
+  # shellcheck disable=SC2086
+  ip netns exec "$ns" ${PQ_AS:-} "$PORTQRY" "$@" > "$WORK/out" 2> "$WORK/err"
   RC=$?
   T=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.3f", a - b }')
   OUT=$(cat "$WORK/out"); ERR=$(cat "$WORK/err")

@@ -119,6 +119,10 @@ user=nobody
 group=nogroup
 host-record=srv.test.lan,10.200.77.2
 srv-host=_ldap._tcp.test.lan,srv.test.lan,389
+# The domain's controllers (portqry --domain test.lan): the AD DC and the LDAP server.
+host-record=dc1.test.lan,10.200.78.2
+srv-host=_ldap._tcp.dc._msdcs.test.lan,dc1.test.lan,389,0,100
+srv-host=_ldap._tcp.dc._msdcs.test.lan,srv.test.lan,389,10,50
 local=/test.lan/
 EOF
 t=$(now); start dnsmasq $NS_SRV dnsmasq --keep-in-foreground --log-facility=- --conf-file="$RIG/dnsmasq.conf" --pid-file="$RIG/dnsmasq.pid"
