@@ -32,7 +32,12 @@ meson compile -C build-asan
 # G_SLICE=always-malloc: GLib 2.74's slice allocator would hide leaked
 # objects from LeakSanitizer.
 export G_SLICE=always-malloc UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1
+# Each run of meson test rewrites testlog.json: keep each run's for the
+# closing count.
+keep_log() { cp build-asan/meson-logs/testlog.json "build-asan/meson-logs/testlog-$1.json" 2>/dev/null || true; }
+rm -f build-asan/meson-logs/testlog-*.json
 meson test -C build-asan --suite unit --print-errorlogs --num-processes 2 || status=$?
+keep_log unit
 # The window under the same sanitizers; LeakSanitizer ignores only what
 # fontconfig and GLib keep for the life of the process (lsan.supp says
 # why). GDK draws with cairo here: Mesa's GL driver, loaded for Xvfb and
@@ -47,13 +52,15 @@ app_asan() {
     meson test -C build-asan --print-errorlogs --num-processes 1 --timeout-multiplier 3 "$@"
 }
 app_asan window-stop preferences || status=$?
+keep_log app
 ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 app_asan window --test-args \
   "-s /app/window/large-scan -s /app/window/cancel -s /app/window/export-dialog -s /app/window/export-dialog-accept" \
   || status=$?
+keep_log window
 unset G_SLICE UBSAN_OPTIONS ASAN_OPTIONS
 
-# One plain closing line over both runs: "N passed, N failed, N skipped".
-python3 - build-test/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY'
+# One plain closing line over every run: "N passed, N failed, N skipped".
+python3 - build-test/meson-logs/testlog.json build-asan/meson-logs/testlog-*.json <<'PY'
 import json, sys
 passed = failed = skipped = 0
 for path in sys.argv[1:]:

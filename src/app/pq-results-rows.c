@@ -198,7 +198,8 @@ show_rows (PqResultsRows *self,
 {
   guint n = self->shown->len;
 
-  if (n == rows->len && memcmp (self->shown->pdata, rows->pdata, n * sizeof (gpointer)) == 0)
+  /* Two empty arrays may have no storage at all: memcmp must not see NULL. */
+  if (n == rows->len && (n == 0 || memcmp (self->shown->pdata, rows->pdata, n * sizeof (gpointer)) == 0))
     {
       g_ptr_array_unref (rows);
       return;
