@@ -446,7 +446,10 @@ update_page (PqResultsView *self)
 
   gtk_widget_set_visible (self->empty_page, all == 0);
   gtk_widget_set_visible (self->no_match_page, all > 0 && shown == 0);
-  if (shown == all)
+  /* Before any port there is nothing to count: "all 0 ports" reads oddly. */
+  if (all == 0)
+    text = g_strdup ("");
+  else if (shown == all)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Showing %'u port", "Showing all %'u ports", all), all);
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Showing %'u of %'u port", "Showing %'u of %'u ports", all),

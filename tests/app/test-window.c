@@ -297,6 +297,11 @@ test_invalid_input (void)
   g_autoptr(GArray) none = pq_ports_parse ("70000", &expected);
 
   g_assert_null (none);
+  /* No query yet: no count beside the rows switch ("all 0 ports"). */
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (child ("results_view"),
+                                                                                 PQ_TYPE_RESULTS_VIEW,
+                                                                                 "shown_label"))),
+                   ==, "");
   query (SERVER, "70000", 0);
   g_assert_false (pq_window_get_busy (window));
   g_assert_true (gtk_widget_get_visible (child ("ports_error")));
