@@ -44,6 +44,7 @@ struct _PqQuery
   PqServices      *services;
   GPtrArray       *jobs;
   guint            per_address;   /* slots of one address: ports × protocols */
+  PqProtocols      protocols;     /* asked of any job, as the report says */
 
   GTask           *task;          /* while running */
   PqScanner       *scanner;       /* the first worker's */

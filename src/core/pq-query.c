@@ -208,6 +208,7 @@ pq_query_add_ports (PqQuery     *self,
   job->protocols = protocols;
   job->offset = self->per_address;
   self->per_address += job_n_slots (job);
+  self->protocols |= protocols;
   g_ptr_array_add (self->jobs, job);
 }
 void
@@ -642,21 +643,18 @@ worker_next (Worker *w)
   g_task_run_in_thread (lookup, reverse_lookup_thread);
 }
 
-/* Every port of every job once, in the order first asked, with the
- * protocols asked of any: what the report says was asked. */
+/* Every port of every job once, in the order first asked: what the
+ * report says was asked. */
 static GArray *
-all_ports (PqQuery     *self,
-           PqProtocols *protocols)
+all_ports (PqQuery *self)
 {
   GArray *ports = g_array_new (FALSE, FALSE, sizeof (guint16));
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
 
-  *protocols = 0;
   for (guint j = 0; j < self->jobs->len; j++)
     {
       Job *job = g_ptr_array_index (self->jobs, j);
 
-      *protocols |= job->protocols;
       for (guint i = 0; i < job->ports->len; i++)
         {
           guint16 port = g_array_index (job->ports, guint16, i);
@@ -684,7 +682,6 @@ create_scanner_and_report (PqQuery *self)
 {
   g_autoptr(GArray) ports = NULL;
   PqScanOptions reported = self->options;
-  PqProtocols protocols;
 
   if (self->services == NULL)
     self->services = pq_services_new_default ();
@@ -693,8 +690,8 @@ create_scanner_and_report (PqQuery *self)
   /* The report says what the scan really keeps in flight: the open-file
    * limit may lower what was asked. */
   reported.window = pq_scanner_get_effective_window (self->scanner);
-  ports = all_ports (self, &protocols);
-  self->report = pq_report_new (g_ptr_array_index (self->targets, 0), ports, protocols, &reported,
+  ports = all_ports (self);
+  self->report = pq_report_new (g_ptr_array_index (self->targets, 0), ports, self->protocols, &reported,
                                 pq_services_get_source (self->services));
   for (guint t = 1; t < self->targets->len; t++)
     pq_report_add_target (self->report, g_ptr_array_index (self->targets, t));
@@ -764,13 +761,10 @@ static gboolean
 prepare_slots (PqQuery  *self,
                GError  **error)
 {
-  PqProtocols protocols;
-  g_autoptr(GArray) ports = all_ports (self, &protocols);
-
   if (!choose_addresses (self, error) ||
       !pq_scanner_check_source_port (self->scanner,
                                      g_inet_address_get_family (g_ptr_array_index (self->addresses, 0)),
-                                     protocols, error))
+                                     self->protocols, error))
     return FALSE;
 
   self->n_slots = self->per_address * self->addresses->len;

@@ -406,9 +406,10 @@ pq_report_get_exit_code (PqReport *self)
   return pq_exit_code_for_results (G_LIST_MODEL (self->results));
 }
 
-/* How many results are in each state, indexed by PqPortState. */
-void
-pq_count_states (GListModel *results,
+/* How many results (of @address; NULL: of any) are in each state. */
+static void
+count_states_of (GListModel *results,
+                 const char *address,
                  guint       counts[PQ_N_PORT_STATES])
 {
   guint n = g_list_model_get_n_items (results);
@@ -417,10 +418,19 @@ pq_count_states (GListModel *results,
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(PqResult) r = g_list_model_get_item (results, i);
-      counts[pq_result_get_state (r)]++;
+
+      if (address == NULL || g_strcmp0 (pq_result_get_address (r), address) == 0)
+        counts[pq_result_get_state (r)]++;
     }
 }
 
+/* How many results are in each state, indexed by PqPortState. */
+void
+pq_count_states (GListModel *results,
+                 guint       counts[PQ_N_PORT_STATES])
+{
+  count_states_of (results, NULL, counts);
+}
 
 /* "3 listening, 1 filtered, 2 not listening" */
 char *
@@ -437,16 +447,9 @@ char *
 pq_report_summary_for_address (PqReport   *self,
                                const char *address)
 {
-  guint c[PQ_N_PORT_STATES] = { 0 };
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->results));
+  guint c[PQ_N_PORT_STATES];
 
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(PqResult) r = g_list_model_get_item (G_LIST_MODEL (self->results), i);
-
-      if (g_strcmp0 (pq_result_get_address (r), address) == 0)
-        c[pq_result_get_state (r)]++;
-    }
+  count_states_of (G_LIST_MODEL (self->results), address, c);
   return pq_summary_for_counts (c);
 }
 
