@@ -246,14 +246,6 @@ pq_text_append_query_result (GString             *out,
     }
 }
 
-void
-pq_text_append_result (GString  *out,
-                       PqResult *result,
-                       gboolean  evidence)
-{
-  pq_text_append_query_result (out, result, NULL, evidence);
-}
-
 static void
 append_target_called (GString  *out,
                       PqTarget *target)

@@ -20,9 +20,6 @@ char  *pq_text_result_line          (PqResult    *result);
 void   pq_text_append_details       (GString     *out,
                                      GListModel  *details,
                                      guint        depth);
-void   pq_text_append_result        (GString     *out,
-                                     PqResult    *result,
-                                     gboolean     evidence);
 void   pq_text_append_query_result  (GString             *out,
                                      PqResult            *result,
                                      const PqScanOptions *options,

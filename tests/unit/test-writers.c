@@ -187,7 +187,7 @@ test_error_row (Fixture       *f,
   summary = pq_report_summary (report);
   g_assert_cmpstr (summary, ==, "1 not listening, 1 could not be queried");
   /* portqry without -v still says why. */
-  pq_text_append_result (line, error_row, FALSE);
+  pq_text_append_query_result (line, error_row, NULL, FALSE);
   g_assert_cmpstr (line->str, ==, "UDP port 161 (snmp service): ERROR\n"
                                   "    The probe could not be sent from this computer: Message too long.\n");
   text = pq_report_to_text (report);
