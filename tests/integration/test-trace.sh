@@ -1,6 +1,7 @@
 #!/bin/bash
 # test-trace.sh: portqry --trace finds where a port's packets stop, as an
-# unprivileged user, on a routed path with Linux's default ICMP limits:
+# unprivileged user, on a routed path with Linux's default ICMP limits
+# (tests/lib/trace-path.sh):
 #   client 10.213.1.1 -- .1.254 R1 .2.1 -- .2.2 R2 .3.254 -- 10.213.3.2 host
 # Port 7001 is dropped at the host's input, 7002 in R1's forward chain,
 # 7003 rejected admin-prohibited by R2, 7004 closed, 7005 dropped by R1
@@ -10,57 +11,8 @@ set -uo pipefail
 need_root
 command -v runuser > /dev/null || { echo "SKIP: runuser is not installed"; exit 77; }
 
-C=git$$c R1=git$$a R2=git$$b S=git$$s
-add_ns "$C" "$R1" "$R2" "$S"
-link "$C" "git$$-c" 10.213.1.1/24 "$R1" "git$$-ac" 10.213.1.254/24
-link "$R1" "git$$-ab" 10.213.2.1/24 "$R2" "git$$-ba" 10.213.2.2/24
-link "$S" "git$$-s" 10.213.3.2/24 "$R2" "git$$-bs" 10.213.3.254/24
-ip -n "$C" addr add fd00:213:1::1/64 dev "git$$-c" nodad
-ip -n "$R1" addr add fd00:213:1::fe/64 dev "git$$-ac" nodad
-ip -n "$R1" addr add fd00:213:2::1/64 dev "git$$-ab" nodad
-ip -n "$R2" addr add fd00:213:2::2/64 dev "git$$-ba" nodad
-ip -n "$R2" addr add fd00:213:3::fe/64 dev "git$$-bs" nodad
-ip -n "$S" addr add fd00:213:3::2/64 dev "git$$-s" nodad
-ip -n "$C" route add default via 10.213.1.254
-ip -n "$C" -6 route add default via fd00:213:1::fe
-ip -n "$R1" route add 10.213.3.0/24 via 10.213.2.2
-ip -n "$R1" -6 route add fd00:213:3::/64 via fd00:213:2::2
-ip -n "$R2" route add default via 10.213.2.1
-ip -n "$R2" -6 route add default via fd00:213:2::1
-ip -n "$S" route add default via 10.213.3.254
-ip -n "$S" -6 route add default via fd00:213:3::fe
-for ns in "$R1" "$R2"; do
-  ip netns exec "$ns" sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
-done
-ip netns exec "$S" nft -f - <<'NFT'
-table inet gitfw {
-  chain input {
-    type filter hook input priority 0; policy accept;
-    meta l4proto { tcp, udp } th dport 7001 drop
-  }
-}
-NFT
-ip netns exec "$R1" nft -f - <<'NFT'
-table inet gitfw {
-  chain forward {
-    type filter hook forward priority 0; policy accept;
-    meta l4proto { tcp, udp } th dport 7002 drop
-  }
-  chain pre {
-    type filter hook prerouting priority 0; policy accept;
-    meta l4proto { tcp, udp } th dport 7005 drop
-  }
-}
-NFT
-ip netns exec "$R2" nft -f - <<'NFT'
-table inet gitfw {
-  chain forward {
-    type filter hook forward priority 0; policy accept;
-    meta nfproto ipv4 meta l4proto { tcp, udp } th dport 7003 reject with icmp type admin-prohibited
-    meta nfproto ipv6 meta l4proto { tcp, udp } th dport 7003 reject with icmpv6 type admin-prohibited
-  }
-}
-NFT
+. "$TOP/tests/lib/trace-path.sh"
+trace_path "git$$"
 servers "$S" tcp,7006,10.213.3.2 udp,7006,10.213.3.2
 
 # portqry as nobody: no raw sockets, no capabilities.
