@@ -15,6 +15,7 @@
 #include "pq-findings-table.h"
 #include "pq-report-text.h"
 #include "pq-rules.h"
+#include "pq-trace-pane.h"
 
 struct _PqFindingsPane
 {
@@ -24,6 +25,7 @@ struct _PqFindingsPane
   GtkLabel  *title;
   GtkLabel  *sentence;
   GtkLabel  *evidence;
+  GtkWidget *trace;
   GtkWidget *body;
 };
 
@@ -35,9 +37,9 @@ static guint signals[N_SIGNALS];
 /* Network text, cleaned of control characters, never markup. Selectable
  * for copying, but out of the Tab order: Tab crosses the pane in a few
  * steps, not one per value. */
-static GtkWidget *
-text_label (const char *text,
-            const char *css)
+GtkWidget *
+pq_findings_text_label (const char *text,
+                        const char *css)
 {
   g_autofree char *clean = pq_text_sanitize (text ? text : "");
   GtkWidget *label = gtk_label_new (clean);
@@ -89,12 +91,12 @@ value_box (PqDetail *detail)
   gboolean values = children_are_values (children);
 
   if (!values || *pq_detail_get_value (detail) == '\0')
-    gtk_box_append (GTK_BOX (box), text_label (pq_detail_get_value (detail), values ? "dim-label" : NULL));
+    gtk_box_append (GTK_BOX (box), pq_findings_text_label (pq_detail_get_value (detail), values ? "dim-label" : NULL));
   for (guint i = 0; values && i < n_items (children); i++)
     {
       g_autoptr(PqDetail) child = g_list_model_get_item (children, i);
 
-      gtk_box_append (GTK_BOX (box), text_label (pq_detail_get_value (child), NULL));
+      gtk_box_append (GTK_BOX (box), pq_findings_text_label (pq_detail_get_value (child), NULL));
     }
   gtk_widget_set_hexpand (box, TRUE);
   return box;
@@ -109,7 +111,7 @@ append_pair (GtkGrid  *grid,
              int      *row)
 {
   const char *label = pq_detail_get_label (detail);
-  GtkWidget *name = text_label (*label ? label : pq_detail_get_kind (detail), "dim-label");
+  GtkWidget *name = pq_findings_text_label (*label ? label : pq_detail_get_kind (detail), "dim-label");
   GListModel *children = pq_detail_get_children (detail);
 
   gtk_widget_set_margin_start (name, 18 * depth);
@@ -199,7 +201,7 @@ mac_row (PqDetail *mac)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *caption = gtk_label_new (_("MAC address"));
-  GtkWidget *value = text_label (pq_detail_get_value (mac), "title-2");
+  GtkWidget *value = pq_findings_text_label (pq_detail_get_value (mac), "title-2");
   GtkWidget *copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
 
   gtk_widget_add_css_class (caption, "dim-label");
@@ -236,6 +238,7 @@ build_table_shape (GtkBox     *body,
 static void
 build_body (PqFindingsPane *self)
 {
+  static const char * const trace_kind[] = { "trace", NULL };
   GListModel *details = pq_result_get_details (self->result);
   GtkBox *body = GTK_BOX (self->body);
   g_autoptr(GPtrArray) list = NULL;
@@ -256,8 +259,10 @@ build_body (PqFindingsPane *self)
       gtk_box_append (body, pairs_grid (list));
       break;
     case PQ_SHAPE_GENERIC:
-      list = details_except (details, NULL);
-      gtk_box_append (body, pairs_grid (list));
+      /* A trace has its own part of the pane (pq-trace-pane.c). */
+      list = details_except (details, trace_kind);
+      if (list->len > 0)
+        gtk_box_append (body, pairs_grid (list));
       break;
     case PQ_SHAPE_NONE:
     default:
@@ -300,7 +305,7 @@ build_header (PqFindingsPane *self)
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *close = gtk_button_new_from_icon_name ("window-close-symbolic");
 
-  self->title = GTK_LABEL (text_label ("", "title-4"));
+  self->title = GTK_LABEL (pq_findings_text_label ("", "title-4"));
   gtk_widget_set_hexpand (GTK_WIDGET (self->title), TRUE);
   gtk_widget_add_css_class (close, "flat");
   gtk_widget_set_valign (close, GTK_ALIGN_START);
@@ -324,10 +329,13 @@ pq_findings_pane_init (PqFindingsPane *self)
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
   gtk_widget_set_parent (build_header (self), GTK_WIDGET (self));
-  self->sentence = GTK_LABEL (text_label ("", "heading"));
+  self->sentence = GTK_LABEL (pq_findings_text_label ("", "heading"));
   gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->sentence));
-  self->evidence = GTK_LABEL (text_label ("", NULL));
+  self->evidence = GTK_LABEL (pq_findings_text_label ("", NULL));
   gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->evidence));
+  self->trace = pq_trace_pane_new ();
+  gtk_widget_set_margin_top (self->trace, 6);
+  gtk_box_append (GTK_BOX (content), self->trace);
   self->body = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gtk_widget_set_margin_top (self->body, 6);
   gtk_box_append (GTK_BOX (content), self->body);
@@ -377,7 +385,16 @@ pq_findings_pane_set_result (PqFindingsPane *self,
   evidence = pq_text_sanitize (pq_result_get_evidence (result));
   gtk_label_set_text (self->evidence, evidence);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  pq_trace_pane_set_result (PQ_TRACE_PANE (self->trace), result);
   build_body (self);
+}
+
+/* Returns: (transfer none): the port's "Where is it blocked?" part */
+GtkWidget *
+pq_findings_pane_get_trace (PqFindingsPane *self)
+{
+  g_return_val_if_fail (PQ_IS_FINDINGS_PANE (self), NULL);
+  return self->trace;
 }
 
 PqResult *

@@ -19,8 +19,11 @@ void       pq_findings_pane_set_result (PqFindingsPane *self,
                                         PqResult       *result,
                                         const char     *state);
 PqResult  *pq_findings_pane_get_result (PqFindingsPane *self);
+GtkWidget *pq_findings_pane_get_trace  (PqFindingsPane *self);
 void       pq_findings_pane_close      (PqFindingsPane *self);
 char      *pq_findings_pane_describe   (PqResult       *result,
                                         const char     *state);
+GtkWidget *pq_findings_text_label      (const char     *text,
+                                        const char     *css);
 
 G_END_DECLS

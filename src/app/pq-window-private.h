@@ -5,7 +5,8 @@
  * actions' states), pq-window-files.c (open, save, export, the file
  * choosers), pq-window-checks.c (the service checks), pq-window-recent.c
  * (Recent Hosts), pq-window-text.c (the text view) and
- * pq-window-layout.c (narrow layout, accessible names). Only they and
+ * pq-window-layout.c (narrow layout, accessible names), pq-window-trace.c
+ * (path traces). Only they and
  * the tests include this header.
  *
  * Copyright 2026 The Port Query authors
@@ -105,6 +106,10 @@ void         _pq_window_layout_dispose     (PqWindow       *self);
 /* pq-window-checks.c */
 void         _pq_window_checks_init        (PqWindow       *self);
 PqCheck     *_pq_window_get_selected_check (PqWindow       *self);
+
+/* pq-window-trace.c: "Where is it blocked?" */
+void         _pq_window_trace_init         (PqWindow       *self);
+void         _pq_window_trace_update_actions (PqWindow     *self);
 
 /* pq-window-files.c */
 void         _pq_window_files_class_init   (PqWindowClass  *klass);

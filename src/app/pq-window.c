@@ -641,6 +641,7 @@ _pq_window_update_actions (PqWindow *self)
   set_action_enabled (self, "open", !busy && self->pending_files == 0);
   set_action_enabled (self, "save-check", !gtk_check_button_get_active (self->check_radio));
   set_action_enabled (self, "delete-check", check != NULL && pq_check_get_user_defined (check));
+  _pq_window_trace_update_actions (self);
 }
 
 /* ------------------------------------------------------------------ */
@@ -854,6 +855,7 @@ pq_window_init (PqWindow *self)
   _pq_window_recent_init (self);
   _pq_window_text_init (self);
   _pq_window_layout_init (self);
+  _pq_window_trace_init (self);
   connect_signals (self);
   _pq_window_update_actions (self);
   if (g_str_has_suffix (APP_ID, ".Devel"))

@@ -174,8 +174,10 @@ pq_hop_kind_from_nick (const char *nick,
   return FALSE;
 }
 
-static const char *
-hop_kind_words (PqHopKind kind)
+/* What came back for one hop, in words: the text, the findings and the
+ * window's hop table say the same. */
+const char *
+pq_hop_kind_to_words (PqHopKind kind)
 {
   switch (kind)
     {
@@ -209,8 +211,8 @@ pq_trace_to_detail (PqTrace *self)
       /* Translators: a hop of a path trace, by its TTL: "hop 3" */
       g_autofree char *label = g_strdup_printf (_("hop %u"), hop->ttl);
       g_autofree char *value = hop->address == NULL
-        ? g_strdup (hop_kind_words (hop->kind))
-        : g_strdup_printf ("%s (%s)", hop->address, hop_kind_words (hop->kind));
+        ? g_strdup (pq_hop_kind_to_words (hop->kind))
+        : g_strdup_printf ("%s (%s)", hop->address, pq_hop_kind_to_words (hop->kind));
       g_autoptr(PqDetail) child = pq_detail_new ("trace-hop", label, value);
 
       pq_detail_append (detail, child);
@@ -264,7 +266,7 @@ verdict_reached (const PqTraceHop *hop)
                                          "reaches the host (%u hops), which answers on this port", hop->ttl),
                             hop->ttl);
   return g_strdup_printf (_("reaches the host (%u hops), which refuses the packets: %s"),
-                          hop->ttl, hop_kind_words (hop->kind));
+                          hop->ttl, pq_hop_kind_to_words (hop->kind));
 }
 
 /* A router refused: named by the hop where it said "time exceeded", if
@@ -283,7 +285,7 @@ verdict_refused (PqTrace          *target,
         at = h->ttl;
     }
   return g_strdup_printf (_("refused at hop %u (%s), which answers %s"),
-                          at, hop->address, hop_kind_words (hop->kind));
+                          at, hop->address, pq_hop_kind_to_words (hop->kind));
 }
 
 static char *

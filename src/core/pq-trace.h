@@ -61,6 +61,7 @@ PqDetail         *pq_trace_to_detail        (PqTrace      *self);
 gboolean          pq_hop_kind_is_icmp       (PqHopKind     kind);
 gboolean          pq_hop_kind_is_final      (PqHopKind     kind);
 const char       *pq_hop_kind_to_nick       (PqHopKind     kind);
+const char       *pq_hop_kind_to_words      (PqHopKind     kind);
 gboolean          pq_hop_kind_from_nick     (const char   *nick,
                                              gboolean      icmp,
                                              PqHopKind    *kind);
