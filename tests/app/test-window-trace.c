@@ -274,6 +274,32 @@ test_trace_saved (void)
   g_assert_cmpuint (traced, ==, 3);
 }
 
+/* Every export shows the traces: the verdict and the hops. */
+static void
+test_trace_exported (void)
+{
+  static const char * const names[] = { "traced.txt", "traced.csv", "traced.html" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (tmpdir, names[i], NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autofree char *contents = NULL;
+      gboolean done = FALSE;
+      gulong id = g_signal_connect (window, "file-done", G_CALLBACK (on_file_done), &done);
+
+      _pq_window_export_file (window, file, -1);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+      g_signal_handler_disconnect (window, id);
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      g_test_message ("%s", names[i]);
+      g_assert_nonnull (strstr (contents, "blocked after hop 1 (10.213.1.254): hop 2 answers for other ports"));
+      g_assert_nonnull (strstr (contents, "refused at hop 2 (10.213.2.2), which answers administratively prohibited"));
+      g_assert_nonnull (strstr (contents, "10.213.1.254 (time exceeded)"));
+    }
+}
+
 /* Stop (its button; Escape is its shortcut) during a trace: the window
  * is idle at once, nothing is stored, and the button is offered again. */
 static void
@@ -313,6 +339,7 @@ main (int   argc,
   g_test_add_func ("/app/window/trace-port", test_trace_port);
   g_test_add_func ("/app/window/trace-all", test_trace_all);
   g_test_add_func ("/app/window/trace-saved", test_trace_saved);
+  g_test_add_func ("/app/window/trace-exported", test_trace_exported);
   g_test_add_func ("/app/window/trace-stop", test_trace_stop);
   status = g_test_run ();
 
