@@ -1,0 +1,184 @@
+#!/usr/bin/python3
+# test-atspi-trace.py PORTQUERY PORTQRY: "Where is it blocked?" read the way a
+# screen reader reads it (AT-SPI, as Orca) and pressed with real keys
+# (xdotool), on the routed path of tests/lib/trace-path.sh: R1 drops 7002 in
+# its forward chain, the host drops 7001 at its input. The window shows a
+# report portqry wrote; the trace runs from the window. Run by
+# run-test-window-trace.sh inside the client namespace, under
+# dbus-run-session, with accessibility on.
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import pyatspi
+
+PORTQUERY, PORTQRY = sys.argv[1:3]
+HOST = "10.213.3.2"
+VERDICT_7002 = "blocked after hop 1 (10.213.1.254): hop 2 answers for other ports but never saw these packets"
+failures = 0
+step = 0
+
+
+def check(ok, what):
+    global failures, step
+    step += 1
+    print(("ok %d %s" if ok else "not ok %d %s") % (step, what), flush=True)
+    if not ok:
+        failures += 1
+
+
+def walk(acc):
+    yield acc
+    for i in range(acc.childCount):
+        child = acc.getChildAtIndex(i)
+        if child is not None:
+            yield from walk(child)
+
+
+def find(root, pred, timeout=10.0):
+    deadline = time.time() + timeout
+    while True:
+        for acc in walk(root):
+            try:
+                if pred(acc):
+                    return acc
+            except Exception:
+                pass
+        if time.time() > deadline:
+            return None
+        time.sleep(0.2)
+
+
+def role(acc):
+    return acc.getRoleName()
+
+
+def visible(acc):
+    """Mapped on screen: every ancestor visible too."""
+    while acc is not None and role(acc) != "application":
+        if not acc.getState().contains(pyatspi.STATE_VISIBLE):
+            return False
+        acc = acc.parent
+    return True
+
+
+def focused(app):
+    return find(app, lambda a: a.getState().contains(pyatspi.STATE_FOCUSED), 2)
+
+
+def key(name):
+    subprocess.run(["xdotool", "key", "--clearmodifiers", name], check=True)
+    time.sleep(0.6)
+
+
+def window_origin():
+    out = subprocess.run(["xdotool", "search", "--sync", "--name", "Port Query", "getwindowgeometry"],
+                         capture_output=True, text=True, check=True).stdout
+    x, y = re.search(r"Position: (-?\d+),(-?\d+)", out).groups()
+    return int(x), int(y)
+
+
+def click(acc):
+    x, y, w, h = acc.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    ox, oy = window_origin()
+    subprocess.run(["xdotool", "mousemove", str(ox + x + w * 2 // 3), str(oy + y + h // 2), "click", "1"],
+                   check=True)
+    time.sleep(0.6)
+
+
+def trace_button(app, port):
+    name = "Where is it blocked? TCP %d" % port
+    return find(app, lambda a: role(a) == "push button" and a.name == name and visible(a), 5)
+
+
+def tab_to(app, target, most=8):
+    """Tab from the row into the pane until @target has the focus."""
+    for _ in range(most):
+        focus = focused(app)
+        if focus is not None and focus == target:
+            return True
+        key("Tab")
+    return False
+
+
+def open_row(app, port):
+    row = find(app, lambda a: role(a) == "table row" and a.name.startswith("TCP %d" % port))
+    check(row is not None, "the row of TCP %d is there" % port)
+    click(row)
+    key("Right")
+
+
+def check_trace(app):
+    open_row(app, 7002)
+    button = trace_button(app, 7002)
+    check(button is not None, "the pane's button reads “Where is it blocked? TCP 7002”")
+    if button is None:
+        return
+    check(tab_to(app, button), "Tab reaches it")
+    started = time.time()
+    key("space")
+    progress = find(app, lambda a: role(a) == "label" and a.name.startswith("Tracing TCP 7002") and visible(a), 5)
+    check(progress is not None, "the progress reads “Tracing TCP 7002…”: %s" % (progress.name if progress else None))
+    verdict = find(app, lambda a: role(a) == "label" and a.name == VERDICT_7002 and visible(a), 40)
+    check(verdict is not None, "the verdict is a label the screen reader reaches, naming R1 (%.1f s)"
+          % (time.time() - started))
+    check(find(app, lambda a: role(a) == "label" and a.name == "Host distance: 3 hops" and visible(a), 2)
+          is not None, "the host's distance is read")
+    check(trace_button(app, 7002) is None, "the traced port no longer offers the button")
+
+
+def check_escape(app):
+    """7001 is dropped at the host: its hop 3 stays silent for three tries
+    of 0.9 s, time enough for Escape."""
+    open_row(app, 7001)
+    button = trace_button(app, 7001)
+    check(button is not None, "TCP 7001's pane offers its own button")
+    if button is None:
+        return
+    check(tab_to(app, button), "Tab reaches it")
+    key("space")
+    check(find(app, lambda a: role(a) == "label" and a.name.startswith("Tracing TCP 7001") and visible(a), 5)
+          is not None, "its trace runs")
+    query = find(app, lambda a: role(a) == "push button" and a.name == "Query" and visible(a), 2)
+    check(query is not None and not query.getState().contains(pyatspi.STATE_SENSITIVE),
+          "Query waits while the trace runs")
+    started = time.time()
+    key("Escape")
+    ready = find(app, lambda a: role(a) == "push button" and a.name == "Query" and visible(a) and
+                 a.getState().contains(pyatspi.STATE_SENSITIVE), 0.5)
+    check(ready is not None, "Escape stops it: Query is ready again %.1f s after the key (with its 0.6 s pause)"
+          % (time.time() - started))
+    # Not stopped, the trace would end within these 3 s and hide the button.
+    time.sleep(3)
+    check(trace_button(app, 7001) is not None, "and the port offers the button again, untraced")
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        report = os.path.join(tmp, "path.json")
+        subprocess.run([PORTQRY, "-n", HOST, "-o", "7002,7001", "-nr", "-q", "--export", report],
+                       capture_output=True)
+        check(os.path.getsize(report) > 0 if os.path.exists(report) else False, "portqry wrote the report")
+        env = dict(os.environ, XDG_CONFIG_HOME=tmp, GSETTINGS_BACKEND="memory", LC_ALL="C.UTF-8",
+                   GTK_A11Y="atspi")
+        env.pop("NO_AT_BRIDGE", None)
+        app_proc = subprocess.Popen([PORTQUERY, report], env=env)
+        try:
+            desktop = pyatspi.Registry.getDesktop(0)
+            app = find(desktop, lambda a: role(a) == "application" and a.name == "portquery", 20)
+            check(app is not None, "the window is on the accessibility bus")
+            if app is None:
+                return 1
+            check_trace(app)
+            check_escape(app)
+        finally:
+            app_proc.terminate()
+            app_proc.wait()
+    print("1..%d" % step)
+    return 1 if failures else 0
+
+
+sys.exit(main())
