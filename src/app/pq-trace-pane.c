@@ -80,6 +80,27 @@ show_hops (PqTracePane *self,
     }
 }
 
+/* The verdict stands alone here, not after "Path trace:" as in the text
+ * output: it starts with a capital. */
+static void
+set_verdict (PqTracePane *self,
+             const char  *verdict)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *text = NULL;
+  const char *rest;
+
+  if (verdict == NULL || *verdict == '\0' || !g_utf8_validate (verdict, -1, NULL))
+    {
+      gtk_label_set_text (self->verdict, verdict ? verdict : "");
+      return;
+    }
+  rest = g_utf8_next_char (verdict);
+  first = g_utf8_strup (verdict, rest - verdict);
+  text = g_strconcat (first, rest, NULL);
+  gtk_label_set_text (self->verdict, text);
+}
+
 static void
 show_trace (PqTracePane *self)
 {
@@ -97,7 +118,7 @@ show_trace (PqTracePane *self)
       clear_hops (self);
       return;
     }
-  gtk_label_set_text (self->verdict, pq_trace_get_verdict (trace));
+  set_verdict (self, pq_trace_get_verdict (trace));
   show_hops (self, trace);
   if (distance > 0)
     {

@@ -17,7 +17,7 @@ import pyatspi
 
 PORTQUERY, PORTQRY = sys.argv[1:3]
 HOST = "10.213.3.2"
-VERDICT_7002 = "blocked after hop 1 (10.213.1.254): hop 2 answers for other ports but never saw these packets"
+VERDICT_7002 = "Blocked after hop 1 (10.213.1.254): hop 2 answers for other ports but never saw these packets"
 failures = 0
 step = 0
 

@@ -196,7 +196,7 @@ test_trace_port (void)
   g_assert_true (run_until_idle (30));
   g_assert_false (gtk_revealer_get_reveal_child (template_child ("progress_revealer")));
   g_assert_cmpstr (verdict_of (trace), ==,
-                   "blocked after hop 1 (10.213.1.254): hop 2 answers for other ports "
+                   "Blocked after hop 1 (10.213.1.254): hop 2 answers for other ports "
                    "but never saw these packets");
   g_assert_false (gtk_widget_get_visible (button));
   g_assert_nonnull (pq_result_get_trace (result_of (7002)));
@@ -221,10 +221,10 @@ test_trace_all (void)
   g_assert_true (run_until_idle (40));
   trace = open_pane (7003);
   g_assert_cmpstr (verdict_of (trace), ==,
-                   "refused at hop 2 (10.213.2.2), which answers administratively prohibited");
+                   "Refused at hop 2 (10.213.2.2), which answers administratively prohibited");
   trace = open_pane (7004);
   g_assert_cmpstr (verdict_of (trace), ==,
-                   "reaches the host (3 hops), which answers that nothing listens on this port");
+                   "Reaches the host (3 hops), which answers that nothing listens on this port");
   g_assert_null (pq_result_get_trace (result_of (7006)));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "trace-all"));
 }
