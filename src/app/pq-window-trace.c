@@ -294,17 +294,6 @@ _pq_window_trace_init (PqWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), trace_actions, G_N_ELEMENTS (trace_actions), self);
 }
 
-static void
-set_enabled (PqWindow   *self,
-             const char *name,
-             gboolean    enabled)
-{
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
-
-  if (action != NULL)
-    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
-}
-
 /* Called by _pq_window_update_actions(): a trace needs a finished
  * query (or a report) with a port to trace, and an idle window. */
 void
@@ -320,6 +309,6 @@ _pq_window_trace_update_actions (PqWindow *self)
 
       any = needs_trace (result);
     }
-  set_enabled (self, "trace-port", idle);
-  set_enabled (self, "trace-all", any);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "trace-port")), idle);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "trace-all")), any);
 }

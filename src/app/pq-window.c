@@ -842,6 +842,7 @@ pq_window_init (PqWindow *self)
 
   self->settings = g_settings_new (SCHEMA_ID);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
+  _pq_window_trace_init (self);
   _pq_window_files_init (self);
 
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
@@ -855,7 +856,6 @@ pq_window_init (PqWindow *self)
   _pq_window_recent_init (self);
   _pq_window_text_init (self);
   _pq_window_layout_init (self);
-  _pq_window_trace_init (self);
   connect_signals (self);
   _pq_window_update_actions (self);
   if (g_str_has_suffix (APP_ID, ".Devel"))

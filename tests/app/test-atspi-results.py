@@ -15,82 +15,16 @@ import time
 
 import pyatspi
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+import atspi_util  # noqa: E402
+from atspi_util import check, click, find, focused, key, role, visible, walk  # noqa: E402
+
 PORTQUERY, PORTQRY, SERVER = sys.argv[1:4]
 STATE_WORDS = r"(LISTENING|NOT LISTENING|FILTERED|LISTENING or FILTERED)"
-failures = 0
-step = 0
-
-
-def check(ok, what):
-    global failures, step
-    step += 1
-    print(("ok %d %s" if ok else "not ok %d %s") % (step, what), flush=True)
-    if not ok:
-        failures += 1
-
-
-def walk(acc):
-    yield acc
-    for i in range(acc.childCount):
-        child = acc.getChildAtIndex(i)
-        if child is not None:
-            yield from walk(child)
-
-
-def find(root, pred, timeout=10.0):
-    deadline = time.time() + timeout
-    while True:
-        for acc in walk(root):
-            try:
-                if pred(acc):
-                    return acc
-            except Exception:
-                pass
-        if time.time() > deadline:
-            return None
-        time.sleep(0.2)
-
-
-def role(acc):
-    return acc.getRoleName()
-
-
-def visible(acc):
-    """Mapped on screen: every ancestor visible too (GTK 4.8 keeps hidden
-    widgets in the tree with the visible state off)."""
-    while acc is not None and role(acc) != "application":
-        if not acc.getState().contains(pyatspi.STATE_VISIBLE):
-            return False
-        acc = acc.parent
-    return True
-
-
-def key(name):
-    subprocess.run(["xdotool", "key", "--clearmodifiers", name], check=True)
-    time.sleep(0.6)
-
-
-def window_origin():
-    out = subprocess.run(["xdotool", "search", "--sync", "--name", "Port Query", "getwindowgeometry"],
-                         capture_output=True, text=True, check=True).stdout
-    x, y = re.search(r"Position: (-?\d+),(-?\d+)", out).groups()
-    return int(x), int(y)
-
-
-def click(acc):
-    x, y, w, h = acc.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    ox, oy = window_origin()
-    subprocess.run(["xdotool", "mousemove", str(ox + x + w * 2 // 3), str(oy + y + h // 2), "click", "1"],
-                   check=True)
-    time.sleep(0.6)
 
 
 def pane_for(app, prefix):
     return find(app, lambda a: role(a) == "panel" and a.name.startswith(prefix) and visible(a), 5)
-
-
-def focused(app):
-    return find(app, lambda a: a.getState().contains(pyatspi.STATE_FOCUSED), 2)
 
 
 def inside(acc, ancestor):
@@ -251,23 +185,15 @@ def main():
         env = dict(os.environ)
         env.pop("GTK_A11Y", None)
         env.pop("NO_AT_BRIDGE", None)
-        app_proc = subprocess.Popen([PORTQUERY, report], env=env)
-        try:
-            desktop = pyatspi.Registry.getDesktop(0)
-            app = find(desktop, lambda a: role(a) == "application" and a.name == "portquery", 20)
-            check(app is not None, "the window is on the accessibility bus")
-            if app is None:
-                return 1
+
+        def body(app):
             find(app, lambda a: role(a) == "table row" and a.name.startswith("TCP 135 "), 10)
             check_names(app)
             check_endpoints(app, doc, text)
             check_netbios(app, doc)
             check_ldap(app)
-        finally:
-            app_proc.terminate()
-            app_proc.wait()
-    print("1..%d" % step)
-    return 1 if failures else 0
+
+        return atspi_util.run_app([PORTQUERY, report], env, body)
 
 
 sys.exit(main())

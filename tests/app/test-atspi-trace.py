@@ -7,7 +7,6 @@
 # run-test-window-trace.sh inside the client namespace, under
 # dbus-run-session, with accessibility on.
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -15,78 +14,13 @@ import time
 
 import pyatspi
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+import atspi_util  # noqa: E402
+from atspi_util import check, click, find, focused, key, role, visible  # noqa: E402
+
 PORTQUERY, PORTQRY = sys.argv[1:3]
 HOST = "10.213.3.2"
 VERDICT_7002 = "Blocked after hop 1 (10.213.1.254): hop 2 answers for other ports but never saw these packets"
-failures = 0
-step = 0
-
-
-def check(ok, what):
-    global failures, step
-    step += 1
-    print(("ok %d %s" if ok else "not ok %d %s") % (step, what), flush=True)
-    if not ok:
-        failures += 1
-
-
-def walk(acc):
-    yield acc
-    for i in range(acc.childCount):
-        child = acc.getChildAtIndex(i)
-        if child is not None:
-            yield from walk(child)
-
-
-def find(root, pred, timeout=10.0):
-    deadline = time.time() + timeout
-    while True:
-        for acc in walk(root):
-            try:
-                if pred(acc):
-                    return acc
-            except Exception:
-                pass
-        if time.time() > deadline:
-            return None
-        time.sleep(0.2)
-
-
-def role(acc):
-    return acc.getRoleName()
-
-
-def visible(acc):
-    """Mapped on screen: every ancestor visible too."""
-    while acc is not None and role(acc) != "application":
-        if not acc.getState().contains(pyatspi.STATE_VISIBLE):
-            return False
-        acc = acc.parent
-    return True
-
-
-def focused(app):
-    return find(app, lambda a: a.getState().contains(pyatspi.STATE_FOCUSED), 2)
-
-
-def key(name):
-    subprocess.run(["xdotool", "key", "--clearmodifiers", name], check=True)
-    time.sleep(0.6)
-
-
-def window_origin():
-    out = subprocess.run(["xdotool", "search", "--sync", "--name", "Port Query", "getwindowgeometry"],
-                         capture_output=True, text=True, check=True).stdout
-    x, y = re.search(r"Position: (-?\d+),(-?\d+)", out).groups()
-    return int(x), int(y)
-
-
-def click(acc):
-    x, y, w, h = acc.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    ox, oy = window_origin()
-    subprocess.run(["xdotool", "mousemove", str(ox + x + w * 2 // 3), str(oy + y + h // 2), "click", "1"],
-                   check=True)
-    time.sleep(0.6)
 
 
 def trace_button(app, port):
@@ -111,17 +45,26 @@ def open_row(app, port):
     key("Right")
 
 
-def check_trace(app):
-    open_row(app, 7002)
-    button = trace_button(app, 7002)
-    check(button is not None, "the pane's button reads “Where is it blocked? TCP 7002”")
+def press_trace(app, port):
+    """Opens @port's pane, Tabs to its button and presses Space.
+    Returns: whether the trace started"""
+    open_row(app, port)
+    button = trace_button(app, port)
+    check(button is not None, "the pane's button reads “Where is it blocked? TCP %d”" % port)
     if button is None:
-        return
+        return False
     check(tab_to(app, button), "Tab reaches it")
-    started = time.time()
     key("space")
-    progress = find(app, lambda a: role(a) == "label" and a.name.startswith("Tracing TCP 7002") and visible(a), 5)
-    check(progress is not None, "the progress reads “Tracing TCP 7002…”: %s" % (progress.name if progress else None))
+    progress = find(app, lambda a: role(a) == "label" and a.name.startswith("Tracing TCP %d" % port) and
+                    visible(a), 5)
+    check(progress is not None, "the progress reads “Tracing TCP %d…”: %s" % (port, progress.name if progress else None))
+    return progress is not None
+
+
+def check_trace(app):
+    started = time.time()
+    if not press_trace(app, 7002):
+        return
     verdict = find(app, lambda a: role(a) == "label" and a.name == VERDICT_7002 and visible(a), 40)
     check(verdict is not None, "the verdict is a label the screen reader reaches, naming R1 (%.1f s)"
           % (time.time() - started))
@@ -133,15 +76,8 @@ def check_trace(app):
 def check_escape(app):
     """7001 is dropped at the host: its hop 3 stays silent for three tries
     of 0.9 s, time enough for Escape."""
-    open_row(app, 7001)
-    button = trace_button(app, 7001)
-    check(button is not None, "TCP 7001's pane offers its own button")
-    if button is None:
+    if not press_trace(app, 7001):
         return
-    check(tab_to(app, button), "Tab reaches it")
-    key("space")
-    check(find(app, lambda a: role(a) == "label" and a.name.startswith("Tracing TCP 7001") and visible(a), 5)
-          is not None, "its trace runs")
     query = find(app, lambda a: role(a) == "push button" and a.name == "Query" and visible(a), 2)
     check(query is not None and not query.getState().contains(pyatspi.STATE_SENSITIVE),
           "Query waits while the trace runs")
@@ -165,20 +101,12 @@ def main():
         env = dict(os.environ, XDG_CONFIG_HOME=tmp, GSETTINGS_BACKEND="memory", LC_ALL="C.UTF-8",
                    GTK_A11Y="atspi")
         env.pop("NO_AT_BRIDGE", None)
-        app_proc = subprocess.Popen([PORTQUERY, report], env=env)
-        try:
-            desktop = pyatspi.Registry.getDesktop(0)
-            app = find(desktop, lambda a: role(a) == "application" and a.name == "portquery", 20)
-            check(app is not None, "the window is on the accessibility bus")
-            if app is None:
-                return 1
+
+        def body(app):
             check_trace(app)
             check_escape(app)
-        finally:
-            app_proc.terminate()
-            app_proc.wait()
-    print("1..%d" % step)
-    return 1 if failures else 0
+
+        return atspi_util.run_app([PORTQUERY, report], env, body)
 
 
 sys.exit(main())

@@ -36,37 +36,6 @@ static PqApplication *app;
 static PqWindow *window;
 static char *tmpdir;
 
-static gboolean
-set_flag_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main loop until the window is idle, or @seconds pass. */
-static gboolean
-run_until_idle (guint seconds)
-{
-  gboolean late = FALSE;
-  guint id = g_timeout_add_seconds (seconds, set_flag_cb, &late);
-
-  while (pq_window_get_busy (window) && !late)
-    g_main_context_iteration (NULL, TRUE);
-  if (!late)
-    g_source_remove (id);
-  return !late;
-}
-
-static void
-run_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_flag_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static gpointer
 template_child (const char *name)
 {
@@ -100,7 +69,7 @@ query (const char *ports)
   gtk_editable_set_text (GTK_EDITABLE (template_child ("ports_entry")), ports);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (template_child ("protocol_dropdown")), 0);
   g_action_group_activate_action (G_ACTION_GROUP (window), "query", NULL);
-  g_assert_true (run_until_idle (20));
+  g_assert_true (window_fixture_run_until_idle (window, 20));
 }
 
 /* Returns: (transfer none): the row of TCP @port */
@@ -184,16 +153,16 @@ test_trace_port (void)
   g_assert_true (gtk_widget_get_visible (button));
   g_assert_null (verdict_of (trace));
   gtk_widget_activate (button);
-  run_for (PRESS_MS + 100);
+  window_fixture_run_for (PRESS_MS + 100);
   g_assert_true (pq_window_get_busy (window));
   g_assert_true (gtk_revealer_get_reveal_child (template_child ("progress_revealer")));
-  run_for (1500);
+  window_fixture_run_for (1500);
   progress = gtk_label_get_text (template_child ("progress_label"));
   g_test_message ("progress: %s", progress);
   g_assert_true (g_str_has_prefix (progress, "Tracing TCP 7002"));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "stop"));
 
-  g_assert_true (run_until_idle (30));
+  g_assert_true (window_fixture_run_until_idle (window, 30));
   g_assert_false (gtk_revealer_get_reveal_child (template_child ("progress_revealer")));
   g_assert_cmpstr (verdict_of (trace), ==,
                    "Blocked after hop 1 (10.213.1.254): hop 2 answers for other ports "
@@ -218,7 +187,7 @@ test_trace_all (void)
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "trace-all", NULL);
   g_assert_true (pq_window_get_busy (window));
-  g_assert_true (run_until_idle (40));
+  g_assert_true (window_fixture_run_until_idle (window, 40));
   trace = open_pane (7003);
   g_assert_cmpstr (verdict_of (trace), ==,
                    "Refused at hop 2 (10.213.2.2), which answers administratively prohibited");
@@ -311,16 +280,16 @@ test_trace_stop (void)
   query ("7001,7004");
   trace = open_pane (7001);
   gtk_widget_activate (pq_trace_pane_get_button (trace));
-  run_for (1200);
+  window_fixture_run_for (1200);
   g_assert_true (pq_window_get_busy (window));
   pressed = g_get_monotonic_time ();
   gtk_widget_activate (find_button (GTK_WIDGET (window), "win.stop"));
-  g_assert_true (run_until_idle (5));
+  g_assert_true (window_fixture_run_until_idle (window, 5));
   g_test_message ("idle %.1f ms after Stop", (g_get_monotonic_time () - pressed) / 1e3);
   g_assert_cmpint (g_get_monotonic_time () - pressed, <, STOP_WITHIN_US);
   g_assert_false (gtk_revealer_get_reveal_child (template_child ("progress_revealer")));
   /* The tracer's wave still in the air ends without a trace landing. */
-  run_for (1500);
+  window_fixture_run_for (1500);
   g_assert_null (pq_result_get_trace (result_of (7001)));
   g_assert_true (gtk_widget_get_visible (pq_trace_pane_get_button (trace)));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "query"));

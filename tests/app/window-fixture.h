@@ -14,5 +14,8 @@ char     *window_fixture_init  (int             *argc,
                                 char          ***argv);
 PqWindow *window_fixture_open  (const char      *app_id,
                                 PqApplication  **app);
+gboolean  window_fixture_run_until_idle (PqWindow *window,
+                                         guint     seconds);
+void      window_fixture_run_for        (guint     ms);
 
 G_END_DECLS
