@@ -106,6 +106,13 @@ show_progress (TraceRun *run)
   else
     /* Translators: progress of a path trace, "Tracing TCP 445: hop 3 of at most 30" */
     text = g_strdup_printf (_("Tracing %s %u: hop %u of at most %u"), protocol, port, seen, run->max_ttl);
+  if (run->results->len > 1)
+    {
+      g_autofree char *one = g_steal_pointer (&text);
+
+      /* Translators: the trace of one port among several, "Tracing TCP 445: hop 3 of at most 30 (port 2 of 5)" */
+      text = g_strdup_printf (_("%s (port %u of %u)"), one, run->next + 1, run->results->len);
+    }
   gtk_label_set_text (self->progress_label, text);
   gtk_progress_bar_set_fraction (self->progress_bar,
                                  (run->next + (run->max_ttl ? (double) seen / run->max_ttl : 0.0)) /

@@ -185,9 +185,27 @@ test_trace_all (void)
 {
   PqTracePane *trace;
 
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (template_child ("text_view"));
+  g_autofree char *shown = NULL;
+  GtkTextIter start, end;
+  const char *progress;
+
+  /* The Text view shown while the traces run: it follows them. */
+  gtk_toggle_button_set_active (template_child ("text_toggle"), TRUE);
   g_action_group_activate_action (G_ACTION_GROUP (window), "trace-all", NULL);
   g_assert_true (pq_window_get_busy (window));
+  window_fixture_run_for (300);
+  progress = gtk_label_get_text (template_child ("progress_label"));
+  g_test_message ("progress: %s", progress);
+  /* 7004 and 7003, each a few waves: the first may be over already. */
+  g_assert_true (g_str_has_prefix (progress, "Tracing TCP 700"));
+  g_assert_true (g_str_has_suffix (progress, "(port 1 of 2)") || g_str_has_suffix (progress, "(port 2 of 2)"));
   g_assert_true (window_fixture_run_until_idle (window, 40));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_nonnull (strstr (shown, "    Path trace: refused at hop 2 (10.213.2.2), which answers administratively prohibited\n"));
+  g_assert_nonnull (strstr (shown, "    Path trace: blocked after hop 1 (10.213.1.254)"));
+  gtk_toggle_button_set_active (template_child ("table_toggle"), TRUE);
   trace = open_pane (7003);
   g_assert_cmpstr (verdict_of (trace), ==,
                    "Refused at hop 2 (10.213.2.2), which answers administratively prohibited");
