@@ -15,6 +15,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <net/if.h>
+#include <string.h>
 
 #include "pq-tracer.h"
 #include "pq-window-private.h"
@@ -29,7 +31,6 @@ typedef struct
   GPtrArray    *results;       /* PqResult: the ports to trace */
   guint         next;
   GListModel   *all;           /* every result: the references */
-  guint32       scope_id;
   GHashTable   *tracers;       /* address → PqTracer */
   guint32       hops_seen;     /* bit per TTL of the running trace */
   guint         max_ttl;
@@ -98,7 +99,8 @@ show_progress (TraceRun *run)
   guint seen = 0;
   g_autofree char *text = NULL;
 
-  for (guint ttl = 1; ttl <= PQ_TRACE_MAX_HOPS; ttl++)
+  /* Hops past the end of the path (all answer as its last) do not count. */
+  for (guint ttl = 1; ttl <= MIN (run->max_ttl, PQ_TRACE_MAX_HOPS); ttl++)
     seen += (run->hops_seen >> ttl) & 1;
   if (run->max_ttl == 0)
     /* Translators: a path trace starting; "TCP 445" */
@@ -133,6 +135,24 @@ on_hop (PqTracer *tracer,
   show_progress (run);
 }
 
+/* "fe80::1%eth0" as the report writes a link-local address (see
+ * pq_address_to_string()). Returns: (nullable): the address */
+static GInetAddress *
+parse_address (const char *text,
+               guint32    *scope_id)
+{
+  const char *percent = strchr (text, '%');
+  g_autofree char *bare = g_strndup (text, percent ? (gsize) (percent - text) : strlen (text));
+
+  if (percent != NULL)
+    {
+      *scope_id = if_nametoindex (percent + 1);
+      if (*scope_id == 0)
+        *scope_id = (guint32) g_ascii_strtoull (percent + 1, NULL, 10);
+    }
+  return g_inet_address_new_from_string (bare);
+}
+
 /* The tracer of @result's address, its references the ports of that
  * address that answered (one per protocol): they tell the host's
  * distance and which hops answer at all. */
@@ -143,11 +163,12 @@ tracer_for (TraceRun *run,
   const char *address = pq_result_get_address (result);
   PqTracer *tracer = g_hash_table_lookup (run->tracers, address);
   g_autoptr(GInetAddress) inet = NULL;
+  guint32 scope_id = 0;
   gboolean have[2] = { FALSE, FALSE };
 
-  if (tracer != NULL || (inet = g_inet_address_new_from_string (address)) == NULL)
+  if (tracer != NULL || (inet = parse_address (address, &scope_id)) == NULL)
     return tracer;
-  tracer = pq_tracer_new (inet, run->scope_id);
+  tracer = pq_tracer_new (inet, scope_id);
   for (guint i = 0; i < g_list_model_get_n_items (run->all); i++)
     {
       g_autoptr(PqResult) r = g_list_model_get_item (run->all, i);
@@ -163,6 +184,19 @@ tracer_for (TraceRun *run,
   g_signal_connect (tracer, "hop", G_CALLBACK (on_hop), run);
   g_hash_table_insert (run->tracers, g_strdup (address), tracer);
   return tracer;
+}
+
+/* The trace of a port that could not be traced says why. */
+static void
+store_failure (PqResult   *result,
+               const char *why)
+{
+  g_autofree char *verdict = g_strdup_printf (_("the path could not be traced: %s"), why);
+  g_autoptr(PqTrace) trace = pq_trace_new ();
+
+  pq_trace_set_result (trace, -1, verdict);
+  if (pq_result_get_trace (result) == NULL)
+    pq_result_set_trace (result, trace);
 }
 
 static void
@@ -181,13 +215,8 @@ trace_cb (GObject      *object,
       return;
     }
   if (trace == NULL)
-    {
-      g_autofree char *verdict = g_strdup_printf (_("the path could not be traced: %s"), error->message);
-
-      trace = pq_trace_new ();
-      pq_trace_set_result (trace, -1, verdict);
-    }
-  if (pq_result_get_trace (traced) == NULL)
+    store_failure (traced, error->message);
+  else if (pq_result_get_trace (traced) == NULL)
     pq_result_set_trace (traced, trace);
   _pq_window_text_changed (run->window);
   run->next++;
@@ -213,6 +242,7 @@ trace_next (TraceRun *run)
   tracer = tracer_for (run, result);
   if (tracer == NULL)
     {
+      store_failure (result, _("not an IP address"));
       run->next++;
       trace_next (run);
       return;
@@ -224,9 +254,8 @@ trace_next (TraceRun *run)
 static gboolean
 needs_trace (PqResult *result)
 {
-  return pq_result_get_state (result) != PQ_PORT_STATE_LISTENING &&
-         pq_result_get_state (result) != PQ_PORT_STATE_ERROR &&
-         pq_result_get_trace (result) == NULL;
+  /* As portqry --trace: every port not listening. */
+  return pq_result_get_state (result) != PQ_PORT_STATE_LISTENING && pq_result_get_trace (result) == NULL;
 }
 
 /* Traces @results (PqResult) with the window busy until they are done. */
@@ -235,7 +264,6 @@ start_traces (PqWindow  *self,
               GPtrArray *results)
 {
   TraceRun *run;
-  PqTarget *target;
 
   if (self->cancellable != NULL || self->report == NULL || results->len == 0)
     return;
@@ -243,8 +271,6 @@ start_traces (PqWindow  *self,
   run->window = g_object_ref (self);
   run->results = g_ptr_array_ref (results);
   run->all = g_object_ref (pq_report_get_results (self->report));
-  target = pq_report_get_target (self->report);
-  run->scope_id = target ? pq_target_get_scope_id (target) : 0;
   run->tracers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->cancellable = g_cancellable_new ();
   run->cancellable = g_object_ref (self->cancellable);

@@ -62,14 +62,21 @@ find_button (GtkWidget  *widget,
 }
 
 static void
-query (const char *ports)
+query_host (const char *host,
+            const char *ports)
 {
-  gtk_editable_set_text (GTK_EDITABLE (template_child ("target_entry")), HOST);
+  gtk_editable_set_text (GTK_EDITABLE (template_child ("target_entry")), host);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (template_child ("ports_radio")), TRUE);
   gtk_editable_set_text (GTK_EDITABLE (template_child ("ports_entry")), ports);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (template_child ("protocol_dropdown")), 0);
   g_action_group_activate_action (G_ACTION_GROUP (window), "query", NULL);
   g_assert_true (window_fixture_run_until_idle (window, 20));
+}
+
+static void
+query (const char *ports)
+{
+  query_host (HOST, ports);
 }
 
 /* Returns: (transfer none): the row of TCP @port */
@@ -314,6 +321,22 @@ test_trace_stop (void)
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "trace-port"));
 }
 
+/* IPv6: the hop limit, ICMPv6, and the verdict names R1's IPv6 address. */
+static void
+test_trace_ipv6 (void)
+{
+  PqTracePane *trace;
+
+  query_host ("fd00:213:3::2", "7004,7002");
+  trace = open_pane (7002);
+  gtk_widget_activate (pq_trace_pane_get_button (trace));
+  window_fixture_run_for (PRESS_MS + 100);
+  g_assert_true (window_fixture_run_until_idle (window, 30));
+  g_assert_cmpstr (verdict_of (trace), ==,
+                   "Blocked after hop 1 (fd00:213:1::fe): hop 2 answers for other ports "
+                   "but never saw these packets");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -328,6 +351,7 @@ main (int   argc,
   g_test_add_func ("/app/window/trace-saved", test_trace_saved);
   g_test_add_func ("/app/window/trace-exported", test_trace_exported);
   g_test_add_func ("/app/window/trace-stop", test_trace_stop);
+  g_test_add_func ("/app/window/trace-ipv6", test_trace_ipv6);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
