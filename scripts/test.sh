@@ -51,7 +51,7 @@ app_asan() {
     GTK_A11Y=none xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- \
     meson test -C build-asan --print-errorlogs --num-processes 1 --timeout-multiplier 3 "$@"
 }
-app_asan window-stop preferences || status=$?
+app_asan window-stop window-trace preferences || status=$?
 keep_log app
 ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 app_asan window --test-args \
   "-s /app/window/large-scan -s /app/window/cancel -s /app/window/export-dialog -s /app/window/export-dialog-accept" \
