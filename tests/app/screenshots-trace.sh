@@ -5,8 +5,8 @@
 # path of tests/lib/trace-path.sh, traces TCP 7006 (open), 7004 (closed),
 # 7002 (dropped by the first router) and 7003 (refused by the second) with
 # portqry --trace into a report, opens it in the window and opens 7002's
-# pane from the keyboard: light and dark, and 360 px wide (the window's
-# narrowest).
+# pane from the keyboard: light and dark, and narrow (360 px asked; with
+# a pane open the window takes 429).
 set -euo pipefail
 BUILD=$(realpath "${1:?usage: screenshots-trace.sh BUILDDIR OUTDIR}")
 OUT=$(realpath "${2:?}")
