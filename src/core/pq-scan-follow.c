@@ -117,8 +117,17 @@ pq_scan_follow_connect (Probe *probe)
     }
   talk->follow_ups++;
   talk->connecting = TRUE;
-  if ((err = follow_open (probe, port)) != 0)
-    pq_scan_talk_end (probe, g_strerror (err));
+  if ((err = follow_open (probe, port)) == 0)
+    return;
+  /* No socket here (descriptors ran out) says nothing of the server:
+   * the codec is not asked, a UDP probe goes on with its datagram. */
+  if (probe->fd < 0 && probe->spec.protocol == PQ_PROTOCOL_UDP)
+    follow_resume_udp (probe);
+  else
+    {
+      talk->follow = probe->fd >= 0;
+      pq_scan_talk_end (probe, g_strerror (err));
+    }
 }
 
 /* The further connection's handshake is over: the codec's first message. */

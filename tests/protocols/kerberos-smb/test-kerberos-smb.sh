@@ -130,6 +130,10 @@ check "SMB1 too: said as a risk in the evidence" "SMB1 accepted too: a security 
 json=$(q -n $SRV -e 2445 --services "$RIG/services" --json)
 check "SMB1 too: in the JSON report" '"kind": "smb-smb1"' "$json"
 check "SMB1 too: its value in the JSON report" 'accepted as well as SMB2' "$json"
+for ext in html csv txt; do
+  q -n $SRV -e 2445 --services "$RIG/services" --export "$RIG/smb1too.$ext" > /dev/null
+  check "SMB1 too: the $ext report says so" "SMB1 accepted too: a security risk" "$(cat "$RIG/smb1too.$ext")"
+done
 
 # An smbd that speaks only SMB1 (and requires signing), on 1445.
 extra_smbd oldsrv 1445 "server min protocol = NT1" "server max protocol = NT1" "server signing = mandatory"
