@@ -746,7 +746,7 @@ smb_ended (gpointer         state,
            const char      *why,
            PqProbeFindings *findings)
 {
-  g_autofree char *text = g_strdup_printf (_("the server ended the connection (%s)"), why);
+  g_autofree char *text = g_strdup_printf (_("the connection ended without an answer (%s)"), why);
 
   report_smb1_check (findings, FALSE, text);
   return PQ_STEP_DONE;
