@@ -232,8 +232,11 @@ read_confirm (Rdp             *r,
     return PQ_STEP_MALFORMED;
   if (r->connection == CONN_TLS_ONLY)
     {
+      /* A confirm without a (valid) negotiation part tells nothing of NLA. */
+      static const guint8 none[NEG_LEN] = { 0 };
+
       if (li + 1 < X224_CC_LEN + NEG_LEN || neg[2] != NEG_LEN || neg[3] != 0)
-        return read_tls_only ((const guint8 *) "\0\0\0\0\0\0\0\0", findings);
+        return read_tls_only (none, findings);
       return read_tls_only (neg, findings);
     }
   if (r->connection == CONN_CERT)
