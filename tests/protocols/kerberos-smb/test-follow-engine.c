@@ -14,8 +14,7 @@
 
 #include <string.h>
 
-#include "pq-scanner.h"
-#include "pq-services.h"
+#include "engine-run.h"
 
 typedef enum
 {
@@ -33,28 +32,6 @@ typedef struct
   gint          accepted;    /* atomic: connections accepted */
   GCancellable *stop;
 } Peer;
-
-static guint
-count_open_fds (void)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
-  guint n = 0;
-
-  while (dir != NULL && g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
-
-static guint
-settled_fds (guint expected)
-{
-  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC;
-  guint n;
-
-  while ((n = count_open_fds ()) != expected && g_get_monotonic_time () < end)
-    g_usleep (10 * 1000);
-  return n;
-}
 
 /* One request frame (a 4-byte header with a 24-bit length), read whole. */
 static gboolean
@@ -134,9 +111,6 @@ peer_start (Peer   *p,
             Second  second)
 {
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "seeds", "smb", "samba-3.1.1", NULL);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *seed = NULL;
   gsize len = 0;
@@ -146,14 +120,7 @@ peer_start (Peer   *p,
   g_assert_no_error (error);
   p->answers = g_bytes_new (seed + 1, len - 1);   /* without the fuzz chunk byte */
   p->second = second;
-  p->listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_socket_bind (p->listener, any, TRUE, &error);
-  g_assert_no_error (error);
-  g_socket_listen (p->listener, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (p->listener, &error);
-  p->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  p->listener = engine_listener_new (&p->port);
   p->stop = g_cancellable_new ();
   p->thread = g_thread_new ("smb-peer", peer_thread, p);
 }
@@ -169,86 +136,22 @@ peer_stop (Peer *p)
   g_clear_pointer (&p->answers, g_bytes_unref);
 }
 
-typedef struct
-{
-  GPtrArray    *results;
-  GAsyncResult *async_result;
-  gint64        started_us;
-  gint64        cancelled_us;
-  gint64        done_us;
-} Run;
-
-static void
-result_cb (PqScanner *scanner,
-           PqResult  *result,
-           Run       *run)
-{
-  g_ptr_array_add (run->results, g_object_ref (result));
-}
-
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      data)
-{
-  Run *run = data;
-
-  run->done_us = g_get_monotonic_time ();
-  g_set_object (&run->async_result, result);
-}
-
 /* Scans the peer's port as "microsoft-ds"; cancels once the second
  * connection is accepted when @cancel. Returns: the scan's error. */
 static GError *
-scan (Peer     *p,
-      gboolean  cancel,
-      Run      *run)
+scan (Peer      *p,
+      gboolean   cancel,
+      EngineRun *run)
 {
-  g_autofree char *line = g_strdup_printf ("microsoft-ds %u/tcp\n", p->port);
-  g_autoptr(PqServices) services = pq_services_new_from_data (line, strlen (line));
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GArray) ports = g_array_new (FALSE, FALSE, sizeof (guint16));
-  g_autoptr(PqScanner) scanner = NULL;
-  GError *error = NULL;
-  PqScanOptions options;
-
-  pq_scan_options_init (&options);
-  g_assert_true (pq_scan_options_validate (&options, NULL));
-  scanner = pq_scanner_new (services, &options);
-  g_array_append_val (ports, p->port);
-  run->results = g_ptr_array_new_with_free_func (g_object_unref);
-  g_signal_connect (scanner, "result", G_CALLBACK (result_cb), run);
-  run->started_us = g_get_monotonic_time ();
-  pq_scanner_scan_async (scanner, lo, 0, ports, PQ_PROTOCOLS_TCP, cancellable, done_cb, run);
+  engine_run_start (run, "microsoft-ds", p->port);
   while (cancel && g_atomic_int_get (&p->accepted) < 2)
     g_main_context_iteration (NULL, FALSE);
   if (cancel)
     {
       g_usleep (100 * 1000);   /* the offer is out, its answer awaited */
-      run->cancelled_us = g_get_monotonic_time ();
-      g_cancellable_cancel (cancellable);
+      engine_run_cancel (run);
     }
-  while (run->async_result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  pq_scanner_scan_finish (scanner, run->async_result, &error);
-  return error;
-}
-
-static const char *
-detail (PqResult   *result,
-        const char *kind)
-{
-  GListModel *details = pq_result_get_details (result);
-
-  for (guint i = 0; i < g_list_model_get_n_items (details); i++)
-    {
-      g_autoptr(PqDetail) d = g_list_model_get_item (details, i);
-
-      if (g_strcmp0 (pq_detail_get_kind (d), kind) == 0)
-        return pq_detail_get_value (d);
-    }
-  return NULL;
+  return engine_run_wait (run);
 }
 
 /* Returns: (transfer full): the port's one result */
@@ -256,7 +159,7 @@ static PqResult *
 scan_one (Second  second,
           gint64 *took_us)
 {
-  Run run = { 0 };
+  EngineRun run;
   Peer peer;
   PqResult *r;
 
@@ -266,8 +169,7 @@ scan_one (Second  second,
   g_assert_cmpint (g_atomic_int_get (&peer.accepted), ==, 2);
   r = g_object_ref (g_ptr_array_index (run.results, 0));
   *took_us = run.done_us - run.started_us;
-  g_ptr_array_unref (run.results);
-  g_clear_object (&run.async_result);
+  engine_run_clear (&run);
   peer_stop (&peer);
   return r;
 }
@@ -280,8 +182,8 @@ test_follow_closed (void)
   g_autoptr(PqResult) r = scan_one (SECOND_CLOSED, &took);
 
   g_assert_cmpint (pq_result_get_state (r), ==, PQ_PORT_STATE_LISTENING);
-  g_assert_cmpstr (detail (r, "smb-dialect"), ==, "SMB 3.1.1");
-  g_assert_cmpstr (detail (r, "smb-smb1"), ==,
+  g_assert_cmpstr (engine_result_detail (r, "smb-dialect"), ==, "SMB 3.1.1");
+  g_assert_cmpstr (engine_result_detail (r, "smb-smb1"), ==,
                    "not accepted: offered alone on a second connection, the connection ended without an answer "
                    "(the server closed the connection)");
   g_assert_nonnull (strstr (pq_result_get_evidence (r),
@@ -297,7 +199,7 @@ test_follow_silent (void)
   gint64 took;
   g_autoptr(PqResult) r = scan_one (SECOND_SILENT, &took);
 
-  g_assert_cmpstr (detail (r, "smb-smb1"), ==,
+  g_assert_cmpstr (engine_result_detail (r, "smb-smb1"), ==,
                    "not accepted: offered alone on a second connection, the connection ended without an answer "
                    "(no reply in time)");
   g_assert_cmpint (took, >=, 5 * G_USEC_PER_SEC - 100000);
@@ -310,7 +212,7 @@ static void
 cancel_cycle (void)
 {
   g_autoptr(GError) error = NULL;
-  Run run = { 0 };
+  EngineRun run;
   Peer peer;
 
   peer_start (&peer, SECOND_SILENT);
@@ -318,21 +220,14 @@ cancel_cycle (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (run.done_us - run.cancelled_us, <, G_USEC_PER_SEC);
   g_assert_cmpuint (run.results->len, ==, 0);
-  g_ptr_array_unref (run.results);
-  g_clear_object (&run.async_result);
+  engine_run_clear (&run);
   peer_stop (&peer);
 }
 
 static void
 test_follow_cancel (void)
 {
-  guint baseline;
-
-  cancel_cycle ();
-  baseline = settled_fds (0);
-  cancel_cycle ();
-  cancel_cycle ();
-  g_assert_cmpuint (settled_fds (baseline), ==, baseline);
+  engine_assert_no_leak (cancel_cycle);
 }
 
 int
