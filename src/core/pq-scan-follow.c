@@ -12,6 +12,9 @@
  * fails or ends before the codec is done goes to the codec's ended(), not
  * to the port's evidence: the port was decided by the first connection.
  *
+ * Further connections leave from an ephemeral port, whatever -sp says:
+ * that option is PortQry's for the port test, which the first made.
+ *
  * A UDP probe whose codec asks over TCP first (Kerberos on UDP 88) gets
  * its datagram socket back when the codec asks for its own port again;
  * only then does its first datagram leave, so the UDP port's timing and
