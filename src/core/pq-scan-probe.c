@@ -67,8 +67,8 @@ note_source_port (Probe    *probe,
   return more;
 }
 
-static void
-probe_close (Probe *probe)
+void
+pq_scan_probe_close (Probe *probe)
 {
   if (probe->fd >= 0)
     close (probe->fd);   /* also leaves the epoll set */
@@ -82,7 +82,7 @@ pq_scan_probe_release (Probe *probe)
 {
   Engine *engine = probe->engine;
 
-  probe_close (probe);
+  pq_scan_probe_close (probe);
   g_clear_pointer (&probe->talk, pq_scan_talk_free);
   probe->in_use = FALSE;
   probe->sent = FALSE;
@@ -573,9 +573,11 @@ udp_try (Probe *probe)
   if (probe->fd < 0)
     {
       err = probe_open_socket (probe);
-      /* A helper datagram (the rate-limit check's) asks no protocol. */
-      if (err == 0 && !probe->spec.helper)
-        pq_scan_talk_begin_udp (probe);
+      /* A helper datagram (the rate-limit check's) asks no protocol; a
+       * codec may first ask elsewhere over TCP (pq-scan-follow.c), which
+       * comes back here with its request. */
+      if (err == 0 && !probe->spec.helper && probe->talk == NULL && pq_scan_talk_begin_udp (probe))
+        return;
       /* A connected socket gets only the target's replies, and its errors;
        * TFTP's server answers from another port (udp_ready checks the host). */
       if (err == 0 && !udp_any_reply_port (probe))
@@ -626,7 +628,7 @@ pq_scan_probe_try (Probe *probe)
   if (probe->spec.protocol == PQ_PROTOCOL_TCP)
     {
       /* Each TCP try is a fresh connection, as PortQry's three attempts. */
-      probe_close (probe);
+      pq_scan_probe_close (probe);
       tcp_try (probe);
     }
   else

@@ -7,7 +7,9 @@
  * codec's request replaces the empty datagram, and each datagram that comes
  * back is one step. The port's evidence gets what the codec found. A
  * codec that says PQ_STEP_STARTTLS hands the connection to a TLS
- * handshake (pq-scan-tls.c), whose certificate ends the conversation.
+ * handshake (pq-scan-tls.c), whose certificate ends the conversation; one
+ * that says PQ_STEP_CONNECT goes on over another connection
+ * (pq-scan-follow.c).
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -23,11 +25,6 @@
 
 #include "pq-scanner-private.h"
 
-/* A protocol conversation waits this long for each reply (FTP servers
- * answer a refused login only after a delay of 2 to 3 s), and ends after
- * PROBE_TOTAL_MS whatever the peer does (one that never stops sending). */
-#define PROBE_WAIT_MS 5000
-#define PROBE_TOTAL_MS 20000
 /* A TLS handshake gets this long (doubled on a slow link). */
 #define TLS_WAIT_MS 10000
 
@@ -96,6 +93,12 @@ pq_scan_talk_evidence (Talk       *talk,
        for example “the server closed the connection” */
     g_string_append_printf (s, _(" The %s query got no answer: %s."), talk->codec->name,
                             talk->stopped ? talk->stopped : _("no reply"));
+  if (talk->follow_ups > 0)
+    /* Translators: the protocol (“SMB”), then how many connections */
+    g_string_append_printf (s, ngettext (" The %s query opened %u more connection to the host.",
+                                         " The %s query opened %u more connections to the host.",
+                                         talk->follow_ups),
+                            talk->codec->name, talk->follow_ups);
   if (!talk->answered && talk->codec->silence_hint != NULL &&
       (reason == PQ_REASON_NO_RESPONSE || reason == PQ_REASON_SYN_ACK))
     g_string_append_printf (s, " %s", _(talk->codec->silence_hint));
@@ -109,8 +112,12 @@ pq_scan_talk_end (Probe      *probe,
                   const char *stopped)
 {
   Talk *talk = probe->talk;
-  Observation obs = talk->held;
+  Observation obs;
 
+  /* A further connection's end is the codec's to judge. */
+  if (pq_scan_follow_ended (probe, stopped))
+    return;
+  obs = talk->held;
   talk->held.icmp_from = NULL;
   talk->active = FALSE;
   if (talk->stopped == NULL)
@@ -185,9 +192,9 @@ talk_count_step (Probe *probe)
 }
 
 /* TCP: lets the codec read what has arrived and say what comes next. */
-static void
-talk_step (Probe    *probe,
-           gboolean  with_input)
+void
+pq_scan_talk_step (Probe    *probe,
+                   gboolean  with_input)
 {
   Talk *talk = probe->talk;
   g_autoptr(GByteArray) out = g_byte_array_new ();
@@ -222,6 +229,9 @@ talk_step (Probe    *probe,
     case PQ_STEP_STARTTLS:
       talk_start_tls (probe);
       return;
+    case PQ_STEP_CONNECT:
+      pq_scan_follow_connect (probe);
+      return;
     case PQ_STEP_DONE:
     default:
       pq_scan_talk_end (probe, NULL);
@@ -240,6 +250,11 @@ pq_scan_talk_io (Probe    *probe,
     {
       if (pq_scan_tls_finish (talk->tls, &talk->findings))
         pq_scan_talk_end (probe, NULL);
+      return;
+    }
+  if (talk->connecting)
+    {
+      pq_scan_follow_connected (probe);
       return;
     }
   if ((events & EPOLLOUT) && !talk_flush (probe))
@@ -262,7 +277,7 @@ pq_scan_talk_io (Probe    *probe,
       talk->received += (gsize) n;
       talk->answered = TRUE;
       g_byte_array_append (talk->in, (guint8 *) probe->engine->buffer, (guint) n);
-      talk_step (probe, TRUE);
+      pq_scan_talk_step (probe, TRUE);
     }
   else if (n == 0)
     pq_scan_talk_end (probe, _("the server closed the connection"));
@@ -285,28 +300,41 @@ pq_scan_talk_begin_tcp (Probe       *probe,
   talk->active = TRUE;
   talk->decided_us = g_get_monotonic_time ();
   talk->end_us = talk->decided_us + (gint64) PROBE_TOTAL_MS * 1000;
-  talk_step (probe, FALSE);
+  pq_scan_talk_step (probe, FALSE);
   return TRUE;
 }
 
-/* UDP: the request that replaces PortQry's empty datagram. */
-void
+/* UDP: the request that replaces PortQry's empty datagram.
+ *
+ * Returns: TRUE if the codec asked over TCP first (Kerberos: the realm
+ * from LDAP); the request comes when that is done (pq-scan-follow.c) */
+gboolean
 pq_scan_talk_begin_udp (Probe *probe)
 {
   g_autoptr(GByteArray) out = g_byte_array_new ();
   gsize consumed = 0;
   Talk *talk = talk_new (probe);
+  PqStep step;
 
   if (talk == NULL)
-    return;
-  if (talk->codec->step (talk->state, NULL, 0, &consumed, out, &talk->findings) != PQ_STEP_SEND)
+    return FALSE;
+  step = talk->codec->step (talk->state, NULL, 0, &consumed, out, &talk->findings);
+  if (step == PQ_STEP_CONNECT)
+    {
+      probe->talk = talk;
+      talk->end_us = g_get_monotonic_time () + (gint64) PROBE_TOTAL_MS * 1000;
+      pq_scan_follow_connect (probe);
+      return TRUE;
+    }
+  if (step != PQ_STEP_SEND)
     {
       pq_scan_talk_free (talk);
-      return;
+      return FALSE;
     }
   talk->request = g_steal_pointer (&out);
   talk->steps = 1;
   probe->talk = talk;
+  return FALSE;
 }
 
 /* UDP: one datagram came back. */

@@ -4,7 +4,8 @@
  * GTask thread that starts lanes), pq-scan-job.c (results handed to the
  * caller's thread), pq-scan-socket.c (socket and ICMP helpers),
  * pq-scan-engine.c (deadlines, the epoll GSource, lanes), pq-scan-probe.c
- * (one port's state machine) and pq-scan-talk.c (protocol conversations).
+ * (one port's state machine), pq-scan-talk.c (protocol conversations) and
+ * pq-scan-follow.c (a conversation's further connections).
  * Nothing here is API: only those files include it, and pq-tracer.c for
  * the socket helpers.
  *
@@ -43,6 +44,12 @@ G_BEGIN_DECLS
  * its datagram followed by this many to a port the host reported closed
  * (witnesses): if they are answered, the silence is the port's own. */
 #define WITNESSES 2
+/* A protocol conversation waits this long for each reply (FTP servers
+ * answer a refused login only after a delay of 2 to 3 s), and ends after
+ * PROBE_TOTAL_MS whatever the peer does (one that never stops sending),
+ * over all its connections. */
+#define PROBE_WAIT_MS 5000
+#define PROBE_TOTAL_MS 20000
 /* Before the first answer of the scan, one connection to a port that is
  * most likely closed gives the round trip (a reset, at once), so waits on
  * ports that never answer can be learned too. */
@@ -109,6 +116,9 @@ typedef struct
   gint64              decided_us; /* TCP: when the handshake completed */
   gint64              end_us;     /* TCP: the conversation's time limit */
   PqScanTls          *tls;        /* TCP: a TLS handshake has the connection */
+  guint               follow_ups; /* connections opened after the first */
+  gboolean            follow;     /* the connection is one of those */
+  gboolean            connecting; /* ... and its handshake is under way */
 } Talk;
 
 /* One port being queried. Probes live in a fixed array of slots; a slot's
@@ -247,12 +257,15 @@ void      pq_scan_probe_timeout       (Probe                         *probe);
 void      pq_scan_probe_finish        (Probe                         *probe,
                                        Observation                   *obs);
 void      pq_scan_probe_release       (Probe                         *probe);
+void      pq_scan_probe_close         (Probe                         *probe);
 
 /* pq-scan-talk.c */
 void      pq_scan_talk_free           (Talk                          *talk);
 gboolean  pq_scan_talk_begin_tcp      (Probe                         *probe,
                                        Observation                   *obs);
-void      pq_scan_talk_begin_udp      (Probe                         *probe);
+gboolean  pq_scan_talk_begin_udp      (Probe                         *probe);
+void      pq_scan_talk_step           (Probe                         *probe,
+                                       gboolean                       with_input);
 void      pq_scan_talk_io             (Probe                         *probe,
                                        guint32                        events);
 void      pq_scan_talk_datagram       (Probe                         *probe,
@@ -263,6 +276,12 @@ void      pq_scan_talk_end            (Probe                         *probe,
 char     *pq_scan_talk_evidence       (Talk                          *talk,
                                        char                          *evidence,
                                        PqReason                       reason);
+
+/* pq-scan-follow.c */
+void      pq_scan_follow_connect      (Probe                         *probe);
+void      pq_scan_follow_connected    (Probe                         *probe);
+gboolean  pq_scan_follow_ended        (Probe                         *probe,
+                                       const char                    *stopped);
 
 /* pq-scan-tls.c */
 PqScanTls *pq_scan_tls_start          (Probe                         *probe);

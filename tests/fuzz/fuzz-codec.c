@@ -5,7 +5,14 @@
  * -DFUZZ_TCP=0|1. The input plays the peer: the harness drives the codec
  * the way the scan engine does (pq-scan-talk.c), feeding the bytes as one
  * stream in chunks (TCP) or as datagrams (UDP), and checks that whatever
- * the codec keeps is valid UTF-8 without control characters.
+ * the codec keeps is valid UTF-8 without control characters. A codec that
+ * asks for another connection (PQ_STEP_CONNECT) gets it: the bytes not
+ * yet read are dropped, the next input byte says how the connection goes
+ * (0: refused, the codec's ended(); else made: the codec speaks first
+ * again), and the rest of the input is that connection's peer.
+ *
+ * FUZZ_HOST is the target as typed (an address sends Kerberos to LDAP
+ * first).
  *
  * Input layout: byte 0 sets the chunk size (1 + b0 * 16 bytes), the rest
  * is what the peer sends.
@@ -20,6 +27,10 @@
 
 #include "pq-probe.h"
 #include "pq-banner.h"
+
+#ifndef FUZZ_HOST
+#define FUZZ_HOST "host.example"
+#endif
 
 extern const PqProbeCodec FUZZ_CODEC;
 
@@ -60,7 +71,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
   const PqProbeCodec *codec = &FUZZ_CODEC;
-  PqProbeParams params = { FUZZ_TCP ? PQ_PROTOCOL_TCP : PQ_PROTOCOL_UDP, 1, "host.example", "public", 42 };
+  PqProbeParams params = { FUZZ_TCP ? PQ_PROTOCOL_TCP : PQ_PROTOCOL_UDP, 1, FUZZ_HOST, "public", 42 };
   PqProbeFindings findings;
   g_autoptr(GByteArray) in = g_byte_array_new ();
   gpointer state;
@@ -80,10 +91,24 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     step = codec->step (state, NULL, 0, &consumed, out, &findings);
   }
 
-  while ((step == PQ_STEP_SEND || step == PQ_STEP_READ) && pos < size && steps++ < PQ_PROBE_MAX_STEPS)
+  while ((step == PQ_STEP_SEND || step == PQ_STEP_READ || step == PQ_STEP_CONNECT) && pos < size &&
+         steps++ < PQ_PROBE_MAX_STEPS)
     {
       g_autoptr(GByteArray) out = g_byte_array_new ();
-      gsize n = MIN (chunk, size - pos);
+      gsize n;
+
+      if (step == PQ_STEP_CONNECT)
+        {
+          if (codec->connect_port != NULL)
+            codec->connect_port (state);
+          g_byte_array_set_size (in, 0);
+          if (data[pos++] == 0 && codec->ended != NULL)
+            step = codec->ended (state, "Connection refused", &findings);
+          else
+            step = codec->step (state, NULL, 0, &consumed, out, &findings);
+          continue;
+        }
+      n = MIN (chunk, size - pos);
 
       consumed = 0;
       if (FUZZ_TCP)

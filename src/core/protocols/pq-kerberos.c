@@ -11,7 +11,12 @@
  * No key is involved: the request is what kinit sends first.
  *
  * The realm comes from the name typed (dc1.test.lan and test.lan ask for
- * TEST.LAN); an address asks for a placeholder realm.
+ * TEST.LAN). An address or a one-label name names none: the host's LDAP
+ * root entry is read first, on a connection of its own to TCP 389
+ * (pq-kerberos-realm.c), and the AS-REQ goes on a new connection to the
+ * port queried (or, over UDP, as the port's datagram) once it has said.
+ * When it cannot say, a placeholder realm is asked for, and the KDC's
+ * error still names its own.
  *
  * UDP carries the message as it is; TCP puts a 4-byte big-endian length
  * in front (RFC 4120 7.2.2).
@@ -47,12 +52,23 @@
 #define PA_ETYPE_INFO2  19
 #define CLIENT_NAME     "krbtgt"
 
+typedef enum
+{
+  PHASE_START,
+  PHASE_LDAP,               /* asking for the realm on 389 */
+  PHASE_KDC,                /* the AS-REQ's connection comes, or is there */
+} Phase;
+
 typedef struct
 {
   PqProtocol  protocol;
   guint32     nonce;
   char       *realm;        /* asked for */
   gboolean    from_name;    /* the realm came from the name typed */
+  Phase       phase;
+  PqKerberosRealmAsk *ask;
+  const char *from_ldap;    /* the root entry's attribute that named it */
+  char       *ldap_failed;  /* why LDAP did not say, when it did not */
 } Kerberos;
 
 /* The fields of a KRB-ERROR (RFC 4120 5.9.1) that are shown. */
@@ -124,6 +140,9 @@ kerberos_init (gpointer             state,
   /* Positive as an Int32: four bytes at most in DER. */
   k->nonce = params->seed & 0x7fffffff;
   k->realm = pq_kerberos_realm_for_host (params->host, &k->from_name);
+  k->phase = PHASE_START;
+  if (!k->from_name)
+    k->ask = pq_kerberos_realm_ask_new (params->seed);
 }
 
 static void
@@ -132,6 +151,8 @@ kerberos_clear (gpointer state)
   Kerberos *k = state;
 
   g_clear_pointer (&k->realm, g_free);
+  g_clear_pointer (&k->ask, pq_kerberos_realm_ask_free);
+  g_clear_pointer (&k->ldap_failed, g_free);
 }
 
 /* ------------------------------------------------------------------ */
@@ -602,7 +623,7 @@ report_error (Kerberos        *k,
   g_autofree char *code = NULL;
   g_autofree char *far = NULL;
 
-  if (!k->from_name && e->code == 6)
+  if (!k->from_name && k->from_ldap == NULL && e->code == 6)
     meaning = _("the KDC works; the realm was not checked, since an address names none: query the domain controller by name");
   code = meaning
     ? g_strdup_printf ("%" G_GINT64_FORMAT " %s: %s", e->code, pq_kerberos_error_name (e->code), meaning)
@@ -696,12 +717,90 @@ static void
 add_request (Kerberos        *k,
              PqProbeFindings *findings)
 {
-  g_autofree char *asked = g_strdup_printf (k->from_name
-                                            ? _("krbtgt@%s without pre-authentication (realm from the name typed)")
-                                            : _("krbtgt@%s without pre-authentication (a placeholder realm: an address names none)"),
-                                            k->realm);
+  g_autofree char *asked = NULL;
+
+  if (k->from_name)
+    asked = g_strdup_printf (_("krbtgt@%s without pre-authentication (realm from the name typed)"), k->realm);
+  else if (k->from_ldap != NULL)
+    /* Translators: the realm, then the LDAP attribute (“ldapServiceName”) */
+    asked = g_strdup_printf (_("krbtgt@%s without pre-authentication (realm from the host's LDAP root entry, %s)"),
+                             k->realm, k->from_ldap);
+  else if (k->ldap_failed != NULL)
+    /* Translators: the realm, then why LDAP did not say (“Connection refused”) */
+    asked = g_strdup_printf (_("krbtgt@%s without pre-authentication (a placeholder realm: an address names none, "
+                               "and LDAP on port 389 did not say: %s)"), k->realm, k->ldap_failed);
+  else
+    asked = g_strdup_printf (_("krbtgt@%s without pre-authentication (a placeholder realm: an address names none)"),
+                             k->realm);
 
   pq_probe_add_detail (findings, "kerberos-request", _("Asked for"), asked);
+}
+
+/* The root entry's search is over: its realm, if it named one, replaces
+ * the placeholder; the AS-REQ goes on the next connection. */
+static PqStep
+ldap_done (Kerberos *k)
+{
+  const char *attribute = NULL;
+  char *realm = pq_kerberos_realm_ask_result (k->ask, &attribute);
+
+  if (realm != NULL)
+    {
+      g_free (k->realm);
+      k->realm = realm;
+      k->from_ldap = attribute;
+    }
+  else if (k->ldap_failed == NULL)
+    k->ldap_failed = g_strdup (_("its root entry names no realm"));
+  g_clear_pointer (&k->ask, pq_kerberos_realm_ask_free);
+  k->phase = PHASE_KDC;
+  return PQ_STEP_CONNECT;
+}
+
+/* On 389: the LDAP codec's search. */
+static PqStep
+ldap_step (Kerberos     *k,
+           const guint8 *in,
+           gsize         in_len,
+           gsize        *consumed,
+           GByteArray   *out)
+{
+  PqStep step = pq_kerberos_realm_ask_step (k->ask, in, in_len, consumed, out);
+
+  return step == PQ_STEP_DONE ? ldap_done (k) : step;
+}
+
+static guint16
+kerberos_connect_port (gpointer state)
+{
+  Kerberos *k = state;
+
+  return k->phase == PHASE_LDAP ? PQ_KERBEROS_LDAP_PORT : 0;
+}
+
+/* A connection after the first ended early: LDAP's (the placeholder
+ * realm, then), or the AS-REQ's. */
+static PqStep
+kerberos_ended (gpointer         state,
+                const char      *why,
+                PqProbeFindings *findings)
+{
+  Kerberos *k = state;
+
+  if (k->phase == PHASE_LDAP)
+    {
+      g_free (k->ldap_failed);
+      k->ldap_failed = g_strdup (why);
+      g_clear_pointer (&k->ask, pq_kerberos_realm_ask_free);
+      k->phase = PHASE_KDC;
+      return PQ_STEP_CONNECT;
+    }
+  if (findings->summary->len == 0)
+    {
+      add_request (k, findings);
+      g_string_printf (findings->summary, _("The Kerberos query got no answer: %s."), why);
+    }
+  return PQ_STEP_DONE;
 }
 
 static PqStep
@@ -716,8 +815,17 @@ kerberos_step (gpointer          state,
   guint32 len;
 
   *consumed = 0;
+  if (k->phase == PHASE_START && k->ask != NULL)
+    {
+      /* Not a byte on this connection: the next one is LDAP's. */
+      k->phase = PHASE_LDAP;
+      return PQ_STEP_CONNECT;
+    }
+  if (k->phase == PHASE_LDAP)
+    return ldap_step (k, in, in_len, consumed, out);
   if (in == NULL)
     {
+      k->phase = PHASE_KDC;
       build_request (k, out);
       return PQ_STEP_SEND;
     }
@@ -757,6 +865,8 @@ kerberos_step (gpointer          state,
   return PQ_STEP_DONE;
 }
 
+/* Requests: LDAP's search (by address), then the AS-REQ. */
 const PqProbeCodec pq_kerberos_codec = {
-  "Kerberos", sizeof (Kerberos), kerberos_init, kerberos_step, kerberos_clear, 1, NULL, NULL
+  "Kerberos", sizeof (Kerberos), kerberos_init, kerberos_step, kerberos_clear, 2, NULL, NULL,
+  0, FALSE, kerberos_connect_port, kerberos_ended
 };

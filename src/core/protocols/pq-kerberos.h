@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 /* The realm asked for when the target is an address or a one-label name:
  * the KDC's reply still tells whether it works and what its clock says. */
 #define PQ_KERBEROS_PLACEHOLDER_REALM "WORKGROUP"
+/* Where such a target's realm is asked for first (pq-kerberos-realm.c). */
+#define PQ_KERBEROS_LDAP_PORT 389
+
+typedef struct _PqKerberosRealmAsk PqKerberosRealmAsk;
 
 extern const PqProbeCodec pq_kerberos_codec;
 
@@ -21,7 +25,19 @@ char       *pq_kerberos_add_clock       (PqProbeFindings *findings,
                                          const char      *label,
                                          gint64           unix_us);
 
+PqKerberosRealmAsk *pq_kerberos_realm_ask_new    (guint32              seed);
+PqStep      pq_kerberos_realm_ask_step  (PqKerberosRealmAsk  *ask,
+                                         const guint8        *in,
+                                         gsize                in_len,
+                                         gsize               *consumed,
+                                         GByteArray          *out);
+char       *pq_kerberos_realm_ask_result (PqKerberosRealmAsk  *ask,
+                                          const char         **attribute);
+void        pq_kerberos_realm_ask_free  (PqKerberosRealmAsk  *ask);
+
 /* Exposed for the tests. */
+char       *pq_kerberos_realm_from_root (GPtrArray   *details,
+                                         const char **attribute);
 char       *pq_kerberos_realm_for_host  (const char *host,
                                          gboolean   *from_name);
 const char *pq_kerberos_error_name      (gint64      code);

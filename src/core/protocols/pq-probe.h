@@ -15,6 +15,16 @@
  * connection to GIO's TLS and adds the certificate, pq-tls.h), when the
  * time or size limits run out, or when the peer closes. Whatever was added to the findings by then is kept.
  *
+ * A codec may need another connection to the same host (SMB: a second
+ * offer with SMB1 alone; Kerberos: the LDAP root entry on 389 for the
+ * realm first): it says CONNECT, the engine closes the connection and opens
+ * a TCP one to connect_port() (the port queried when NULL or 0; a UDP probe
+ * gets its own datagram socket back for that), and the conversation goes
+ * on there with step (state, NULL, 0, ...) again. Such a connection that
+ * cannot be made or ends before the codec says DONE goes to ended(), which
+ * says what comes next. Every connection shares the conversation's time
+ * limit, step limit and cancellation.
+ *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -35,6 +45,7 @@ typedef enum
   PQ_STEP_MALFORMED,  /* the peer answered, but not in this protocol */
   PQ_STEP_STARTTLS,   /* the engine runs a TLS handshake on the connection
                        * now (pq-tls.h); its certificate ends the conversation */
+  PQ_STEP_CONNECT,    /* the engine opens another connection (see above) */
 } PqStep;
 
 typedef struct
@@ -79,11 +90,21 @@ typedef struct
   /* UDP: replies come from another port of the host (TFTP's transfer id),
    * so the socket is not connected to the port asked. */
   gboolean     any_reply_port;
+  /* May be NULL: the TCP port of the connection PQ_STEP_CONNECT asks for;
+   * 0 for the port queried. */
+  guint16    (*connect_port) (gpointer              state);
+  /* May be NULL (the conversation ends): a connection after the first was
+   * refused, reset, closed or silent before DONE; @why says which. Returns
+   * DONE or CONNECT. */
+  PqStep     (*ended)  (gpointer              state,
+                        const char           *why,
+                        PqProbeFindings      *findings);
 } PqProbeCodec;
 
 /* Limits the engine enforces on every conversation. */
 #define PQ_PROBE_MAX_BYTES      (1024 * 1024)   /* received in all */
 #define PQ_PROBE_MAX_STEPS      256
+#define PQ_PROBE_MAX_CONNECTIONS 4              /* opened after the first */
 
 const PqProbeCodec *pq_probe_codec_for         (PqProbeKind       kind,
                                                 PqProtocol        protocol);

@@ -8,10 +8,14 @@
  * TLS handshake on the same connection, so the codec then says
  * PQ_STEP_STARTTLS and the engine reads the server's certificate.
  *
- * One connection shows what the server chooses from all three; whether
- * it would refuse a client offering TLS alone (NLA required) needs a
- * second connection and is not asked. A server that chooses TLS over
- * CredSSP does not use NLA, which is said.
+ * The first connection shows what the server chooses from all three. A
+ * server that chooses TLS over CredSSP accepts clients without Network
+ * Level Authentication (a security finding); one that refuses with
+ * HYBRID_REQUIRED_BY_SERVER requires it. One that chooses CredSSP may
+ * still accept clients without it, which only a second connection
+ * offering TLS alone tells (PQ_STEP_CONNECT, pq-probe.h): accepted, its
+ * certificate is read there; refused, a third connection offers all three
+ * again for the certificate.
  *
  * TPKT (RFC 1006): version 3, reserved, length (big endian, whole packet).
  *
@@ -39,6 +43,8 @@
 #define PROTOCOL_RDSTLS 0x4
 #define PROTOCOL_HYBRID_EX 0x8
 
+#define REQUEST_PROTOCOLS 15   /* the byte of requestedProtocols set below */
+
 /* TPKT, X.224 CR (LI 14, code 0xE0, DST-REF, SRC-REF, class 0), then
  * RDP_NEG_REQ: type 1, flags 0, length 8, TLS | CredSSP | RDSTLS. */
 static const guint8 request[] = {
@@ -48,10 +54,37 @@ static const guint8 request[] = {
   PROTOCOL_SSL | PROTOCOL_HYBRID | PROTOCOL_RDSTLS, 0x00, 0x00, 0x00,
 };
 
+typedef enum
+{
+  CONN_NONE,
+  CONN_ALL,        /* the first: everything offered */
+  CONN_TLS_ONLY,   /* the second: TLS alone, does it refuse? */
+  CONN_CERT,       /* the third: everything again, for the certificate */
+} Connection;
+
+typedef struct
+{
+  Connection connection;
+} Rdp;
+
 static void
 rdp_init (gpointer             state,
           const PqProbeParams *params)
 {
+}
+
+/* What the server says about NLA, under the port and in the evidence. */
+static void
+add_nla (PqProbeFindings *findings,
+         const char      *value,
+         const char      *summary)
+{
+  GString *s = findings->summary;
+
+  pq_probe_add_detail (findings, "rdp-nla", _("Network Level Authentication"), value);
+  if (s->len > 0 && s->str[s->len - 1] == '.')
+    g_string_truncate (s, s->len - 1);
+  g_string_append (s, summary);
 }
 
 static guint32
@@ -109,7 +142,7 @@ flags_text (guint8 flags)
   return g_string_free (s, FALSE);
 }
 
-/* The server chose @protocol from those offered. */
+/* The server chose @protocol from all those offered. */
 static PqStep
 read_response (guint8           flags,
                guint32          protocol,
@@ -118,25 +151,28 @@ read_response (guint8           flags,
   const char *name = protocol_name (protocol);
   g_autofree char *shown = name ? g_strdup (name) : g_strdup_printf (_("unknown (0x%08x)"), protocol);
   g_autofree char *flag_names = flags_text (flags);
+  gboolean hybrid = protocol == PROTOCOL_HYBRID || protocol == PROTOCOL_HYBRID_EX;
 
   pq_probe_add_detail (findings, "rdp-protocol", _("Security protocol chosen"), shown);
-  if (protocol == PROTOCOL_HYBRID || protocol == PROTOCOL_HYBRID_EX)
-    pq_probe_add_detail (findings, "rdp-nla", _("Network Level Authentication"),
-                         _("supported: the server chose CredSSP; whether it refuses clients without "
-                           "NLA needs a second connection and was not checked"));
-  else if (protocol == PROTOCOL_SSL || protocol == PROTOCOL_RDSTLS)
-    pq_probe_add_detail (findings, "rdp-nla", _("Network Level Authentication"),
-                         _("not required: offered CredSSP, the server chose TLS, so users sign in "
-                           "only after the session starts"));
   pq_probe_add_detail (findings, "rdp-flags", _("Server flags"), flag_names);
   g_string_printf (findings->summary, _("RDP answered: the server chose %s."), shown);
+  if (protocol == PROTOCOL_SSL || protocol == PROTOCOL_RDSTLS)
+    add_nla (findings, _("not required: offered CredSSP, the server chose TLS, so it accepts "
+                         "connections without NLA and shows its sign-in screen to anyone "
+                         "(a security risk)"),
+             _(", NLA not required: a security risk."));
   if (protocol == PROTOCOL_RDP)
     {
+      add_nla (findings, _("not offered: the server uses standard RDP security, so it accepts "
+                           "connections without NLA (a security risk)"),
+               _(", NLA not offered: a security risk."));
       pq_probe_add_detail (findings, "rdp-standard-security", _("Security"),
                            _("standard RDP security only: weak encryption, and no server certificate "
                              "to check (a security risk)"));
       return PQ_STEP_DONE;
     }
+  if (hybrid)
+    return PQ_STEP_CONNECT;   /* does it refuse a client without CredSSP? */
   return name != NULL ? PQ_STEP_STARTTLS : PQ_STEP_DONE;
 }
 
@@ -149,12 +185,42 @@ read_failure (guint32          code,
 
   pq_probe_add_detail (findings, "rdp-failure", _("Negotiation refused"), shown);
   g_string_printf (findings->summary, _("RDP answered, but refused the negotiation: %s."), shown);
+  if (code == 5)
+    add_nla (findings, _("required: the server refuses clients without CredSSP (HYBRID_REQUIRED_BY_SERVER)"),
+             _(", NLA required."));
   return PQ_STEP_DONE;
+}
+
+/* The second connection offered TLS alone, to a server that chose
+ * CredSSP: a refusal for want of CredSSP means NLA is required. */
+static PqStep
+read_tls_only (const guint8    *neg,
+               PqProbeFindings *findings)
+{
+  guint32 value = le32 (neg + 4);
+
+  if (neg[0] == TYPE_NEG_FAILURE && value == 5)
+    {
+      add_nla (findings, _("required: a second connection offering TLS alone was refused "
+                           "(HYBRID_REQUIRED_BY_SERVER)"), _(", NLA required."));
+      return PQ_STEP_CONNECT;   /* the certificate, on a third */
+    }
+  if (neg[0] == TYPE_NEG_RSP && (value == PROTOCOL_SSL || value == PROTOCOL_RDP))
+    {
+      add_nla (findings, _("supported, not required: a second connection offering TLS alone was "
+                           "accepted, so the server accepts connections without NLA (a security risk)"),
+               _(", NLA not required: a security risk."));
+      return value == PROTOCOL_SSL ? PQ_STEP_STARTTLS : PQ_STEP_CONNECT;
+    }
+  add_nla (findings, _("supported; a second connection offering TLS alone got an answer that "
+                       "does not tell whether it is required"), ".");
+  return PQ_STEP_CONNECT;
 }
 
 /* One whole TPKT packet: the Connection Confirm and what it carries. */
 static PqStep
-read_confirm (const guint8    *p,
+read_confirm (Rdp             *r,
+              const guint8    *p,
               gsize            len,
               PqProbeFindings *findings)
 {
@@ -164,6 +230,19 @@ read_confirm (const guint8    *p,
   if (len < TPKT_HEADER + X224_CC_LEN || li < X224_CC_LEN - 1 || li + 1 > len - TPKT_HEADER ||
       (p[TPKT_HEADER + 1] & 0xf0) != X224_CONNECTION_CONFIRM)
     return PQ_STEP_MALFORMED;
+  if (r->connection == CONN_TLS_ONLY)
+    {
+      /* A confirm without a (valid) negotiation part tells nothing of NLA. */
+      static const guint8 none[NEG_LEN] = { 0 };
+
+      if (li + 1 < X224_CC_LEN + NEG_LEN || neg[2] != NEG_LEN || neg[3] != 0)
+        return read_tls_only (none, findings);
+      return read_tls_only (neg, findings);
+    }
+  if (r->connection == CONN_CERT)
+    /* Said on the first: only the certificate is wanted now. */
+    return li + 1 >= X224_CC_LEN + NEG_LEN && neg[0] == TYPE_NEG_RSP && le32 (neg + 4) != PROTOCOL_RDP &&
+           protocol_name (le32 (neg + 4)) != NULL ? PQ_STEP_STARTTLS : PQ_STEP_DONE;
   if (li + 1 < X224_CC_LEN + NEG_LEN)
     {
       pq_probe_add_detail (findings, "rdp-standard-security", _("Security"),
@@ -181,6 +260,36 @@ read_confirm (const guint8    *p,
   return PQ_STEP_MALFORMED;
 }
 
+/* A connection after the first was refused, reset or closed. */
+static PqStep
+rdp_ended (gpointer         state,
+           const char      *why,
+           PqProbeFindings *findings)
+{
+  Rdp *r = state;
+  g_autofree char *value = NULL;
+
+  if (r->connection != CONN_TLS_ONLY)
+    return PQ_STEP_DONE;
+  /* Translators: why the connection ended (“Connection reset by peer”) */
+  value = g_strdup_printf (_("probably required: a second connection offering TLS alone was cut off (%s)"), why);
+  add_nla (findings, value, _(", NLA probably required."));
+  return PQ_STEP_CONNECT;
+}
+
+/* Anything but a TPKT on a later connection ends it, and keeps the first's findings. */
+static PqStep
+rdp_garbled (Rdp             *r,
+             gsize            in_len,
+             gsize           *consumed,
+             PqProbeFindings *findings)
+{
+  *consumed = in_len;
+  if (r->connection == CONN_TLS_ONLY)
+    return rdp_ended (r, _("the answer was not RDP"), findings);
+  return r->connection == CONN_CERT ? PQ_STEP_DONE : PQ_STEP_MALFORMED;
+}
+
 static PqStep
 rdp_step (gpointer          state,
           const guint8     *in,
@@ -189,34 +298,39 @@ rdp_step (gpointer          state,
           GByteArray       *out,
           PqProbeFindings  *findings)
 {
+  Rdp *r = state;
   gsize total;
 
   *consumed = 0;
   if (in == NULL)
     {
+      r->connection = r->connection == CONN_NONE ? CONN_ALL
+                    : r->connection == CONN_ALL ? CONN_TLS_ONLY : CONN_CERT;
       g_byte_array_append (out, request, sizeof request);
+      if (r->connection == CONN_TLS_ONLY)
+        out->data[out->len - sizeof request + REQUEST_PROTOCOLS] = PROTOCOL_SSL;
       return PQ_STEP_SEND;
     }
   if (in[0] != 0x03 || (in_len > 1 && in[1] != 0x00))
-    {
-      *consumed = in_len;
-      return PQ_STEP_MALFORMED;
-    }
+    return rdp_garbled (r, in_len, consumed, findings);
   if (in_len < TPKT_HEADER)
     return PQ_STEP_READ;
   total = (gsize) in[2] << 8 | in[3];
   if (total < TPKT_HEADER + X224_CC_LEN || total > MAX_PACKET)
-    {
-      *consumed = in_len;
-      return PQ_STEP_MALFORMED;
-    }
+    return rdp_garbled (r, in_len, consumed, findings);
   if (in_len < total)
     return PQ_STEP_READ;
   /* Whatever follows is TLS's: leave it unread. */
   *consumed = total;
-  return read_confirm (in, total, findings);
+  {
+    PqStep step = read_confirm (r, in, total, findings);
+
+    return step == PQ_STEP_MALFORMED && r->connection != CONN_ALL
+      ? rdp_garbled (r, in_len, consumed, findings) : step;
+  }
 }
 
+/* Requests: one per connection, three at most. */
 const PqProbeCodec pq_rdp_codec = {
-  "RDP", 0, rdp_init, rdp_step, NULL, 1, NULL, NULL
+  "RDP", sizeof (Rdp), rdp_init, rdp_step, NULL, 3, NULL, NULL, 0, FALSE, NULL, rdp_ended
 };

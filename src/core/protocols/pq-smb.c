@@ -13,10 +13,12 @@
  * "NT LM 0.12" speaks only SMB1: a security finding.
  *
  * Whether a server that speaks SMB2 still accepts SMB1 as well cannot be
- * told on this one connection: it chooses SMB2 when offered both, and an
- * SMB1-only offer first would end the connection on a server without
- * SMB1 (Windows resets it) before the SMB2 answer. The engine gives a
- * codec one connection, so that is reported as not checked.
+ * told on that connection: it chooses SMB2 when offered both. So a second
+ * connection (PQ_STEP_CONNECT, to the same port and again behind a
+ * NetBIOS session on 139) offers "NT LM 0.12" alone: a server that picks
+ * it accepts SMB1 (a security finding); one that answers "no dialect",
+ * an error, or ends the connection (Windows resets it, Samba closes it)
+ * does not.
  *
  * Direct TCP puts a 4-byte header before each message: 0x00 and a 24-bit
  * big-endian length; NetBIOS session messages have the same layout.
@@ -56,11 +58,13 @@ typedef enum
   PHASE_SESSION,   /* 139: the session request is out */
   PHASE_MULTI,     /* the SMB1 multi-protocol NEGOTIATE is out */
   PHASE_SMB2,      /* the SMB2 NEGOTIATE is out */
+  PHASE_SMB1_ONLY, /* second connection: the SMB1-only NEGOTIATE is out */
 } Phase;
 
 typedef struct
 {
   gboolean  netbios;
+  gboolean  checking;   /* on the second connection, asking about SMB1 */
   Phase     phase;
   guint8    guid[16];
   guint8    salt[32];
@@ -71,6 +75,7 @@ typedef enum
   READ_MORE,
   READ_DONE,
   READ_AGAIN,   /* the next request is in @out */
+  READ_CONNECT, /* the SMB1 check's connection comes next */
   READ_BAD,
 } ReadResult;
 
@@ -199,9 +204,11 @@ build_session_request (GByteArray *out)
   put_frame (out, NB_SESSION_REQUEST, msg);
 }
 
-/* SMB_COM_NEGOTIATE (MS-CIFS 2.2.4.52.1) with the three dialects. */
+/* SMB_COM_NEGOTIATE (MS-CIFS 2.2.4.52.1) with the three dialects, or
+ * with SMB1's alone. */
 static void
-build_multi_negotiate (GByteArray *out)
+build_multi_negotiate (GByteArray *out,
+                       gboolean    smb1_only)
 {
   static const char * const dialects[] = { "NT LM 0.12", "SMB 2.002", "SMB 2.???" };
   static const guint8 header[] = {
@@ -221,7 +228,7 @@ build_multi_negotiate (GByteArray *out)
   put16 (msg, 0);                       /* UID */
   put16 (msg, 0);                       /* MID */
   put_zeros (msg, 1);                   /* WordCount */
-  for (guint i = 0; i < G_N_ELEMENTS (dialects); i++)
+  for (guint i = 0; i < (smb1_only ? 1 : G_N_ELEMENTS (dialects)); i++)
     {
       g_byte_array_append (names, &two, 1);
       g_byte_array_append (names, (const guint8 *) dialects[i], (guint) strlen (dialects[i]) + 1);
@@ -554,9 +561,6 @@ report_smb2 (const guint8    *msg,
     cipher = read_contexts (msg, len, le32 (b + 60), le16 (b + 6), findings);
   if (blob_len > 0 && blob_at >= SMB2_HEADER + 64 && blob_at <= len && blob_len <= len - blob_at)
     read_security_blob (msg + blob_at, blob_len, findings);
-  pq_probe_add_detail (findings, "smb-smb1", "SMB1",
-                       _("not checked: offered SMB1 and SMB2, the server chose SMB2; "
-                         "whether it also accepts SMB1 needs a second connection"));
 
   g_string_printf (findings->summary, _("SMB answered: %s, signing %s"), name, signing_text (mode & 1, mode & 2));
   if (cipher != NULL)
@@ -603,6 +607,55 @@ read_smb1 (const guint8    *msg,
   return READ_DONE;
 }
 
+/* What the second connection said about SMB1, under the port and at the
+ * end of the evidence's sentence. */
+static void
+report_smb1_check (PqProbeFindings *findings,
+                   gboolean         accepted,
+                   const char      *why)
+{
+  g_autofree char *value = NULL;
+  GString *summary = findings->summary;
+
+  if (accepted)
+    value = g_strdup (_("accepted as well as SMB2 (offered alone on a second connection, "
+                        "the server took it): SMB1 is insecure and off by default since "
+                        "Windows 10 and Windows Server 2016, a security risk"));
+  else
+    value = g_strdup_printf (_("not accepted: offered alone on a second connection, %s"), why);
+  pq_probe_add_detail (findings, "smb-smb1", "SMB1", value);
+  if (summary->len > 0 && summary->str[summary->len - 1] == '.')
+    g_string_truncate (summary, summary->len - 1);
+  g_string_append (summary, accepted ? _(", SMB1 accepted too: a security risk.") : _(", SMB1 not accepted."));
+}
+
+/* The answer to the SMB1-only NEGOTIATE: dialect index 0 is "NT LM 0.12". */
+static ReadResult
+read_smb1_check (const guint8    *msg,
+                 gsize            len,
+                 PqProbeFindings *findings)
+{
+  g_autofree char *why = NULL;
+
+  if (len >= SMB1_HEADER + 3 && memcmp (msg, "\xffSMB", 4) == 0 && msg[4] == 0x72 &&
+      le32 (msg + 5) == 0 && msg[SMB1_HEADER] >= 1 &&
+      len >= SMB1_HEADER + 1 + 2 * (gsize) msg[SMB1_HEADER])
+    {
+      if (le16 (msg + SMB1_HEADER + 1) == 0)
+        {
+          report_smb1_check (findings, TRUE, NULL);
+          return READ_DONE;
+        }
+      why = g_strdup (_("the server chose no dialect"));
+    }
+  else if (len >= SMB1_HEADER && memcmp (msg, "\xffSMB", 4) == 0 && le32 (msg + 5) != 0)
+    why = g_strdup_printf (_("the server answered with the error status 0x%08x"), le32 (msg + 5));
+  else
+    why = g_strdup (_("the server's answer was no SMB1 NEGOTIATE response"));
+  report_smb1_check (findings, FALSE, why);
+  return READ_DONE;
+}
+
 /* One SMB message (without its session header). */
 static ReadResult
 read_message (Smb             *s,
@@ -613,6 +666,8 @@ read_message (Smb             *s,
 {
   guint32 status;
 
+  if (s->phase == PHASE_SMB1_ONLY)
+    return read_smb1_check (msg, len, findings);
   if (len >= 4 && memcmp (msg, "\xffSMB", 4) == 0 && s->phase == PHASE_MULTI)
     return read_smb1 (msg, len, findings);
   if (len < SMB2_HEADER + 65 || memcmp (msg, "\xfeSMB", 4) != 0 || le16 (msg + 4) != SMB2_HEADER ||
@@ -638,7 +693,7 @@ read_message (Smb             *s,
       return READ_AGAIN;
     }
   report_smb2 (msg, len, findings);
-  return READ_DONE;
+  return READ_CONNECT;
 }
 
 /* The answer to the session request on 139 (RFC 1002 4.3.4-4.3.5). */
@@ -654,8 +709,8 @@ read_session (Smb             *s,
 
   if (type == NB_POSITIVE_RESPONSE)
     {
-      s->phase = PHASE_MULTI;
-      build_multi_negotiate (out);
+      s->phase = s->checking ? PHASE_SMB1_ONLY : PHASE_MULTI;
+      build_multi_negotiate (out, s->checking);
       return READ_AGAIN;
     }
   if (type == NB_NEGATIVE_RESPONSE && len >= 1)
@@ -664,9 +719,37 @@ read_session (Smb             *s,
     why = g_strdup (_("redirected to another address"));
   else
     return READ_BAD;
+  if (s->checking)
+    {
+      g_autofree char *not_checked = g_strdup_printf (_("not checked: the second connection's NetBIOS session was %s"), why);
+
+      pq_probe_add_detail (findings, "smb-smb1", "SMB1", not_checked);
+      return READ_DONE;
+    }
   pq_probe_add_detail (findings, "smb-session", _("NetBIOS session"), why);
   g_string_printf (findings->summary, _("The NetBIOS session to *SMBSERVER was %s."), why);
   return READ_DONE;
+}
+
+/* The second connection's answer was not SMB: the first one's findings
+ * stay, and SMB1 counts as not accepted. */
+static PqStep
+check_garbled (PqProbeFindings *findings)
+{
+  report_smb1_check (findings, FALSE, _("the server's answer was no SMB1 NEGOTIATE response"));
+  return PQ_STEP_DONE;
+}
+
+/* The second connection was refused, reset, closed or silent. */
+static PqStep
+smb_ended (gpointer         state,
+           const char      *why,
+           PqProbeFindings *findings)
+{
+  g_autofree char *text = g_strdup_printf (_("the connection ended without an answer (%s)"), why);
+
+  report_smb1_check (findings, FALSE, text);
+  return PQ_STEP_DONE;
 }
 
 static PqStep
@@ -683,10 +766,11 @@ smb_step (gpointer          state,
   *consumed = 0;
   if (in == NULL)
     {
+      s->phase = s->netbios ? PHASE_SESSION : s->checking ? PHASE_SMB1_ONLY : PHASE_MULTI;
       if (s->netbios)
         build_session_request (out);
       else
-        build_multi_negotiate (out);
+        build_multi_negotiate (out, s->checking);
       return PQ_STEP_SEND;
     }
   while (in_len - pos >= 4)
@@ -699,7 +783,7 @@ smb_step (gpointer          state,
                               (!s->netbios || s->phase != PHASE_SESSION)))
         {
           *consumed = in_len;
-          return PQ_STEP_MALFORMED;
+          return s->checking ? check_garbled (findings) : PQ_STEP_MALFORMED;
         }
       if (in_len - pos - 4 < len)
         break;
@@ -710,6 +794,11 @@ smb_step (gpointer          state,
       r = s->phase == PHASE_SESSION
         ? read_session (s, type, in + pos - len, len, out, findings)
         : read_message (s, in + pos - len, len, out, findings);
+      if (r == READ_BAD && s->checking)
+        {
+          *consumed = in_len;
+          return check_garbled (findings);
+        }
       if (r == READ_BAD)
         {
           *consumed = in_len;
@@ -719,15 +808,21 @@ smb_step (gpointer          state,
         }
       if (r == READ_AGAIN)
         return PQ_STEP_SEND;
+      if (r == READ_CONNECT)
+        {
+          s->checking = TRUE;
+          return PQ_STEP_CONNECT;
+        }
       return PQ_STEP_DONE;
     }
   return PQ_STEP_READ;
 }
 
+/* Requests: the negotiations, then SMB1's alone (behind a session on 139). */
 const PqProbeCodec pq_smb_codec = {
-  "SMB", sizeof (Smb), smb_init, smb_step, NULL, 2, NULL, NULL
+  "SMB", sizeof (Smb), smb_init, smb_step, NULL, 3, NULL, NULL, 0, FALSE, NULL, smb_ended
 };
 
 const PqProbeCodec pq_smb_netbios_codec = {
-  "SMB", sizeof (Smb), smb_netbios_init, smb_step, NULL, 3, NULL, NULL
+  "SMB", sizeof (Smb), smb_netbios_init, smb_step, NULL, 5, NULL, NULL, 0, FALSE, NULL, smb_ended
 };

@@ -45,10 +45,43 @@ talk_start (const PqProbeCodec *codec,
   pq_probe_findings_init (&t->findings);
   codec->init (t->state, &params);
   t->step = codec->step (t->state, NULL, 0, &consumed, out, &t->findings);
-  g_assert_cmpint (t->step, ==, PQ_STEP_SEND);
+  /* An address sends Kerberos to LDAP first: a connection of its own. */
+  g_assert_true (t->step == PQ_STEP_SEND || t->step == PQ_STEP_CONNECT);
   g_byte_array_append (t->sent, out->data, out->len);
-  t->requests = 1;
+  t->requests = t->step == PQ_STEP_SEND;
   return t;
+}
+
+/* The engine's part in PQ_STEP_CONNECT: a new connection to @port, where
+ * the codec speaks first again. */
+static PqStep
+talk_next (Talk    *t,
+           guint16  port)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  gsize consumed = 0;
+
+  g_assert_cmpint (t->step, ==, PQ_STEP_CONNECT);
+  g_assert_cmpuint (t->codec->connect_port ? t->codec->connect_port (t->state) : 0, ==, port);
+  g_byte_array_set_size (t->stream, 0);
+  g_byte_array_set_size (t->sent, 0);
+  t->step = t->codec->step (t->state, NULL, 0, &consumed, out, &t->findings);
+  if (t->step == PQ_STEP_SEND)
+    {
+      g_byte_array_append (t->sent, out->data, out->len);
+      t->requests++;
+    }
+  return t->step;
+}
+
+/* A connection after the first ends before the codec is done. */
+static PqStep
+talk_cut (Talk       *t,
+          const char *why)
+{
+  g_assert_nonnull (t->codec->ended);
+  t->step = t->codec->ended (t->state, why, &t->findings);
+  return t->step;
 }
 
 static void
@@ -261,6 +294,11 @@ test_kerberos_samba_tcp (void)
   gsize len;
   const guint8 *data = g_bytes_get_data (reply, &len);
 
+  /* No LDAP on the host: the placeholder realm, on the port asked. */
+  g_assert_cmpint (talk_next (t, PQ_KERBEROS_LDAP_PORT), ==, PQ_STEP_SEND);
+  g_assert_cmpint (talk_cut (t, "Connection refused"), ==, PQ_STEP_CONNECT);
+  g_assert_cmpint (talk_next (t, 0), ==, PQ_STEP_SEND);
+  g_assert_nonnull (memmem (t->sent->data, t->sent->len, "\x1b\x09" PQ_KERBEROS_PLACEHOLDER_REALM, 11));
   talk_hear (t, data, 10);
   g_assert_cmpint (t->step, ==, PQ_STEP_READ);
   assert_contains (t->findings.summary->str, "Kerberos answered, but the reply is incomplete: 6 of ");
@@ -268,7 +306,84 @@ test_kerberos_samba_tcp (void)
   g_assert_cmpuint (t->stream->len, ==, 0);
   assert_contains (finding (t, "Error"), "6 KDC_ERR_C_PRINCIPAL_UNKNOWN: the KDC works; the realm was not checked");
   g_assert_cmpstr (finding (t, "Realm"), ==, PQ_KERBEROS_PLACEHOLDER_REALM);
-  assert_contains (finding (t, "Asked for"), "a placeholder realm");
+  assert_contains (finding (t, "Asked for"), "a placeholder realm: an address names none, and LDAP on port 389 did not say: Connection refused");
+}
+
+/* By address: the realm from Samba's LDAP root entry (ldapServiceName),
+ * on a connection to 389, then the AS-REQ on a new one to 88. */
+static void
+test_kerberos_realm_from_ldap (void)
+{
+  g_autoptr(GBytes) root = seed ("../../ldap-snmp/seeds/ldap", "samba-ad");
+  g_autoptr(GBytes) reply = seed ("kerberos-tcp", "samba-preauth-required");
+  g_autoptr(Talk) t = talk_start (&pq_kerberos_codec, PQ_PROTOCOL_TCP, 88, "10.200.78.2");
+  gsize len;
+  const guint8 *data;
+
+  g_assert_cmpuint (t->sent->len, ==, 0);   /* nothing said on 88 yet */
+  g_assert_cmpint (talk_next (t, PQ_KERBEROS_LDAP_PORT), ==, PQ_STEP_SEND);
+  g_assert_nonnull (memmem (t->sent->data, t->sent->len, "ldapServiceName", 15));
+  data = g_bytes_get_data (root, &len);
+  g_assert_cmpint (talk_hear_slowly (t, data, len), ==, PQ_STEP_CONNECT);
+  g_assert_cmpuint (t->findings.details->len, ==, 0);   /* the root entry is not this port's */
+  g_assert_cmpint (talk_next (t, 0), ==, PQ_STEP_SEND);
+  g_assert_nonnull (memmem (t->sent->data, t->sent->len, "\x1b\x06krbtgt\x1b\x08TEST.LAN", 18));
+  data = g_bytes_get_data (reply, &len);
+  g_assert_cmpint (talk_hear (t, data, len), ==, PQ_STEP_DONE);
+  g_assert_cmpstr (finding (t, "Asked for"), ==,
+                   "krbtgt@TEST.LAN without pre-authentication (realm from the host's LDAP root entry, ldapServiceName)");
+  assert_contains (finding (t, "Error"), "25 KDC_ERR_PREAUTH_REQUIRED: the KDC works and serves this realm");
+  g_assert_cmpuint (t->requests, ==, 2);
+
+  /* The AS-REQ's own connection cut: said, as the query's end. */
+  {
+    g_autoptr(Talk) u = talk_start (&pq_kerberos_codec, PQ_PROTOCOL_UDP, 88, "dc1");
+
+    talk_next (u, PQ_KERBEROS_LDAP_PORT);
+    data = g_bytes_get_data (root, &len);
+    talk_hear (u, data, len);
+    g_assert_cmpint (talk_next (u, 0), ==, PQ_STEP_SEND);
+    g_assert_cmpint (talk_cut (u, "Connection reset by peer"), ==, PQ_STEP_DONE);
+    g_assert_cmpstr (u->findings.summary->str, ==, "The Kerberos query got no answer: Connection reset by peer.");
+  }
+}
+
+static PqDetail *
+attribute (const char *name,
+           const char *value)
+{
+  return pq_detail_new ("ldap-attribute", name, value);
+}
+
+/* Which attribute names the realm, and root entries that name none. */
+static void
+test_kerberos_realm_from_root (void)
+{
+  struct { const char *service, *context, *realm, *from; } cases[] = {
+    { "test.lan:dc1$@TEST.LAN", "DC=test,DC=lan", "TEST.LAN", "ldapServiceName" },
+    { NULL, "DC=corp, DC=example,DC=com", "CORP.EXAMPLE.COM", "defaultNamingContext" },
+    { "no realm here", "dc=Sub,dc=Test,dc=lan", "SUB.TEST.LAN", "defaultNamingContext" },
+    { "x@bad realm", "DC=a,DC=,DC=b", NULL, NULL },
+    { "x@", "O=example", NULL, NULL },
+    { "x@a\x01b", "DC=te\x1bst", NULL, NULL },
+    { NULL, NULL, NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) details = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autofree char *realm = NULL;
+      const char *from = NULL;
+
+      g_ptr_array_add (details, attribute ("dnsHostName", "dc1.test.lan"));
+      if (cases[i].service != NULL)
+        g_ptr_array_add (details, attribute ("ldapServiceName", cases[i].service));
+      if (cases[i].context != NULL)
+        g_ptr_array_add (details, attribute ("defaultNamingContext", cases[i].context));
+      realm = pq_kerberos_realm_from_root (details, &from);
+      g_assert_cmpstr (realm, ==, cases[i].realm);
+      g_assert_cmpstr (from, ==, cases[i].from);
+    }
 }
 
 /* A KRB-ERROR built here: stime @stime (Unix seconds) and susec @susec. */
@@ -496,7 +611,7 @@ test_smb_requests (void)
 static void
 assert_samba_311 (Talk *t)
 {
-  g_assert_cmpint (t->step, ==, PQ_STEP_DONE);
+  g_assert_cmpint (t->step, ==, PQ_STEP_CONNECT);
   g_assert_cmpstr (finding (t, "Dialect"), ==, "SMB 3.1.1");
   g_assert_cmpstr (finding (t, "Signing"), ==, "enabled, not required");
   g_assert_cmpstr (finding (t, "Server GUID"), ==, "74736574-7273-0076-0000-000000000000");
@@ -506,68 +621,30 @@ assert_samba_311 (Talk *t)
   g_assert_cmpstr (finding (t, "Authentication offered"), ==, "NTLMSSP");
   assert_contains (finding (t, "Server time"), "2026-11-29 ");
   g_assert_nonnull (finding (t, "Clock skew"));
-  assert_contains (finding (t, "SMB1"), "not checked");
+  g_assert_null (finding (t, "SMB1"));   /* asked on the next connection */
   assert_contains (t->findings.summary->str, "SMB answered: SMB 3.1.1, signing enabled, not required, encryption AES-128-GCM");
 }
 
-/* smbd on 445: 0x02FF to the multi-protocol offer, then SMB2 NEGOTIATE
- * with message id 1 and three contexts, answered with 3.1.1. */
+/* The second connection offers SMB1 alone (on 139 behind a session). */
 static void
-test_smb_samba (void)
+assert_smb1_offer (Talk     *t,
+                   gboolean  netbios)
 {
-  g_autoptr(GBytes) reply = seed ("smb", "samba-3.1.1");
-  g_autoptr(Talk) t = talk_start (&pq_smb_codec, PQ_PROTOCOL_TCP, 445, "srv");
-  gsize len, first;
-  const guint8 *data = g_bytes_get_data (reply, &len);
-  const guint8 *req;
+  static const guint8 positive[] = { 0x82, 0, 0, 0 };
+  const guint8 *d;
 
-  first = frame_len (data);
-  g_assert_cmpint (talk_hear (t, data, first - 1), ==, PQ_STEP_READ);
-  g_assert_cmpint (talk_hear (t, data + first - 1, 1), ==, PQ_STEP_SEND);
-  req = t->sent->data + frame_len (t->sent->data);
-  g_assert_cmpmem (req + 4, 4, "\xfeSMB", 4);
-  g_assert_cmpint (req[4 + 24], ==, 1);                              /* MessageId */
-  g_assert_cmpint (req[4 + 64 + 2], ==, 5);                          /* DialectCount */
-  g_assert_cmpint (req[4 + 64 + 32], ==, 3);                         /* NegotiateContextCount */
-  g_assert_nonnull (memmem (req, frame_len (req), "\x02\x02\x10\x02\x00\x03\x02\x03\x11\x03", 10));
-  g_assert_cmpint (talk_hear_slowly (t, data + first, len - first), ==, PQ_STEP_DONE);
-  g_assert_cmpuint (t->requests, ==, 2);
-  assert_samba_311 (t);
-  g_assert_cmpstr (finding (t, "Max read size"), ==, "8 MiB");
-}
-
-static void
-test_smb_samba_netbios (void)
-{
-  g_autoptr(GBytes) reply = seed ("smb-netbios", "samba-3.1.1");
-  g_autoptr(Talk) t = talk_start (&pq_smb_netbios_codec, PQ_PROTOCOL_TCP, 139, "srv");
-  gsize len;
-  const guint8 *data = g_bytes_get_data (reply, &len);
-
-  g_assert_cmpint (talk_hear (t, data, 4), ==, PQ_STEP_SEND);   /* positive session response */
-  g_assert_cmpmem (t->sent->data + 72 + 4, 4, "\xffSMB", 4);
-  talk_hear (t, data + 4, frame_len (data + 4));
-  g_assert_cmpint (t->step, ==, PQ_STEP_SEND);
-  talk_hear (t, data + 4 + frame_len (data + 4), len - 4 - frame_len (data + 4));
-  g_assert_cmpuint (t->requests, ==, 3);
-  assert_samba_311 (t);
-}
-
-/* smbd with "server max protocol = NT1": SMB1 only, a security finding. */
-static void
-test_smb_smb1_only (void)
-{
-  g_autoptr(GBytes) reply = seed ("smb", "samba-smb1-only");
-  g_autoptr(Talk) t = talk_start (&pq_smb_codec, PQ_PROTOCOL_TCP, 445, "srv");
-  gsize len;
-  const guint8 *data = g_bytes_get_data (reply, &len);
-
-  g_assert_cmpint (talk_hear (t, data, len), ==, PQ_STEP_DONE);
-  g_assert_cmpstr (finding (t, "Dialect"), ==, "NT LM 0.12 (SMB1)");
-  assert_contains (finding (t, "SMB1"), "accepted, and SMB2 refused");
-  g_assert_cmpstr (finding (t, "Signing"), ==, "required");
-  assert_contains (finding (t, "Server time"), "2026-11-29 ");
-  assert_contains (t->findings.summary->str, "SMB answered with SMB1 only (NT LM 0.12): a security risk");
+  g_assert_cmpint (talk_next (t, 0), ==, PQ_STEP_SEND);
+  if (netbios)
+    {
+      g_assert_cmpint (t->sent->data[0], ==, 0x81);
+      g_byte_array_set_size (t->sent, 0);
+      g_assert_cmpint (talk_hear (t, positive, sizeof positive), ==, PQ_STEP_SEND);
+    }
+  d = t->sent->data;
+  g_assert_cmpuint (frame_len (d), ==, t->sent->len);
+  g_assert_cmpmem (d + 4, 5, "\xffSMB\x72", 5);
+  g_assert_nonnull (memmem (d, t->sent->len, "\x02NT LM 0.12\0", 12));
+  g_assert_null (memmem (d, t->sent->len, "SMB 2", 5));
 }
 
 /* The captured SMB2 NEGOTIATE response as one frame, for changing. */
@@ -596,6 +673,109 @@ smb_hears (GByteArray *frame)
   g_assert_cmpint (talk_hear (t, data, frame_len (data)), ==, PQ_STEP_SEND);
   talk_hear (t, frame->data, frame->len);
   return t;
+}
+
+/* SMB1 accepted alongside SMB2 (smbd with "server min protocol = NT1"),
+ * then refused in each way a server refuses it. */
+static void
+test_smb_smb1_check (void)
+{
+  g_autoptr(GBytes) smb1 = seed ("smb", "samba-smb1-only");
+  gsize len;
+  const guint8 *data = g_bytes_get_data (smb1, &len);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(GByteArray) frame = samba_smb2_frame ();
+      g_autoptr(GByteArray) answer = g_byte_array_new ();
+      g_autoptr(Talk) t = smb_hears (frame);
+
+      g_assert_cmpint (t->step, ==, PQ_STEP_CONNECT);
+      assert_smb1_offer (t, FALSE);
+      g_byte_array_append (answer, data, (guint) len);
+      if (i == 1)
+        answer->data[4 + 33] = 0xff, answer->data[4 + 34] = 0xff;   /* no dialect chosen */
+      if (i == 2)
+        answer->data[4] = 0xfe;                                        /* not SMB1 */
+      if (i < 3)
+        g_assert_cmpint (talk_hear (t, answer->data, answer->len), ==, PQ_STEP_DONE);
+      else
+        g_assert_cmpint (talk_cut (t, "Connection reset by peer"), ==, PQ_STEP_DONE);
+      g_assert_cmpstr (finding (t, "Dialect"), ==, "SMB 3.1.1");   /* the first's findings stay */
+      if (i == 0)
+        {
+          assert_contains (finding (t, "SMB1"), "accepted as well as SMB2");
+          assert_contains (finding (t, "SMB1"), "a security risk");
+          g_assert_true (g_str_has_suffix (t->findings.summary->str, ", SMB1 accepted too: a security risk."));
+          continue;
+        }
+      assert_contains (finding (t, "SMB1"), "not accepted: offered alone on a second connection, ");
+      g_assert_true (g_str_has_suffix (t->findings.summary->str, ", SMB1 not accepted."));
+      assert_contains (finding (t, "SMB1"), i == 1 ? "the server chose no dialect"
+                                          : i == 2 ? "was no SMB1 NEGOTIATE response"
+                                          : "the connection ended without an answer (Connection reset by peer)");
+    }
+}
+
+/* smbd on 445: 0x02FF to the multi-protocol offer, then SMB2 NEGOTIATE
+ * with message id 1 and three contexts, answered with 3.1.1. */
+static void
+test_smb_samba (void)
+{
+  g_autoptr(GBytes) reply = seed ("smb", "samba-3.1.1");
+  g_autoptr(Talk) t = talk_start (&pq_smb_codec, PQ_PROTOCOL_TCP, 445, "srv");
+  gsize len, first;
+  const guint8 *data = g_bytes_get_data (reply, &len);
+  const guint8 *req;
+
+  first = frame_len (data);
+  g_assert_cmpint (talk_hear (t, data, first - 1), ==, PQ_STEP_READ);
+  g_assert_cmpint (talk_hear (t, data + first - 1, 1), ==, PQ_STEP_SEND);
+  req = t->sent->data + frame_len (t->sent->data);
+  g_assert_cmpmem (req + 4, 4, "\xfeSMB", 4);
+  g_assert_cmpint (req[4 + 24], ==, 1);                              /* MessageId */
+  g_assert_cmpint (req[4 + 64 + 2], ==, 5);                          /* DialectCount */
+  g_assert_cmpint (req[4 + 64 + 32], ==, 3);                         /* NegotiateContextCount */
+  g_assert_nonnull (memmem (req, frame_len (req), "\x02\x02\x10\x02\x00\x03\x02\x03\x11\x03", 10));
+  g_assert_cmpint (talk_hear_slowly (t, data + first, len - first), ==, PQ_STEP_CONNECT);
+  g_assert_cmpuint (t->requests, ==, 2);
+  assert_samba_311 (t);
+  g_assert_cmpstr (finding (t, "Max read size"), ==, "8 MiB");
+}
+
+static void
+test_smb_samba_netbios (void)
+{
+  g_autoptr(GBytes) reply = seed ("smb-netbios", "samba-3.1.1");
+  g_autoptr(Talk) t = talk_start (&pq_smb_netbios_codec, PQ_PROTOCOL_TCP, 139, "srv");
+  gsize len;
+  const guint8 *data = g_bytes_get_data (reply, &len);
+
+  g_assert_cmpint (talk_hear (t, data, 4), ==, PQ_STEP_SEND);   /* positive session response */
+  g_assert_cmpmem (t->sent->data + 72 + 4, 4, "\xffSMB", 4);
+  talk_hear (t, data + 4, frame_len (data + 4));
+  g_assert_cmpint (t->step, ==, PQ_STEP_SEND);
+  talk_hear (t, data + 4 + frame_len (data + 4), len - 4 - frame_len (data + 4));
+  g_assert_cmpuint (t->requests, ==, 3);
+  assert_samba_311 (t);
+  assert_smb1_offer (t, TRUE);
+}
+
+/* smbd with "server max protocol = NT1": SMB1 only, a security finding. */
+static void
+test_smb_smb1_only (void)
+{
+  g_autoptr(GBytes) reply = seed ("smb", "samba-smb1-only");
+  g_autoptr(Talk) t = talk_start (&pq_smb_codec, PQ_PROTOCOL_TCP, 445, "srv");
+  gsize len;
+  const guint8 *data = g_bytes_get_data (reply, &len);
+
+  g_assert_cmpint (talk_hear (t, data, len), ==, PQ_STEP_DONE);
+  g_assert_cmpstr (finding (t, "Dialect"), ==, "NT LM 0.12 (SMB1)");
+  assert_contains (finding (t, "SMB1"), "accepted, and SMB2 refused");
+  g_assert_cmpstr (finding (t, "Signing"), ==, "required");
+  assert_contains (finding (t, "Server time"), "2026-11-29 ");
+  assert_contains (t->findings.summary->str, "SMB answered with SMB1 only (NT LM 0.12): a security risk");
 }
 
 static void
@@ -634,7 +814,7 @@ test_smb_hostile (void)
       if (cut < 4 + 64 + 65)
         g_assert_cmpint (t->step, ==, PQ_STEP_MALFORMED);
       else
-        g_assert_cmpint (t->step, ==, PQ_STEP_DONE);   /* contexts and blob past the end: left out */
+        g_assert_cmpint (t->step, ==, PQ_STEP_CONNECT);   /* contexts and blob past the end: left out */
     }
   /* Contexts: 65535 of them, at an offset past the end; a blob past the end. */
   body[6] = 0xff, body[7] = 0xff;
@@ -643,7 +823,7 @@ test_smb_hostile (void)
   {
     g_autoptr(Talk) t = smb_hears (frame);
 
-    g_assert_cmpint (t->step, ==, PQ_STEP_DONE);
+    g_assert_cmpint (t->step, ==, PQ_STEP_CONNECT);
     g_assert_null (finding (t, "Cipher"));
     g_assert_null (finding (t, "Authentication offered"));
     g_assert_cmpstr (finding (t, "Dialect"), ==, "SMB 3.1.1");
@@ -676,6 +856,8 @@ main (int   argc,
   g_test_add_func ("/kerberos/request", test_kerberos_request);
   g_test_add_func ("/kerberos/samba-udp", test_kerberos_samba_udp);
   g_test_add_func ("/kerberos/samba-tcp", test_kerberos_samba_tcp);
+  g_test_add_func ("/kerberos/realm-from-ldap", test_kerberos_realm_from_ldap);
+  g_test_add_func ("/kerberos/realm-from-root", test_kerberos_realm_from_root);
   g_test_add_func ("/kerberos/clock", test_kerberos_clock);
   g_test_add_func ("/kerberos/as-rep", test_kerberos_as_rep);
   g_test_add_func ("/kerberos/hostile", test_kerberos_hostile);
@@ -685,6 +867,7 @@ main (int   argc,
   g_test_add_func ("/smb/samba", test_smb_samba);
   g_test_add_func ("/smb/samba-netbios", test_smb_samba_netbios);
   g_test_add_func ("/smb/smb1-only", test_smb_smb1_only);
+  g_test_add_func ("/smb/smb1-check", test_smb_smb1_check);
   g_test_add_func ("/smb/hostile", test_smb_hostile);
   return g_test_run ();
 }

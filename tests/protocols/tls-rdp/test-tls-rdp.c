@@ -59,7 +59,14 @@ assert_contains (const char *text,
 /* ------------------------------------------------------------------ */
 /* RDP                                                                 */
 
-/* The codec's request, then the peer's bytes @chunk at a time (0: all). */
+static PqStep rdp_talk_on (gpointer         state,
+                           const guint8    *reply,
+                           gsize            len,
+                           gsize            chunk,
+                           PqProbeFindings *findings,
+                           GByteArray      *request);
+
+/* A first connection: the codec's request, then the peer's bytes. */
 static PqStep
 rdp_talk (const guint8    *reply,
           gsize            len,
@@ -67,13 +74,29 @@ rdp_talk (const guint8    *reply,
           PqProbeFindings *findings,
           GByteArray      *request)
 {
+  g_autofree gpointer state = g_malloc0 (pq_rdp_codec.state_size);
+
+  return rdp_talk_on (state, reply, len, chunk, findings, request);
+}
+
+/* One connection of @state's conversation: its request, then the peer's
+ * bytes @chunk at a time (0: all). */
+static PqStep
+rdp_talk_on (gpointer         state,
+             const guint8    *reply,
+             gsize            len,
+             gsize            chunk,
+             PqProbeFindings *findings,
+             GByteArray      *request)
+{
   PqProbeParams params = { PQ_PROTOCOL_TCP, 3389, "host.example", "public", 42 };
   g_autoptr(GByteArray) stream = g_byte_array_new ();
   gsize consumed = 0, pos = 0;
   PqStep step;
 
-  pq_rdp_codec.init (NULL, &params);
-  step = pq_rdp_codec.step (NULL, NULL, 0, &consumed, request, findings);
+  pq_rdp_codec.init (state, &params);
+  g_byte_array_set_size (request, 0);
+  step = pq_rdp_codec.step (state, NULL, 0, &consumed, request, findings);
   g_assert_cmpint (step, ==, PQ_STEP_SEND);
   while (step == PQ_STEP_SEND || step == PQ_STEP_READ)
     {
@@ -84,7 +107,7 @@ rdp_talk (const guint8    *reply,
         break;
       g_byte_array_append (stream, reply + pos, (guint) n);
       pos += n;
-      step = pq_rdp_codec.step (NULL, stream->data, stream->len, &consumed, out, findings);
+      step = pq_rdp_codec.step (state, stream->data, stream->len, &consumed, out, findings);
       g_assert_cmpuint (consumed, <=, stream->len);
       g_assert_cmpuint (out->len, ==, 0);
       g_byte_array_remove_range (stream, 0, (guint) consumed);
@@ -129,7 +152,7 @@ test_rdp_xrdp (void)
       g_assert_cmpstr (finding (&f, "rdp-protocol"), ==, "TLS");
       assert_contains (finding (&f, "rdp-nla"), "not required");
       g_assert_cmpstr (finding (&f, "rdp-flags"), ==, "EXTENDED_CLIENT_DATA_SUPPORTED");
-      g_assert_cmpstr (f.summary->str, ==, "RDP answered: the server chose TLS.");
+      g_assert_cmpstr (f.summary->str, ==, "RDP answered: the server chose TLS, NLA not required: a security risk.");
       pq_probe_findings_clear (&f);
 
       /* security_layer=rdp: standard RDP security, a risk, and no TLS. */
@@ -138,6 +161,7 @@ test_rdp_xrdp (void)
       g_assert_cmpint (rdp_talk (p + 1, len - 1, chunk, &f, request), ==, PQ_STEP_DONE);
       g_assert_cmpstr (finding (&f, "rdp-protocol"), ==, "standard RDP security");
       assert_contains (finding (&f, "rdp-standard-security"), "a security risk");
+      assert_contains (finding (&f, "rdp-nla"), "not offered");
       pq_probe_findings_clear (&f);
     }
 }
@@ -164,10 +188,11 @@ test_rdp_answers (void)
 {
   struct { const char *hex; PqStep step; const char *kind; const char *part; } cases[] = {
     /* Windows choosing CredSSP, with its usual flags */
-    { "030000130ed000001234000201080002000000", PQ_STEP_STARTTLS, "rdp-nla", "supported" },
-    { "030000130ed00000123400021f080008000000", PQ_STEP_STARTTLS, "rdp-flags", "RESTRICTED_ADMIN_MODE_SUPPORTED" },
+    { "030000130ed000001234000201080002000000", PQ_STEP_CONNECT, "rdp-protocol", "CredSSP (NLA)" },
+    { "030000130ed00000123400021f080008000000", PQ_STEP_CONNECT, "rdp-flags", "RESTRICTED_ADMIN_MODE_SUPPORTED" },
     /* a Negotiation Failure, and one with a code not in the spec */
     { "030000130ed000001234000300080005000000", PQ_STEP_DONE, "rdp-failure", "HYBRID_REQUIRED_BY_SERVER" },
+    { "030000130ed000001234000300080005000000", PQ_STEP_DONE, "rdp-nla", "required: the server refuses clients without CredSSP" },
     { "030000130ed000001234000300080063000000", PQ_STEP_DONE, "rdp-failure", "unknown failure code 99" },
     /* a server older than negotiation: a bare Connection Confirm */
     { "0300000b06d00000123400", PQ_STEP_DONE, "rdp-standard-security", "does not negotiate" },
@@ -183,6 +208,78 @@ test_rdp_answers (void)
       g_assert_cmpint (rdp_hear (cases[i].hex, &f), ==, cases[i].step);
       assert_contains (finding (&f, cases[i].kind), cases[i].part);
       g_assert_cmpuint (f.summary->len, >, 0);
+      pq_probe_findings_clear (&f);
+    }
+}
+
+static GByteArray *
+hex_bytes (const char *hex)
+{
+  GByteArray *bytes = g_byte_array_new ();
+
+  for (const char *h = hex; h[0] && h[1]; h += 2)
+    {
+      guint8 b = (guint8) (g_ascii_xdigit_value (h[0]) << 4 | g_ascii_xdigit_value (h[1]));
+
+      g_byte_array_append (bytes, &b, 1);
+    }
+  return bytes;
+}
+
+/* A server that chose CredSSP gets a second connection offering TLS
+ * alone: refused for want of CredSSP (as Windows with NLA required, and
+ * MS-RDPBCGR 2.2.1.2.2), accepted, cut off, or answered with garbage. */
+static void
+test_rdp_nla (void)
+{
+  static const char *credssp = "030000130ed000001234000201080002000000";
+  struct { const char *second; PqStep step; const char *nla; const char *summary_end; } cases[] = {
+    { "030000130ed000001234000300080005000000", PQ_STEP_CONNECT,
+      "required: a second connection offering TLS alone was refused (HYBRID_REQUIRED_BY_SERVER)", ", NLA required." },
+    { "030000130ed000001234000200080001000000", PQ_STEP_STARTTLS,
+      "supported, not required: a second connection offering TLS alone was accepted", ", NLA not required: a security risk." },
+    { NULL, PQ_STEP_CONNECT, "probably required: a second connection offering TLS alone was cut off (Connection reset by peer)",
+      ", NLA probably required." },
+    { "485454502f312e31203230300d0a", PQ_STEP_CONNECT, "probably required: a second connection offering TLS alone was cut off (the answer was not RDP)",
+      ", NLA probably required." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree gpointer state = g_malloc0 (pq_rdp_codec.state_size);
+      g_autoptr(GByteArray) request = g_byte_array_new ();
+      g_autoptr(GByteArray) first = hex_bytes (credssp);
+      PqProbeFindings f;
+      PqStep step;
+
+      pq_probe_findings_init (&f);
+      g_assert_cmpint (rdp_talk_on (state, first->data, first->len, 0, &f, request), ==, PQ_STEP_CONNECT);
+      g_assert_cmpint (request->data[15], ==, 0x07);   /* TLS, CredSSP and RDSTLS offered */
+      if (cases[i].second != NULL)
+        {
+          g_autoptr(GByteArray) second = hex_bytes (cases[i].second);
+
+          step = rdp_talk_on (state, second->data, second->len, 1, &f, request);
+        }
+      else
+        {
+          g_assert_cmpint (rdp_talk_on (state, (const guint8 *) "", 0, 0, &f, request), ==, PQ_STEP_SEND);
+          step = pq_rdp_codec.ended (state, "Connection reset by peer", &f);
+        }
+      g_assert_cmpint (request->data[15], ==, 0x01);   /* TLS alone */
+      g_assert_cmpint (step, ==, cases[i].step);
+      assert_contains (finding (&f, "rdp-nla"), cases[i].nla);
+      g_assert_true (g_str_has_prefix (f.summary->str, "RDP answered: the server chose CredSSP (NLA), NLA "));
+      g_assert_true (g_str_has_suffix (f.summary->str, cases[i].summary_end));
+      if (step == PQ_STEP_CONNECT)
+        {
+          /* The third offers all again, for the certificate only. */
+          guint before = f.details->len;
+
+          g_assert_cmpint (rdp_talk_on (state, first->data, first->len, 0, &f, request), ==, PQ_STEP_STARTTLS);
+          g_assert_cmpint (request->data[15], ==, 0x07);
+          g_assert_cmpuint (f.details->len, ==, before);
+        }
       pq_probe_findings_clear (&f);
     }
 }
@@ -212,7 +309,7 @@ test_rdp_hostile (void)
       pq_probe_findings_init (&f);
       step = rdp_hear (cases[i], &f);
       if (i == G_N_ELEMENTS (cases) - 1)
-        g_assert_cmpint (step, ==, PQ_STEP_STARTTLS);
+        g_assert_cmpint (step, ==, PQ_STEP_CONNECT);
       else
         g_assert_cmpint (step, ==, PQ_STEP_MALFORMED);
       pq_probe_findings_clear (&f);
@@ -599,6 +696,7 @@ main (int   argc,
   g_test_add_func ("/rdp/xrdp", test_rdp_xrdp);
   g_test_add_func ("/rdp/answers", test_rdp_answers);
   g_test_add_func ("/rdp/hostile", test_rdp_hostile);
+  g_test_add_func ("/rdp/nla", test_rdp_nla);
   g_test_add_func ("/starttls/ldap", test_ldap_starttls);
   g_test_add_func ("/starttls/smtp", test_smtp_starttls);
   g_test_add_func ("/x509/keys", test_x509_keys);

@@ -8,7 +8,10 @@
 #     days ago: a problem in the output and in every report);
 #   slapd's StartTLS on 389; STARTTLS on 25 and 587 from smtp-starttls.py
 #     (OpenSMTPD 6.8 fails every handshake under Debian 12's OpenSSL 3);
-#   xrdp on 3389 (negotiation, then its certificate);
+#   xrdp on 3389 (negotiation, then its certificate; no NLA, a finding);
+#   rdp-nla.py, an RDP negotiation from MS-RDPBCGR that prefers CredSSP:
+#     on 3390 it refuses a second connection offering TLS alone
+#     (HYBRID_REQUIRED_BY_SERVER: NLA required), on 3391 it accepts it;
 #   a peer that never answers the handshake, one that answers garbage.
 set -uo pipefail
 PORTQRY=${1:?usage: test-tls-rdp.sh PORTQRY BUILDDIR}
@@ -98,6 +101,8 @@ sed -e "s|^certificate=.*|certificate=$W/ca/rdp.test.lan.pem|" -e "s|^key_file=.
     -e "s|^fork=.*|fork=false|" -e "s|^security_layer=.*|security_layer=negotiate|" \
     -e "0,/^port=.*/s||port=tcp://$SRV:3389|" /etc/xrdp/xrdp.ini > "$W/xrdp.ini"
 start xrdp xrdp -n -c "$W/xrdp.ini"
+start rdp-nla python3 "$HERE/rdp-nla.py" $SRV 3390 "$W/ca/rdp.test.lan.pem" "$W/ca/rdp.test.lan.key" required
+start rdp-nla-optional python3 "$HERE/rdp-nla.py" $SRV 3391 "$W/ca/rdp.test.lan.pem" "$W/ca/rdp.test.lan.key" optional
 
 # Hostile TLS peers: one silent after the connection, one that answers garbage.
 start silent python3 -c "
@@ -111,7 +116,7 @@ s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(('$SRV', 9444)); s.listen(8)
 while True:
     c = s.accept()[0]; c.recv(4096); c.sendall(b'HTTP/1.0 400 Bad Request\r\n\r\n' * 4); c.close()"
-for p in 443 8443 389 25 587 3389 9443 9444; do wait_tcp "$NS_SRV" "$SRV:$p"; done
+for p in 443 8443 389 25 587 3389 3390 3391 9443 9444; do wait_tcp "$NS_SRV" "$SRV:$p"; done
 wait_tcp "$NS_DC" "$DC:636"; wait_tcp "$NS_DC" "$DC:3269"
 
 fails=0; checks=0
@@ -178,9 +183,24 @@ check "SMTP: the evidence has the greeting, then TLS" "SMTP greeting: 220 mail.t
 out=$(q -n rdp.test.lan -e 3389 -v)
 check "RDP 3389 LISTENING" "TCP port 3389 (ms-wbt-server service): LISTENING" "$out"
 check "RDP: the protocol xrdp chose" "Security protocol chosen: TLS" "$out"
-check "RDP: NLA not required" "Network Level Authentication: not required" "$out"
+check "RDP: NLA not required, a security finding" "Network Level Authentication: not required: offered CredSSP, the server chose TLS, so it accepts connections without NLA" "$out"
 check "RDP: the certificate after the negotiation" "Subject: CN=rdp.test.lan" "$out"
-check "RDP: evidence" "RDP answered: the server chose TLS. TLS 1.3 handshake: certificate CN=rdp.test.lan" "$out"
+check "RDP: evidence" "RDP answered: the server chose TLS, NLA not required: a security risk. TLS 1.3 handshake: certificate CN=rdp.test.lan" "$out"
+json=$(q -n rdp.test.lan -e 3389 --json)
+check "RDP: the NLA finding in the JSON report" '"kind": "rdp-nla"' "$json"
+
+# ---- RDP that prefers CredSSP: a second connection offering TLS alone ----
+printf 'ms-wbt-server 3390/tcp\nms-wbt-server 3391/tcp\n' > "$W/rdp-services"
+out=$(q -n rdp.test.lan -e 3390 --services "$W/rdp-services" -v)
+check "NLA required: CredSSP chosen" "Security protocol chosen: CredSSP (NLA)" "$out"
+check "NLA required: the refusal of TLS alone" "Network Level Authentication: required: a second connection offering TLS alone was refused (HYBRID_REQUIRED_BY_SERVER)" "$out"
+check "NLA required: the certificate from a third connection" "Subject: CN=rdp.test.lan" "$out"
+check "NLA required: evidence, connections counted" "RDP answered: the server chose CredSSP (NLA), NLA required. TLS 1" "$out"
+check "NLA required: 2 more connections" "The RDP query opened 2 more connections to the host." "$out"
+out=$(q -n rdp.test.lan -e 3391 --services "$W/rdp-services" -v)
+check "NLA preferred only: TLS alone accepted, a finding" "Network Level Authentication: supported, not required: a second connection offering TLS alone was accepted" "$out"
+check "NLA preferred only: the certificate on the second" "Subject: CN=rdp.test.lan" "$out"
+check "NLA preferred only: 1 more connection" "The RDP query opened 1 more connection to the host." "$out"
 
 # ---- hostile TLS peers: bounded, and said ----
 printf 'https-alt 9443/tcp\nhttps-alt 9444/tcp\n' > "$W/services"
