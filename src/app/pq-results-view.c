@@ -15,6 +15,7 @@
 #include "pq-findings-pane.h"
 #include "pq-findings-table.h"
 #include "pq-report-text.h"
+#include "pq-results-hosts.h"
 #include "pq-results-rows.h"
 #include "pq-result.h"
 #include "pq-rules.h"
@@ -45,6 +46,7 @@ struct _PqResultsView
 
   GListModel          *results;
   PqResultsRows       *rows;
+  PqResultsHosts      *hosts;        /* the Host column (pq-results-hosts.c) */
   GtkSingleSelection  *selection;
   GPtrArray           *openers;      /* the arrows of the rows on screen */
   PqResult            *open_result;  /* the port the pane shows, or NULL */
@@ -433,7 +435,9 @@ filter_func (gpointer item,
 {
   PqResultsView *self = data;
 
-  return pq_results_view_match (item, self->folded_search, self->show);
+  return pq_results_view_match (item, self->folded_search, self->show) ||
+         (pq_results_hosts_matches (self->hosts, item, self->folded_search) &&
+          pq_results_view_match (item, NULL, self->show));
 }
 
 /* "Showing 9 of 65,535 ports", in the locale's digits and separators. */
@@ -675,6 +679,7 @@ pq_results_view_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->rows);
+  g_clear_object (&self->hosts);
   g_clear_object (&self->results);
   g_clear_object (&self->open_result);
   for (guint i = 0; self->openers != NULL && i < self->openers->len; i++)
@@ -767,6 +772,7 @@ pq_results_view_init (PqResultsView *self)
   pq_findings_table_name_button (GTK_WIDGET (self->listening_button));
   pq_findings_table_name_button (GTK_WIDGET (self->problems_button));
   setup_columns (self);
+  self->hosts = pq_results_hosts_new (self->column_view);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self->column_view), TRUE);
   g_signal_connect (self->column_view, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
   g_signal_connect (self->column_view, "activate", G_CALLBACK (on_row_activate), self);
@@ -867,6 +873,14 @@ pq_results_view_set_show_address (PqResultsView *self,
 {
   g_return_if_fail (PQ_IS_RESULTS_VIEW (self));
   gtk_column_view_column_set_visible (self->address_column, show_address);
+}
+
+/* Returns: (transfer none): which host each row belongs to */
+PqResultsHosts *
+pq_results_view_get_hosts (PqResultsView *self)
+{
+  g_return_val_if_fail (PQ_IS_RESULTS_VIEW (self), NULL);
+  return self->hosts;
 }
 
 GListModel *

@@ -5,7 +5,8 @@
  * actions' states), pq-window-files.c (open, save, export, the file
  * choosers), pq-window-checks.c (the service checks), pq-window-recent.c
  * (Recent Hosts), pq-window-text.c (the text view) and
- * pq-window-layout.c (narrow layout, accessible names). Only they and
+ * pq-window-layout.c (narrow layout, accessible names),
+ * pq-window-hosts.c (several hosts, a domain's controllers). Only they and
  * the tests include this header.
  *
  * Copyright 2026 The Port Query authors
@@ -71,6 +72,7 @@ struct _PqWindow
   GCancellable         *cancellable;
   GtkFileChooserNative *chooser;
   int                   pending_files;  /* saves, exports and opens running */
+  struct _PqWindowHosts *hosts;         /* several hosts (pq-window-hosts.c) */
 };
 
 /* pq-window.c */
@@ -122,5 +124,30 @@ void         _pq_window_save_file          (PqWindow       *self,
 void         _pq_window_export_file        (PqWindow       *self,
                                             GFile          *file,
                                             int             filter_format);
+
+/* pq-window-hosts.c: a query of several hosts, a domain's controllers */
+typedef struct _PqWindowHosts PqWindowHosts;
+void         _pq_window_hosts_init         (PqWindow       *self);
+void         _pq_window_hosts_finalize     (PqWindow       *self);
+GPtrArray   *_pq_window_hosts_parse        (const char     *text,
+                                            GError        **error);
+PqQuery     *_pq_window_hosts_new_query    (PqWindow       *self,
+                                            GPtrArray      *targets,
+                                            const PqScanOptions *options,
+                                            PqAddressChoice choice);
+void         _pq_window_hosts_started      (PqWindow       *self,
+                                            PqQuery        *query,
+                                            const char     *text);
+void         _pq_window_hosts_show_report  (PqWindow       *self,
+                                            PqReport       *report);
+void         _pq_window_hosts_show_summary (PqWindow       *self,
+                                            PqReport       *report,
+                                            const char     *summary);
+void         _pq_window_hosts_show_input   (PqWindow       *self,
+                                            PqReport       *report);
+const char  *_pq_window_hosts_get_typed    (PqWindow       *self,
+                                            PqReport       *report);
+void         _pq_window_show_target_subtitle (PqWindow     *self);
+const char  *_pq_window_hosts_get_by_host_text (PqWindow   *self);
 
 G_END_DECLS
