@@ -182,7 +182,7 @@ pq_results_hosts_add (PqResultsHosts *self,
 
   g_return_if_fail (PQ_IS_RESULTS_HOSTS (self));
   entry->host = host;
-  entry->label = g_strdup (label);
+  entry->label = g_strstrip (g_strdup (label));   /* "a, b": b is typed " b" */
   g_hash_table_replace (self->by_address, g_strdup (address), entry);
 }
 

@@ -140,7 +140,11 @@ join_inputs (PqReport *report,
   guint n = pq_report_get_n_targets (report);
 
   for (guint t = 0; t < n && t < most; t++)
-    g_string_append_printf (text, "%s%s", t ? ", " : "", pq_target_get_input (pq_report_get_nth_target (report, t)));
+    {
+      g_autofree char *input = g_strstrip (g_strdup (pq_target_get_input (pq_report_get_nth_target (report, t))));
+
+      g_string_append_printf (text, "%s%s", t ? ", " : "", input);
+    }
   if (n > most)
     g_string_append (text, ", …");
   return g_string_free (g_steal_pointer (&text), FALSE);

@@ -58,3 +58,44 @@ window_fixture_open (const char     *app_id,
   gtk_window_present (GTK_WINDOW (window));
   return window;
 }
+
+static gboolean
+late_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @cond (@data) holds; fails after @seconds,
+ * naming @what. */
+void
+window_fixture_wait (WindowCondition  cond,
+                     gpointer         data,
+                     guint            seconds,
+                     const char      *what)
+{
+  gboolean late = FALSE;
+  guint id = g_timeout_add_seconds (seconds, late_cb, &late);
+
+  while (!late && !cond (data))
+    g_main_context_iteration (NULL, TRUE);
+  if (late)
+    g_error ("timed out after %u s waiting for %s", seconds, what);
+  g_source_remove (id);
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Lets the window draw and settle for @ms. */
+void
+window_fixture_pause (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, late_cb, &done);
+  window_fixture_wait (flag_set, &done, ms / 1000 + 5, "a pause");
+}
