@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pq-findings-table.h"
 #include "pq-report-text.h"
 #include "pq-results-hosts.h"
 #include "pq-results-rows.h"
@@ -160,6 +161,8 @@ pq_results_hosts_new (GtkColumnView *column_view)
   gtk_column_view_column_set_sorter (self->column, GTK_SORTER (sorter));
   gtk_column_view_column_set_visible (self->column, FALSE);
   gtk_column_view_insert_column (column_view, 0, self->column);
+  /* Named for screen readers as the other headers (GTK 4.8 leaves them unnamed). */
+  pq_findings_table_name_headers (gtk_widget_get_first_child (GTK_WIDGET (column_view)));
   return self;
 }
 
