@@ -158,6 +158,8 @@ pq_results_hosts_new (GtkColumnView *column_view)
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
   self->column = gtk_column_view_column_new (_("Host"), g_object_ref (factory));
   gtk_column_view_column_set_resizable (self->column, TRUE);
+  /* An address whole; a longer name ellipsizes, whole in its tooltip. */
+  gtk_column_view_column_set_fixed_width (self->column, 130);
   gtk_column_view_column_set_sorter (self->column, GTK_SORTER (sorter));
   gtk_column_view_column_set_visible (self->column, FALSE);
   gtk_column_view_insert_column (column_view, 0, self->column);

@@ -329,8 +329,8 @@ static void
 show_results_of (PqWindow *self,
                  PqReport *report)
 {
-  pq_results_view_set_results (self->results_view, report ? pq_report_get_results (report) : NULL);
   _pq_window_hosts_show_report (self, report);
+  pq_results_view_set_results (self->results_view, report ? pq_report_get_results (report) : NULL);
   set_report (self, report);
   _pq_window_show_target_subtitle (self);
 }

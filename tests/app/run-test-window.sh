@@ -21,11 +21,7 @@ RIG=$(mktemp -d /tmp/pq-app-rig.XXXXXX)
 # "ga" and the PID: two runs at once (two build directories) never share
 # namespaces or veths ("ga12345-c2" stays within 15 characters).
 export RIG_PREFIX=ga$$ RIG_SKIP="samba dc slapd snmpd"
-cleanup() {
-  bash "$RIG_DOWN" "$RIG" >/dev/null 2>&1
-  [ -n "${RIG_DNS:-}" ] && [ -n "${NS_CLI:-}" ] && rm -rf "/etc/netns/$NS_CLI"
-  rm -rf "$RIG"
-}
+cleanup() { bash "$RIG_DOWN" "$RIG" >/dev/null 2>&1; rm -rf "$RIG"; }
 trap cleanup EXIT
 
 if ! bash "$RIG_UP" "$RIG" > "$RIG/rig-up.log" 2>&1; then
@@ -33,10 +29,4 @@ if ! bash "$RIG_UP" "$RIG" > "$RIG/rig-up.log" 2>&1; then
 fi
 # shellcheck source=/dev/null
 . "$RIG/env"
-# RIG_DNS=1: the client resolves through the rig's dnsmasq (test.lan and
-# its SRV records), as tests/integration/test-domain.sh does.
-if [ -n "${RIG_DNS:-}" ]; then
-  mkdir -p "/etc/netns/$NS_CLI"
-  echo "nameserver 10.200.77.2" > "/etc/netns/$NS_CLI/resolv.conf"
-fi
 ip netns exec "$NS_CLI" env -u DBUS_SESSION_BUS_ADDRESS GTK_A11Y=none "$TEST" --tap "${@:4}"
