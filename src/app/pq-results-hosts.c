@@ -20,6 +20,7 @@
 #include "pq-report-text.h"
 #include "pq-results-hosts.h"
 #include "pq-results-rows.h"
+#include "pq-results-view.h"
 
 typedef struct
 {
@@ -260,18 +261,35 @@ pq_results_hosts_get_label (PqResultsHosts *self,
   return entry ? entry->label : NULL;
 }
 
-/* Whether @folded_text is in the name of the host of @item's address. */
+/* Whether @folded_text is in the name of the host of @item's address,
+ * and @show shows it. */
 gboolean
 pq_results_hosts_matches (PqResultsHosts *self,
                           gpointer        item,
-                          const char     *folded_text)
+                          const char     *folded_text,
+                          int             show)   /* PqShowMode */
 {
   HostEntry *entry;
 
   if (!self->grouped || folded_text == NULL || !PQ_IS_RESULT (item))
     return FALSE;
   entry = lookup (self, item);
-  return entry != NULL && pq_results_rows_contains (entry->label, folded_text);
+  return entry != NULL && pq_results_rows_contains (entry->label, folded_text) &&
+         pq_results_view_match (item, NULL, show);
+}
+
+/* Returns: (transfer full): a row's name for screen readers: of several
+ *   hosts, "10.0.0.5: TCP 135 epmap, LISTENING", else @port_name */
+char *
+pq_results_hosts_name_row (PqResultsHosts *self,
+                           PqResult       *result,
+                           const char     *port_name)
+{
+  HostEntry *entry = self->grouped ? lookup (self, result) : NULL;
+  g_autofree char *clean = entry ? pq_text_sanitize (entry->label) : NULL;
+
+  /* Translators: a row of the results of several hosts: the host, then the port and state */
+  return clean ? g_strdup_printf (_("%s: %s"), clean, port_name) : g_strdup (port_name);
 }
 
 GtkColumnViewColumn *

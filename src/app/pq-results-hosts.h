@@ -31,7 +31,11 @@ const char     *pq_results_hosts_get_label    (PqResultsHosts *self,
                                                const char     *address);
 gboolean        pq_results_hosts_matches      (PqResultsHosts *self,
                                                gpointer        item,
-                                               const char     *folded_text);
+                                               const char     *folded_text,
+                                               int             show);
+char           *pq_results_hosts_name_row     (PqResultsHosts *self,
+                                               PqResult       *result,
+                                               const char     *port_name);
 GtkColumnViewColumn *pq_results_hosts_get_column (PqResultsHosts *self);
 
 G_END_DECLS

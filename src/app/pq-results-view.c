@@ -284,14 +284,16 @@ show_opener (PqResultsView   *self,
 }
 
 /* GTK 4.8 has no accessible label for list items: the row widget (the
- * cell's parent) is named here, "TCP 135 epmap, listening". */
+ * cell's parent) is named here, "TCP 135 epmap, listening", host first of several. */
 static void
-name_row (GtkWidget *box,
-          PqResult  *result)
+name_row (GtkWidget      *box,
+          PqResult       *result,
+          PqResultsHosts *hosts)
 {
   GtkWidget *cell = gtk_widget_get_parent (box);
   GtkWidget *row = cell ? gtk_widget_get_parent (cell) : NULL;
-  g_autofree char *name = pq_findings_pane_describe (result, state_label (pq_result_get_state (result)));
+  g_autofree char *port = pq_findings_pane_describe (result, state_label (pq_result_get_state (result)));
+  g_autofree char *name = pq_results_hosts_name_row (hosts, result, port);
   g_autofree char *opener = g_strdup_printf (_("Show findings for %s %u"),
                                              pq_protocol_to_string (pq_result_get_protocol (result)),
                                              pq_result_get_port (result));
@@ -319,7 +321,7 @@ bind_port_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (gtk_widget_get_last_child (box)), port);
   g_object_set_data (G_OBJECT (opener), "pq-result", result);
   show_opener (self, GTK_TOGGLE_BUTTON (opener));
-  name_row (box, result);
+  name_row (box, result, self->hosts);
 }
 
 static void
@@ -436,8 +438,7 @@ filter_func (gpointer item,
   PqResultsView *self = data;
 
   return pq_results_view_match (item, self->folded_search, self->show) ||
-         (pq_results_hosts_matches (self->hosts, item, self->folded_search) &&
-          pq_results_view_match (item, NULL, self->show));
+         pq_results_hosts_matches (self->hosts, item, self->folded_search, self->show);
 }
 
 /* "Showing 9 of 65,535 ports", in the locale's digits and separators. */
