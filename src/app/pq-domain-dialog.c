@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pq-accessible.h"
 #include "pq-domain.h"
 #include "pq-domain-dialog.h"
 #include "pq-report-text.h"
@@ -28,6 +29,7 @@ struct _PqDomainDialog
   GtkWidget    *query_button;
   GtkLabel     *status;
   GtkListBox   *list;
+  GtkWidget    *list_scroller;
   GCancellable *cancellable;   /* the lookup running, if any */
   char         *hosts;         /* the controllers found, comma-separated */
 };
@@ -44,7 +46,7 @@ clear_found (PqDomainDialog *self)
 
   while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, row);
-  gtk_widget_set_visible (GTK_WIDGET (self->list), FALSE);
+  gtk_widget_set_visible (self->list_scroller, FALSE);
   g_clear_pointer (&self->hosts, g_free);
   gtk_widget_set_sensitive (self->query_button, FALSE);
 }
@@ -56,6 +58,11 @@ show_status (PqDomainDialog *self,
 {
   gtk_label_set_text (self->status, text);
   gtk_widget_set_visible (GTK_WIDGET (self->status), text != NULL);
+  /* In the error colour as the window's field messages, and read with the field. */
+  if (error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status), "error");
   if (error)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->entry), "error");
@@ -88,6 +95,17 @@ add_row (PqDomainDialog *self,
   gtk_list_box_append (self->list, row);
 }
 
+/* The window grows to show the list, up to about six controllers; more
+ * scroll. (A toplevel grows to its minimum size, not to its natural.) */
+static void
+fit_list (PqDomainDialog *self)
+{
+  int natural;
+
+  gtk_widget_measure (GTK_WIDGET (self->list), GTK_ORIENTATION_VERTICAL, -1, NULL, &natural, NULL, NULL);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (self->list_scroller), MIN (natural, 340));
+}
+
 static void
 show_found (PqDomainDialog *self,
             const char     *domain,
@@ -109,7 +127,8 @@ show_found (PqDomainDialog *self,
                                     "%u domain controllers in DNS (SRV records %s), in the order a client tries them:",
                                     controllers->len), controllers->len, srv);
   show_status (self, text, FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->list), TRUE);
+  gtk_widget_set_visible (self->list_scroller, TRUE);
+  fit_list (self);
   self->hosts = g_string_free (g_steal_pointer (&hosts), FALSE);
   gtk_widget_set_sensitive (self->query_button, TRUE);
   gtk_window_set_default_widget (GTK_WINDOW (self), self->query_button);
@@ -256,10 +275,16 @@ build_form (PqDomainDialog *self)
   self->list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
-  gtk_widget_set_visible (GTK_WIDGET (self->list), FALSE);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->list), 2);   /* the rows' shadow */
+  gtk_widget_set_margin_end (GTK_WIDGET (self->list), 2);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->list), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Domain controllers found"), -1);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->list));
+  self->list_scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->list_scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->list_scroller), GTK_WIDGET (self->list));
+  gtk_widget_set_vexpand (self->list_scroller, TRUE);
+  gtk_widget_set_visible (self->list_scroller, FALSE);
+  gtk_box_append (GTK_BOX (box), self->list_scroller);
   self->query_button = gtk_button_new_with_mnemonic (_("_Query Controllers"));
   gtk_widget_add_css_class (self->query_button, "suggested-action");
   gtk_widget_add_css_class (self->query_button, "pill");
@@ -274,7 +299,6 @@ pq_domain_dialog_init (PqDomainDialog *self)
 {
   GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
 
   gtk_window_set_title (GTK_WINDOW (self), _("Domain Controllers"));
   gtk_window_set_default_size (GTK_WINDOW (self), 440, -1);
@@ -282,12 +306,11 @@ pq_domain_dialog_init (PqDomainDialog *self)
   gtk_window_set_hide_on_close (GTK_WINDOW (self), FALSE);
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (_("Domain Controllers"), NULL));
   gtk_box_append (GTK_BOX (content), header);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), build_form (self));
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_box_append (GTK_BOX (content), scrolled);
+  gtk_box_append (GTK_BOX (content), build_form (self));
   adw_window_set_content (ADW_WINDOW (self), content);
+  /* Read by their visible labels, without the underlines GTK 4.8 reads. */
+  pq_accessible_name_mnemonics (content);
+  pq_accessible_name_label (GTK_WIDGET (self->entry), _("_Domain"));
   gtk_window_set_default_widget (GTK_WINDOW (self), self->find_button);
 
   g_signal_connect_object (self->entry, "changed", G_CALLBACK (entry_changed), self, G_CONNECT_SWAPPED);

@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pq-accessible.h"
 #include "pq-domain-dialog.h"
 #include "pq-report-text.h"
 #include "pq-target-list.h"
@@ -303,8 +304,8 @@ new_by_host_button (PqWindow *self)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_popover_set_child (GTK_POPOVER (popover), scrolled);
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Summary by host"), -1);
+  /* Read by its visible label (GTK 4.8 leaves the inner button unnamed). */
+  pq_accessible_name_label (gtk_widget_get_first_child (button), _("By Host"));
   gtk_widget_set_visible (button, FALSE);
   self->hosts->by_host_label = GTK_LABEL (label);
   return button;

@@ -387,7 +387,7 @@ test_no_domain (void)
                    "_ldap._tcp.dc._msdcs.nodc.test.lan. Check the domain's name, and that this computer "
                    "uses the domain's DNS servers.");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (_pq_domain_dialog_get_entry (dialog)), "error"));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_pq_domain_dialog_get_list (dialog))));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (_pq_domain_dialog_get_list (dialog))));
   g_assert_false (gtk_widget_get_sensitive (_pq_domain_dialog_get_query (dialog)));
   g_assert_false (pq_window_get_busy (window));
   g_assert_true (pq_window_get_report (window) == report);
