@@ -78,22 +78,33 @@ update_columns (PqWindow *self,
                                     n_addresses > 1 && (!grouped || pq_results_hosts_need_address (hosts)));
 }
 
-/* The query's report has the address by now (pq-query.c adds it before
- * the signal); its rows come after. */
+/* Every address each host resolved to, once all have resolved (the
+ * first "progress"): hosts run at once, so a later host's rows may come
+ * before the query says its address (pq-query.c emits in order). */
 static void
-on_query_address (PqQuery  *query,
-                  guint     index,
-                  PqWindow *self)
+on_query_progress (PqQuery  *query,
+                   guint     done,
+                   guint     total,
+                   PqWindow *self)
 {
   PqReport *report = pq_query_get_report (query);
-  guint host;
 
-  if (query != self->query || report == NULL || index >= pq_report_get_queried (report)->len)
+  if (query != self->query || report == NULL)
     return;
-  host = pq_report_get_queried_target (report, index);
-  pq_results_hosts_add (results_hosts (self), g_ptr_array_index (pq_report_get_queried (report), index), host,
-                        pq_target_get_input (pq_report_get_nth_target (report, host)));
+  for (guint t = 0; t < pq_report_get_n_targets (report); t++)
+    {
+      PqTarget *target = pq_report_get_nth_target (report, t);
+      GPtrArray *addresses = pq_target_get_addresses (target);
+
+      for (guint i = 0; addresses != NULL && i < addresses->len; i++)
+        {
+          g_autofree char *address = g_inet_address_to_string (g_ptr_array_index (addresses, i));
+
+          pq_results_hosts_add (results_hosts (self), address, t, pq_target_get_input (target));
+        }
+    }
   update_columns (self, pq_query_get_n_addresses (query));
+  g_signal_handlers_disconnect_by_func (query, on_query_progress, self);
 }
 
 void
@@ -106,7 +117,7 @@ _pq_window_hosts_started (PqWindow   *self,
   pq_results_hosts_clear (results_hosts (self));
   update_columns (self, 0);
   gtk_widget_set_visible (self->hosts->by_host, FALSE);
-  g_signal_connect_object (query, "address", G_CALLBACK (on_query_address), self, 0);
+  g_signal_connect_object (query, "progress", G_CALLBACK (on_query_progress), self, 0);
 }
 
 /* A report shown (a query's end, a file, none): its hosts. */

@@ -200,8 +200,23 @@ test_range (void)
                    "10.200.77.2 53 LISTENING | 10.200.77.2 8081 FILTERED");
   g_assert_cmpstr (label_text ("summary_label"), ==,
                    "2 hosts: 2 with problems · 1 listening, 2 not listening, 1 filtered");
+  /* Every row's Host cell names its host, as it came in (hosts run at
+   * once: a later host's rows may come before an earlier one's). */
+  g_assert_cmpuint (count_labels (GTK_WIDGET (results_view ()), "10.200.77.1"), ==, 2);
+  g_assert_cmpuint (count_labels (GTK_WIDGET (results_view ()), "10.200.77.2"), ==, 2);
   assert_by_host (" 10.200.77.1: 2 not listening");
   assert_by_host (" 10.200.77.2: 1 listening, 1 filtered");
+
+  /* The slow host first: the other one's rows come before its own. */
+  query_and_wait ("10.200.77.2, 10.200.77.1", "8081,53");
+  g_clear_pointer (&rows, g_free);
+  rows = shown_rows ();
+  g_assert_cmpstr (rows, ==,
+                   "10.200.77.2 53 LISTENING | 10.200.77.2 8081 FILTERED | "
+                   "10.200.77.1 53 NOT LISTENING | 10.200.77.1 8081 NOT LISTENING");
+  g_assert_cmpuint (count_labels (GTK_WIDGET (results_view ()), "10.200.77.1"), ==, 2);
+  g_assert_cmpuint (count_labels (GTK_WIDGET (results_view ()), "10.200.77.2"), ==, 2);
+  query_and_wait ("10.200.77.1-2", "8081,53");
   /* The subtitle names the hosts. */
   g_assert_cmpstr (adw_window_title_get_subtitle (child ("window_title")), ==, "10.200.77.1, 10.200.77.2");
 }
