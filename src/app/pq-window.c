@@ -608,6 +608,7 @@ _pq_window_update_actions (PqWindow *self)
   set_action_enabled (self, "export", have_report && self->pending_files == 0);
   set_action_enabled (self, "copy-summary", have_report);
   set_action_enabled (self, "open", !busy && self->pending_files == 0);
+  set_action_enabled (self, "domain-controllers", !busy);
   set_action_enabled (self, "save-check", !gtk_check_button_get_active (self->check_radio));
   set_action_enabled (self, "delete-check", check != NULL && pq_check_get_user_defined (check));
 }

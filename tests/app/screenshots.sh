@@ -30,7 +30,8 @@ shot() {
     ADW_DEBUG_COLOR_SCHEME=$2 "$BUILD/src/app/portquery" "$RIG/${6:-dc.json}" &
   local pid=$! wid
   wid=$(xdotool search --sync --name "Port Query" | head -1)
-  sleep 1; xdotool windowsize "$wid" "$3" "$4"; sleep 1
+  # Twice: the layout for a narrower window lets it go narrower still.
+  sleep 1; xdotool windowsize "$wid" "$3" "$4"; sleep 1; xdotool windowsize "$wid" "$3" "$4"; sleep 1
   eval "$(xdotool getwindowgeometry --shell "$wid")"
   if [ "$5" -ge 0 ]; then
     xdotool mousemove $((X + WIDTH - 60)) $((Y + ${ROW_Y:-306})) click 1; sleep 0.5

@@ -17,24 +17,27 @@ import time
 import pyatspi
 
 PORTQUERY = sys.argv[1]
-failures = 0
-step = 0
+results = []
 
 
 def check(ok, what):
-    global failures, step
-    step += 1
-    print(("ok %d %s" if ok else "not ok %d %s") % (step, what), flush=True)
-    if not ok:
-        failures += 1
+    results.append(ok)
+    print("%s %d %s" % ("ok" if ok else "not ok", len(results), what), flush=True)
 
 
-def tree(acc):
-    yield acc
-    for i in range(acc.childCount):
-        child = acc.getChildAtIndex(i)
-        if child is not None:
-            yield from tree(child)
+def safely(pred):
+    """A predicate that reads an object gone meanwhile is false, not an error."""
+    def test(acc):
+        try:
+            return acc is not None and pred(acc)
+        except Exception:
+            return False
+    return test
+
+
+def tree(acc, pred=lambda a: True):
+    """Every object under acc (acc too) that pred accepts, in order (pyatspi's own search)."""
+    return ([acc] if safely(pred)(acc) else []) + pyatspi.findAllDescendants(acc, safely(pred))
 
 
 def shown(acc):
@@ -49,12 +52,9 @@ def shown(acc):
 def wait_for(root, pred, timeout=10.0):
     deadline = time.time() + timeout
     while time.time() < deadline:
-        for acc in tree(root):
-            try:
-                if pred(acc) and shown(acc):
-                    return acc
-            except Exception:
-                pass
+        found = tree(root, lambda a: pred(a) and shown(a))
+        if found:
+            return found[0]
         time.sleep(0.2)
     return None
 
@@ -118,7 +118,7 @@ def check_controllers(dialog):
     check(found is not None, "the controllers' list is read as “Domain controllers found”")
     if found is None:
         return
-    labels = [a.name for a in tree(found) if a.getRoleName() == "label"]
+    labels = [a.name for a in tree(found, lambda a: a.getRoleName() == "label")]
     expected = ["dc1.test.lan", "priority 0, weight 100, port 389",
                 "srv.test.lan", "priority 10, weight 50, port 389"]
     check([n for n in labels if n in expected] == expected,
@@ -133,7 +133,7 @@ def check_results(app):
     rows = []
     deadline = time.time() + 30
     while time.time() < deadline and len(rows) < 4:
-        rows = sorted(a.name for a in tree(app) if a.getRoleName() == "table row" and ": TCP " in a.name)
+        rows = sorted(a.name for a in tree(app, lambda a: a.getRoleName() == "table row" and ": TCP " in a.name))
         time.sleep(0.3)
     check(rows == ["dc1.test.lan: TCP 443 https, NOT LISTENING", "dc1.test.lan: TCP 80 http, NOT LISTENING",
                    "srv.test.lan: TCP 443 https, NOT LISTENING", "srv.test.lan: TCP 80 http, NOT LISTENING"],
@@ -172,8 +172,8 @@ def main():
         finally:
             proc.terminate()
             proc.wait()
-    print("1..%d" % step)
-    return 1 if failures else 0
+    print("1..%d" % len(results))
+    return 0 if all(results) else 1
 
 
 sys.exit(main())

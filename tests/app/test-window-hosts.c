@@ -77,7 +77,10 @@ query_and_wait (const char *hosts,
 {
   query_hosts (hosts, ports);
   g_assert_true (pq_window_get_busy (window));
+  /* One query at a time: the controllers wait for this one's end. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "domain-controllers"));
   window_fixture_wait (idle_cond, NULL, 60, "the query to finish");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "domain-controllers"));
 }
 
 /* The rows as shown, "HOST PORT STATE" each, space-separated. */
