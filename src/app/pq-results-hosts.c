@@ -292,6 +292,22 @@ pq_results_hosts_name_row (PqResultsHosts *self,
   return clean ? g_strdup_printf (_("%s: %s"), clean, port_name) : g_strdup (port_name);
 }
 
+/* Returns: (transfer full): the name of a row's arrow: "Show findings for
+ *   TCP 135", of several hosts "… of 10.0.0.5" */
+char *
+pq_results_hosts_name_opener (PqResultsHosts *self,
+                              PqResult       *result)
+{
+  HostEntry *entry = self->grouped ? lookup (self, result) : NULL;
+  g_autofree char *clean = entry ? pq_text_sanitize (entry->label) : NULL;
+  const char *protocol = pq_protocol_to_string (pq_result_get_protocol (result));
+
+  if (clean != NULL)
+    /* Translators: the arrow of a port's row, of several hosts: "Show findings for TCP 135 of 10.0.0.5" */
+    return g_strdup_printf (_("Show findings for %s %u of %s"), protocol, pq_result_get_port (result), clean);
+  return g_strdup_printf (_("Show findings for %s %u"), protocol, pq_result_get_port (result));
+}
+
 GtkColumnViewColumn *
 pq_results_hosts_get_column (PqResultsHosts *self)
 {

@@ -36,6 +36,8 @@ gboolean        pq_results_hosts_matches      (PqResultsHosts *self,
 char           *pq_results_hosts_name_row     (PqResultsHosts *self,
                                                PqResult       *result,
                                                const char     *port_name);
+char           *pq_results_hosts_name_opener  (PqResultsHosts *self,
+                                               PqResult       *result);
 GtkColumnViewColumn *pq_results_hosts_get_column (PqResultsHosts *self);
 
 G_END_DECLS

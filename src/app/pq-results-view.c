@@ -245,7 +245,8 @@ opener_gone_cb (gpointer  data,
 }
 
 /* The port and its arrow: the arrow is a toggle named for its port, so
- * a screen reader says "Show findings for TCP 135", pressed or not. */
+ * a screen reader says "Show findings for TCP 135", pressed or not
+ * (pq_results_hosts_name_opener). */
 static void
 setup_port_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
@@ -294,9 +295,7 @@ name_row (GtkWidget      *box,
   GtkWidget *row = cell ? gtk_widget_get_parent (cell) : NULL;
   g_autofree char *port = pq_findings_pane_describe (result, state_label (pq_result_get_state (result)));
   g_autofree char *name = pq_results_hosts_name_row (hosts, result, port);
-  g_autofree char *opener = g_strdup_printf (_("Show findings for %s %u"),
-                                             pq_protocol_to_string (pq_result_get_protocol (result)),
-                                             pq_result_get_port (result));
+  g_autofree char *opener = pq_results_hosts_name_opener (hosts, result);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (box)),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, opener, -1);

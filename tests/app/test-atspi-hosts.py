@@ -138,6 +138,10 @@ def check_results(app):
     check(rows == ["dc1.test.lan: TCP 443 https, NOT LISTENING", "dc1.test.lan: TCP 80 http, NOT LISTENING",
                    "srv.test.lan: TCP 443 https, NOT LISTENING", "srv.test.lan: TCP 80 http, NOT LISTENING"],
           "each row is read with its host first: %s" % rows)
+    openers = sorted(a.name for a in tree(app, lambda a: a.name.startswith("Show findings for ")))
+    check(openers == ["Show findings for TCP 443 of dc1.test.lan", "Show findings for TCP 443 of srv.test.lan",
+                      "Show findings for TCP 80 of dc1.test.lan", "Show findings for TCP 80 of srv.test.lan"],
+          "each row's arrow names its host too: %s" % openers)
     check(wait_for(app, named("Host", "filler", "column header", "table column header"), 5) is not None,
           "the Host column's header reads “Host”")
     summary = wait_for(app, lambda a: a.getRoleName() == "label" and a.name.startswith("2 hosts: "), 10)

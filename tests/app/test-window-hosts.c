@@ -413,6 +413,14 @@ test_no_domain (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child ("target_entry"))), ==, host);
   g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (child ("problem_revealer"))));
 
+  /* The dialog fits a phone's 360 pixels. */
+  {
+    int minimum;
+
+    gtk_widget_measure (GTK_WIDGET (dialog), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+    g_assert_cmpint (minimum, <=, 360);
+  }
+
   /* Typing another domain takes the message away; Escape closes. */
   gtk_editable_set_text (_pq_domain_dialog_get_entry (dialog), "test.lan");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (status)));
