@@ -240,6 +240,11 @@ test_bad_list (void)
   g_assert_nonnull (strstr (label_text ("target_error"), "more than 4096 hosts"));
   g_assert_nonnull (strstr (label_text ("target_error"), "Type a smaller block"));
 
+  /* Commas only: no host, said so (the window crashed on it). */
+  query_hosts (" , ", "53");
+  g_assert_false (pq_window_get_busy (window));
+  g_assert_nonnull (strstr (label_text ("target_error"), "No host given."));
+
   gtk_editable_set_text (GTK_EDITABLE (child ("target_entry")), "10.200.77.2");
   g_assert_false (gtk_widget_get_visible (child ("target_error")));
 }
