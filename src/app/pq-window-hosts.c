@@ -116,7 +116,6 @@ _pq_window_hosts_started (PqWindow   *self,
   self->hosts->typed = g_strdup (text);
   pq_results_hosts_clear (results_hosts (self));
   update_columns (self, 0);
-  gtk_widget_set_visible (self->hosts->by_host, FALSE);
   g_signal_connect_object (query, "progress", G_CALLBACK (on_query_progress), self, 0);
 }
 
@@ -264,6 +263,25 @@ _pq_window_hosts_show_summary (PqWindow   *self,
   gtk_label_set_text (self->summary_label, line);
   pq_text_append_hosts_summary (by_host, report);
   gtk_label_set_text (self->hosts->by_host_label, g_strstrip (by_host->str));
+}
+
+/* While a query of several hosts runs: how many, before the counts so far. */
+void
+_pq_window_hosts_show_live_summary (PqWindow   *self,
+                                    const char *summary)
+{
+  guint n = self->hosts->n_targets;
+  g_autofree char *line = NULL;
+
+  gtk_widget_set_visible (self->hosts->by_host, FALSE);
+  if (n <= 1)
+    {
+      gtk_label_set_text (self->summary_label, summary);
+      return;
+    }
+  /* Translators: a query of several hosts running: "3 hosts · 12 listening" */
+  line = g_strdup_printf (ngettext ("%u host · %s", "%u hosts · %s", n), n, summary);
+  gtk_label_set_text (self->summary_label, line);
 }
 
 static void

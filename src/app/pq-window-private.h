@@ -143,6 +143,8 @@ void         _pq_window_hosts_show_report  (PqWindow       *self,
 void         _pq_window_hosts_show_summary (PqWindow       *self,
                                             PqReport       *report,
                                             const char     *summary);
+void         _pq_window_hosts_show_live_summary (PqWindow  *self,
+                                                 const char *summary);
 void         _pq_window_hosts_show_input   (PqWindow       *self,
                                             PqReport       *report);
 const char  *_pq_window_hosts_get_typed    (PqWindow       *self,

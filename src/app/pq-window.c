@@ -147,7 +147,7 @@ show_live_summary (PqWindow *self)
   for (guint i = 0; i < PQ_N_PORT_STATES; i++)
     n += self->live_counts[i];
   summary = n > 0 ? pq_summary_for_counts (self->live_counts) : g_strdup (_("Querying…"));
-  gtk_label_set_text (self->summary_label, summary);
+  _pq_window_hosts_show_live_summary (self, summary);
   gtk_widget_set_visible (GTK_WIDGET (self->explain_label), FALSE);
 }
 

@@ -211,7 +211,11 @@ test_range (void)
   assert_by_host (" 10.200.77.2: 1 listening, 1 filtered");
 
   /* The slow host first: the other one's rows come before its own. */
-  query_and_wait ("10.200.77.2, 10.200.77.1", "8081,53");
+  query_hosts ("10.200.77.2, 10.200.77.1", "8081,53");
+  /* While it runs: how many hosts, before the counts so far. */
+  g_assert_true (g_str_has_prefix (label_text ("summary_label"), "2 hosts · "));
+  g_assert_null (_pq_window_hosts_get_by_host_text (window));
+  window_fixture_wait (idle_cond, NULL, 60, "the query to finish");
   g_clear_pointer (&rows, g_free);
   rows = shown_rows ();
   g_assert_cmpstr (rows, ==,
