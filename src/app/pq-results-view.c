@@ -15,6 +15,7 @@
 #include "pq-findings-pane.h"
 #include "pq-findings-table.h"
 #include "pq-report-text.h"
+#include "pq-results-hosts.h"
 #include "pq-results-rows.h"
 #include "pq-result.h"
 #include "pq-rules.h"
@@ -45,6 +46,7 @@ struct _PqResultsView
 
   GListModel          *results;
   PqResultsRows       *rows;
+  PqResultsHosts      *hosts;        /* the Host column (pq-results-hosts.c) */
   GtkSingleSelection  *selection;
   GPtrArray           *openers;      /* the arrows of the rows on screen */
   PqResult            *open_result;  /* the port the pane shows, or NULL */
@@ -243,7 +245,8 @@ opener_gone_cb (gpointer  data,
 }
 
 /* The port and its arrow: the arrow is a toggle named for its port, so
- * a screen reader says "Show findings for TCP 135", pressed or not. */
+ * a screen reader says "Show findings for TCP 135", pressed or not
+ * (pq_results_hosts_name_opener). */
 static void
 setup_port_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
@@ -282,17 +285,17 @@ show_opener (PqResultsView   *self,
 }
 
 /* GTK 4.8 has no accessible label for list items: the row widget (the
- * cell's parent) is named here, "TCP 135 epmap, listening". */
+ * cell's parent) is named here, "TCP 135 epmap, listening", host first of several. */
 static void
-name_row (GtkWidget *box,
-          PqResult  *result)
+name_row (GtkWidget      *box,
+          PqResult       *result,
+          PqResultsHosts *hosts)
 {
   GtkWidget *cell = gtk_widget_get_parent (box);
   GtkWidget *row = cell ? gtk_widget_get_parent (cell) : NULL;
-  g_autofree char *name = pq_findings_pane_describe (result, state_label (pq_result_get_state (result)));
-  g_autofree char *opener = g_strdup_printf (_("Show findings for %s %u"),
-                                             pq_protocol_to_string (pq_result_get_protocol (result)),
-                                             pq_result_get_port (result));
+  g_autofree char *port = pq_findings_pane_describe (result, state_label (pq_result_get_state (result)));
+  g_autofree char *name = pq_results_hosts_name_row (hosts, result, port);
+  g_autofree char *opener = pq_results_hosts_name_opener (hosts, result);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (box)),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, opener, -1);
@@ -317,7 +320,7 @@ bind_port_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (gtk_widget_get_last_child (box)), port);
   g_object_set_data (G_OBJECT (opener), "pq-result", result);
   show_opener (self, GTK_TOGGLE_BUTTON (opener));
-  name_row (box, result);
+  name_row (box, result, self->hosts);
 }
 
 static void
@@ -433,7 +436,8 @@ filter_func (gpointer item,
 {
   PqResultsView *self = data;
 
-  return pq_results_view_match (item, self->folded_search, self->show);
+  return pq_results_view_match (item, self->folded_search, self->show) ||
+         pq_results_hosts_matches (self->hosts, item, self->folded_search, self->show);
 }
 
 /* "Showing 9 of 65,535 ports", in the locale's digits and separators. */
@@ -675,6 +679,7 @@ pq_results_view_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->rows);
+  g_clear_object (&self->hosts);
   g_clear_object (&self->results);
   g_clear_object (&self->open_result);
   for (guint i = 0; self->openers != NULL && i < self->openers->len; i++)
@@ -767,6 +772,7 @@ pq_results_view_init (PqResultsView *self)
   pq_findings_table_name_button (GTK_WIDGET (self->listening_button));
   pq_findings_table_name_button (GTK_WIDGET (self->problems_button));
   setup_columns (self);
+  self->hosts = pq_results_hosts_new (self->column_view);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self->column_view), TRUE);
   g_signal_connect (self->column_view, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
   g_signal_connect (self->column_view, "activate", G_CALLBACK (on_row_activate), self);
@@ -867,6 +873,14 @@ pq_results_view_set_show_address (PqResultsView *self,
 {
   g_return_if_fail (PQ_IS_RESULTS_VIEW (self));
   gtk_column_view_column_set_visible (self->address_column, show_address);
+}
+
+/* Returns: (transfer none): which host each row belongs to */
+PqResultsHosts *
+pq_results_view_get_hosts (PqResultsView *self)
+{
+  g_return_val_if_fail (PQ_IS_RESULTS_VIEW (self), NULL);
+  return self->hosts;
 }
 
 GListModel *

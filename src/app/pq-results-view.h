@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "pq-result.h"
+#include "pq-results-hosts.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,7 @@ void              pq_results_view_close              (PqResultsView *self);
 PqResult         *pq_results_view_get_open           (PqResultsView *self);
 void              pq_results_view_set_show_address   (PqResultsView *self,
                                                       gboolean       show_address);
+PqResultsHosts   *pq_results_view_get_hosts          (PqResultsView *self);
 gboolean          pq_results_view_match              (GObject       *item,
                                                       const char    *folded_text,
                                                       PqShowMode     show);

@@ -6,7 +6,8 @@
  * choosers), pq-window-checks.c (the service checks), pq-window-recent.c
  * (Recent Hosts), pq-window-text.c (the text view) and
  * pq-window-layout.c (narrow layout, accessible names), pq-window-trace.c
- * (path traces). Only they and
+ * (path traces), pq-window-hosts.c (several hosts, a domain's
+ * controllers). Only they and
  * the tests include this header.
  *
  * Copyright 2026 The Port Query authors
@@ -72,6 +73,7 @@ struct _PqWindow
   GCancellable         *cancellable;
   GtkFileChooserNative *chooser;
   int                   pending_files;  /* saves, exports and opens running */
+  struct _PqWindowHosts *hosts;         /* several hosts (pq-window-hosts.c) */
 };
 
 /* pq-window.c */
@@ -127,5 +129,32 @@ void         _pq_window_save_file          (PqWindow       *self,
 void         _pq_window_export_file        (PqWindow       *self,
                                             GFile          *file,
                                             int             filter_format);
+
+/* pq-window-hosts.c: a query of several hosts, a domain's controllers */
+typedef struct _PqWindowHosts PqWindowHosts;
+void         _pq_window_hosts_init         (PqWindow       *self);
+void         _pq_window_hosts_finalize     (PqWindow       *self);
+GPtrArray   *_pq_window_hosts_parse        (const char     *text,
+                                            GError        **error);
+PqQuery     *_pq_window_hosts_new_query    (PqWindow       *self,
+                                            GPtrArray      *targets,
+                                            const PqScanOptions *options,
+                                            PqAddressChoice choice);
+void         _pq_window_hosts_started      (PqWindow       *self,
+                                            PqQuery        *query,
+                                            const char     *text);
+void         _pq_window_hosts_show_report  (PqWindow       *self,
+                                            PqReport       *report);
+void         _pq_window_hosts_show_summary (PqWindow       *self,
+                                            PqReport       *report,
+                                            const char     *summary);
+void         _pq_window_hosts_show_live_summary (PqWindow  *self,
+                                                 const char *summary);
+void         _pq_window_hosts_show_input   (PqWindow       *self,
+                                            PqReport       *report);
+const char  *_pq_window_hosts_get_typed    (PqWindow       *self,
+                                            PqReport       *report);
+void         _pq_window_show_target_subtitle (PqWindow     *self);
+const char  *_pq_window_hosts_get_by_host_text (PqWindow   *self);
 
 G_END_DECLS

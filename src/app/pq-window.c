@@ -126,7 +126,7 @@ show_summary_of (PqWindow *self,
       summary = g_steal_pointer (&partial);
     }
   pq_count_states (pq_report_get_results (report), counts);
-  gtk_label_set_text (self->summary_label, summary);
+  _pq_window_hosts_show_summary (self, report, summary);
 
   for (guint i = 0; i < PQ_N_PORT_STATES; i++)
     if (counts[pq_port_states_in_order[i]] > 0)
@@ -147,7 +147,7 @@ show_live_summary (PqWindow *self)
   for (guint i = 0; i < PQ_N_PORT_STATES; i++)
     n += self->live_counts[i];
   summary = n > 0 ? pq_summary_for_counts (self->live_counts) : g_strdup (_("Querying…"));
-  gtk_label_set_text (self->summary_label, summary);
+  _pq_window_hosts_show_live_summary (self, summary);
   gtk_widget_set_visible (GTK_WIDGET (self->explain_label), FALSE);
 }
 
@@ -314,7 +314,6 @@ on_query_progress (PqQuery  *query,
   text = g_strdup_printf (ngettext ("%'u of %'u port", "%'u of %'u ports", total), done, total);
   gtk_label_set_text (self->progress_label, text);
   gtk_progress_bar_set_fraction (self->progress_bar, total ? (double) done / total : 0.0);
-  pq_results_view_set_show_address (self->results_view, pq_query_get_n_addresses (query) > 1);
 }
 
 static gboolean
@@ -325,42 +324,15 @@ is_target_error (const GError *error)
          g_error_matches (error, PQ_ERROR, PQ_ERROR_INVALID_TARGET);
 }
 
-/* The host as typed, with the name its address has when one was found:
- * "10.0.0.5 (fileserver.example.com)"; nothing without a report. */
-static void
-show_target_subtitle (PqWindow *self)
-{
-  PqTarget *target;
-  const char *reverse;
-  g_autofree char *clean = NULL;
-  g_autofree char *subtitle = NULL;
-
-  if (self->report == NULL || (target = pq_report_get_target (self->report)) == NULL)
-    {
-      adw_window_title_set_subtitle (self->window_title, NULL);
-      return;
-    }
-  reverse = pq_report_get_queried (self->report)->len > 0 ? pq_report_get_reverse_name (self->report, 0) : NULL;
-  if (reverse == NULL)
-    {
-      adw_window_title_set_subtitle (self->window_title, pq_target_get_input (target));
-      return;
-    }
-  clean = pq_text_sanitize (reverse);
-  subtitle = g_strdup_printf ("%s (%s)", pq_target_get_input (target), clean);
-  adw_window_title_set_subtitle (self->window_title, subtitle);
-}
-
 /* Shows @report's rows (none for %NULL), counts and host. */
 static void
 show_results_of (PqWindow *self,
                  PqReport *report)
 {
+  _pq_window_hosts_show_report (self, report);
   pq_results_view_set_results (self->results_view, report ? pq_report_get_results (report) : NULL);
-  if (report != NULL)
-    pq_results_view_set_show_address (self->results_view, pq_report_get_queried (report)->len > 1);
   set_report (self, report);
-  show_target_subtitle (self);
+  _pq_window_show_target_subtitle (self);
 }
 
 /* A query that ended before its host resolved queried nothing: the
@@ -410,11 +382,11 @@ query_done_cb (GObject      *object,
     }
   /* Recent Hosts keeps names that resolved, never a typo. */
   if (pq_report_get_queried (report)->len > 0)
-    _pq_window_remember_target (self, pq_target_get_input (pq_report_get_target (report)));
+    _pq_window_remember_target (self, _pq_window_hosts_get_typed (self, report));
   g_clear_object (&self->previous);
   g_clear_object (&self->previous_file);
   set_report (self, report);
-  show_target_subtitle (self);
+  _pq_window_show_target_subtitle (self);
 #ifdef __GLIBC__
   /* The scanner's threads free a full range's results in malloc arenas
    * glibc keeps: without this the window grew 4 to 9 MB a query. */
@@ -436,6 +408,7 @@ start_query (PqWindow   *self,
   set_report (self, NULL);
   self->cancellable = g_cancellable_new ();
   g_signal_connect_object (query, "progress", G_CALLBACK (on_query_progress), self, 0);
+  _pq_window_hosts_started (self, query, text);
   g_signal_connect_object (pq_query_get_results (query), "items-changed", G_CALLBACK (on_results_changed), self, 0);
   pq_results_view_set_results (self->results_view, pq_query_get_results (query));
   adw_window_title_set_subtitle (self->window_title, text);
@@ -454,19 +427,19 @@ query_from_form (PqWindow   *self,
                  const char *text)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(PqTarget) target = pq_target_new_parse (text, &error);
+  g_autoptr(GPtrArray) targets = _pq_window_hosts_parse (text, &error);
   g_autofree char *community = g_settings_get_string (self->settings, "snmp-community");
   g_auto(FormPorts) form = { { NULL, NULL }, { 0, 0 } };
   PqScanOptions options;
   PqQuery *query;
   gboolean ports_ok;
 
-  if (target == NULL)
+  if (targets == NULL)
     show_field_error (GTK_WIDGET (self->target_entry), self->target_error, error->message);
   ports_ok = read_form_ports (self, &form);
-  if (target == NULL || !ports_ok)
+  if (targets == NULL || !ports_ok)
     {
-      gtk_widget_grab_focus (target == NULL ? GTK_WIDGET (self->target_entry) : GTK_WIDGET (self->ports_entry));
+      gtk_widget_grab_focus (targets == NULL ? GTK_WIDGET (self->target_entry) : GTK_WIDGET (self->ports_entry));
       return NULL;
     }
   read_scan_options (self, &options);
@@ -477,7 +450,7 @@ query_from_form (PqWindow   *self,
       return NULL;
     }
 
-  query = pq_query_new (target, &options, g_settings_get_enum (self->settings, "address-choice"));
+  query = _pq_window_hosts_new_query (self, targets, &options, g_settings_get_enum (self->settings, "address-choice"));
   for (guint i = 0; i < G_N_ELEMENTS (form.ports); i++)
     if (form.ports[i] != NULL)
       pq_query_add_ports (query, form.ports[i], form.protocols[i]);
@@ -539,8 +512,6 @@ void
 pq_window_show_report (PqWindow *self,
                        PqReport *report)
 {
-  PqTarget *target;
-
   g_return_if_fail (PQ_IS_WINDOW (self));
   g_return_if_fail (PQ_IS_REPORT (report));
 
@@ -554,9 +525,7 @@ pq_window_show_report (PqWindow *self,
   g_clear_object (&self->query);
   g_clear_object (&self->previous);
   g_clear_object (&self->previous_file);
-  target = pq_report_get_target (report);
-  if (target != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (self->target_entry), pq_target_get_input (target));
+  _pq_window_hosts_show_input (self, report);
   show_report_ports (self, report);
   hide_problem (self);
   show_results_of (self, report);
@@ -639,6 +608,7 @@ _pq_window_update_actions (PqWindow *self)
   set_action_enabled (self, "export", have_report && self->pending_files == 0);
   set_action_enabled (self, "copy-summary", have_report);
   set_action_enabled (self, "open", !busy && self->pending_files == 0);
+  set_action_enabled (self, "domain-controllers", !busy);
   set_action_enabled (self, "save-check", !gtk_check_button_get_active (self->check_radio));
   set_action_enabled (self, "delete-check", check != NULL && pq_check_get_user_defined (check));
   _pq_window_trace_update_actions (self);
@@ -749,6 +719,7 @@ pq_window_finalize (GObject *object)
 {
   PqWindow *self = PQ_WINDOW (object);
 
+  _pq_window_hosts_finalize (self);
   g_clear_object (&self->settings);
   g_clear_object (&self->checks);
   g_free (self->checks_path);
@@ -856,6 +827,7 @@ pq_window_init (PqWindow *self)
   _pq_window_recent_init (self);
   _pq_window_text_init (self);
   _pq_window_layout_init (self);
+  _pq_window_hosts_init (self);
   connect_signals (self);
   _pq_window_update_actions (self);
   if (g_str_has_suffix (APP_ID, ".Devel"))

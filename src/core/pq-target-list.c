@@ -178,6 +178,7 @@ pq_target_list_append (GPtrArray   *targets,
                        GError     **error)
 {
   g_auto(GStrv) entries = g_strsplit (text, ",", -1);
+  guint before = targets->len;
 
   for (guint i = 0; entries[i] != NULL; i++)
     {
@@ -201,6 +202,14 @@ pq_target_list_append (GPtrArray   *targets,
       if ((target = pq_target_new_parse (raw, error)) == NULL)
         return FALSE;
       g_ptr_array_add (targets, target);
+    }
+  if (targets->len == before)
+    {
+      /* "", "," or " , ": no host at all (the callers' first host was
+       * read past the end), said as pq-target.c says it. */
+      g_autoptr(PqTarget) none = pq_target_new_parse ("", error);
+
+      return FALSE;
     }
   return TRUE;
 }

@@ -37,31 +37,10 @@ static char *tmpdir;
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Runs the main loop until @cond holds; fails after @seconds. */
-static void
-wait_for (Condition   cond,
-          gpointer    data,
-          guint       seconds,
-          const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("timed out after %u s waiting for %s", seconds, what);
-  g_source_remove (id);
-}
+/* Waiting and pausing: the fixture's (window-fixture.c), shared with
+ * test-window-hosts.c. */
+#define wait_for window_fixture_wait
+#define spin window_fixture_pause
 
 static gboolean
 idle_cond (gpointer data)
@@ -73,15 +52,6 @@ static gboolean
 flag_cond (gpointer data)
 {
   return *(gboolean *) data;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  wait_for (flag_cond, &done, ms / 1000 + 5, "a pause");
 }
 
 static gpointer

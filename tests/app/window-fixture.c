@@ -60,7 +60,7 @@ window_fixture_open (const char     *app_id,
 }
 
 static gboolean
-set_flag_cb (gpointer data)
+late_cb (gpointer data)
 {
   *(gboolean *) data = TRUE;
   return G_SOURCE_REMOVE;
@@ -73,7 +73,7 @@ window_fixture_run_until_idle (PqWindow *window,
                                guint     seconds)
 {
   gboolean late = FALSE;
-  guint id = g_timeout_add_seconds (seconds, set_flag_cb, &late);
+  guint id = g_timeout_add_seconds (seconds, late_cb, &late);
 
   while (pq_window_get_busy (window) && !late)
     g_main_context_iteration (NULL, TRUE);
@@ -88,7 +88,41 @@ window_fixture_run_for (guint ms)
 {
   gboolean done = FALSE;
 
-  g_timeout_add (ms, set_flag_cb, &done);
+  g_timeout_add (ms, late_cb, &done);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
+}
+
+/* Runs the main loop until @cond (@data) holds; fails after @seconds,
+ * naming @what. */
+void
+window_fixture_wait (WindowCondition  cond,
+                     gpointer         data,
+                     guint            seconds,
+                     const char      *what)
+{
+  gboolean late = FALSE;
+  guint id = g_timeout_add_seconds (seconds, late_cb, &late);
+
+  while (!late && !cond (data))
+    g_main_context_iteration (NULL, TRUE);
+  if (late)
+    g_error ("timed out after %u s waiting for %s", seconds, what);
+  g_source_remove (id);
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Lets the window draw and settle for @ms. */
+void
+window_fixture_pause (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, late_cb, &done);
+  window_fixture_wait (flag_set, &done, ms / 1000 + 5, "a pause");
 }

@@ -18,4 +18,12 @@ gboolean  window_fixture_run_until_idle (PqWindow *window,
                                          guint     seconds);
 void      window_fixture_run_for        (guint     ms);
 
+typedef gboolean (*WindowCondition) (gpointer data);
+
+void      window_fixture_wait  (WindowCondition  cond,
+                                gpointer         data,
+                                guint            seconds,
+                                const char      *what);
+void      window_fixture_pause (guint            ms);
+
 G_END_DECLS

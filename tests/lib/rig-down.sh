@@ -14,4 +14,5 @@ if [ -f "$RIG/pids" ]; then
   [ -n "$left" ] && { echo "still running: $left, sending SIGKILL"; for p in $left; do kill -9 "$p"; done; }
 fi
 for ns in $NS_CLI $NS_SRV $NS_DC; do ip netns del $ns 2>/dev/null; done
+rm -rf "/etc/netns/$NS_CLI"   # RIG_DNS's resolv.conf
 awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN{printf "rig down in %.3f s\n", a-b}'

@@ -2,7 +2,8 @@
 # rig-up.sh RIGDIR - bring up the integration-test rig (root, Debian 12).
 # Adapted from ../shared/docs/testbed.md section 6. RIG_PREFIX (default "pq")
 # names the namespaces and veths, so rigs of concurrent runs never collide;
-# RIG_SKIP (words: samba dnsmasq slapd snmpd dc) leaves servers out.
+# RIG_SKIP (words: samba dnsmasq slapd snmpd dc) leaves servers out;
+# RIG_DNS=1 makes $NS_CLI resolve through dnsmasq (test.lan, its SRV records).
 # Writes RIGDIR/env with NS_CLI, NS_SRV, NS_DC for the tests to source.
 #   $NS_CLI  10.200.77.1 (veth $P-c)  <->  $NS_SRV 10.200.77.2 (veth $P-s)   + fd00:200:77::1 <-> ::2
 #          10.200.78.1 (veth $P-c2) <->  $NS_DC  10.200.78.2 (veth $P-d)
@@ -127,6 +128,9 @@ local=/test.lan/
 EOF
 t=$(now); start dnsmasq $NS_SRV dnsmasq --keep-in-foreground --log-facility=- --conf-file="$RIG/dnsmasq.conf" --pid-file="$RIG/dnsmasq.pid"
 wait_port $NS_SRV tcp 10.200.77.2:53; wait_port $NS_SRV udp 10.200.77.2:53; lap "dnsmasq (53/udp+tcp)" $t
+if [ -n "${RIG_DNS:-}" ]; then   # rig-down.sh removes it with the namespace
+  mkdir -p "/etc/netns/$NS_CLI"; echo "nameserver 10.200.77.2" > "/etc/netns/$NS_CLI/resolv.conf"
+fi
 
 fi
 

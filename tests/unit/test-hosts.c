@@ -82,6 +82,9 @@ test_refused (void)
   assert_refused ("10.0.0.0/33", "is not an address block");
   assert_refused ("10.0.0.0/x", "is not an address block");
   assert_refused ("10.0.0.20-1", "ends before it starts");
+  /* No host at all: said, not an empty list (portqry -n "," crashed). */
+  assert_refused ("", "No host given");
+  assert_refused (" , ", "No host given");
   /* The limit is over the whole list: 16 × 254 hosts fit, 62 more not. */
   for (guint i = 0; i < 16; i++)
     {
