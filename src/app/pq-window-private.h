@@ -5,7 +5,9 @@
  * actions' states), pq-window-files.c (open, save, export, the file
  * choosers), pq-window-checks.c (the service checks), pq-window-recent.c
  * (Recent Hosts), pq-window-text.c (the text view) and
- * pq-window-layout.c (narrow layout, accessible names). Only they and
+ * pq-window-layout.c (narrow layout, accessible names), pq-window-local.c
+ * (the This Computer page) and pq-window-repeat.c (Repeat every N
+ * seconds). Only they and
  * the tests include this header.
  *
  * Copyright 2026 The Port Query authors
@@ -19,6 +21,8 @@
 #include "pq-window.h"
 
 G_BEGIN_DECLS
+
+typedef struct _PqWindowRepeat PqWindowRepeat;
 
 struct _PqWindow
 {
@@ -71,6 +75,12 @@ struct _PqWindow
   GCancellable         *cancellable;
   GtkFileChooserNative *chooser;
   int                   pending_files;  /* saves, exports and opens running */
+
+  /* pq-window-local.c and pq-window-repeat.c */
+  AdwViewStack         *pages;          /* Remote Host, This Computer */
+  GtkWidget            *local_page;
+  GtkWidget            *window_title_kept;
+  PqWindowRepeat       *repeat;
 };
 
 /* pq-window.c */
@@ -122,5 +132,21 @@ void         _pq_window_save_file          (PqWindow       *self,
 void         _pq_window_export_file        (PqWindow       *self,
                                             GFile          *file,
                                             int             filter_format);
+
+/* pq-window-local.c: the Remote Host and This Computer pages */
+void         _pq_window_local_init         (PqWindow       *self);
+void         _pq_window_local_dispose      (PqWindow       *self);
+
+/* pq-window-repeat.c: Repeat every N seconds */
+void         _pq_window_repeat_init        (PqWindow       *self);
+void         _pq_window_repeat_dispose     (PqWindow       *self);
+void         _pq_window_repeat_started     (PqWindow       *self,
+                                            PqQuery        *query);
+void         _pq_window_repeat_done        (PqWindow       *self,
+                                            PqReport       *report,
+                                            const GError   *error);
+gboolean     _pq_window_repeat_pending     (PqWindow       *self);
+void         _pq_window_repeat_stop        (PqWindow       *self);
+GtkDropDown *_pq_window_repeat_get_dropdown (PqWindow      *self);
 
 G_END_DECLS
