@@ -33,7 +33,7 @@ s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", 8086)); s.listen(); time.sleep(300)' &
 LISTENER=$!
 for _ in $(seq 1 50); do ip netns exec "$NS" ss -ltn | grep -q ':8086 ' && break; sleep 0.1; done
-mkdir -m 700 "$TMP/run" && chown nobody "$TMP/run"
+mkdir -m 700 "$TMP/run" "$TMP/shots" && chown nobody "$TMP/run" "$TMP/shots"
 if [ -n "${XAUTHORITY:-}" ] && [ -r "$XAUTHORITY" ]; then
   cp "$XAUTHORITY" "$TMP/xauth" && chown nobody "$TMP/xauth"
   export XAUTHORITY="$TMP/xauth"
@@ -41,7 +41,7 @@ fi
 chmod 755 "$TMP"
 cd "$TMP" && ip netns exec "$NS" setpriv --reuid=nobody --regid=nogroup --clear-groups \
   env -u DBUS_SESSION_BUS_ADDRESS HOME="$TMP" XDG_RUNTIME_DIR="$TMP/run" PQ_ROOT_PORT=8086 \
-  PQ_SCREENSHOT_DIR="$TMP" GTK_A11Y=none "$TEST" --tap -p /app/window-local/as-nobody
+  PQ_SCREENSHOT_DIR="$TMP/shots" GTK_A11Y=none "$TEST" --tap -p /app/window-local/as-nobody
 status=$?
-[ -n "${PQ_SCREENSHOT_DIR:-}" ] && cp "$TMP"/*.png "$PQ_SCREENSHOT_DIR"/ 2>/dev/null
+[ -n "${PQ_SCREENSHOT_DIR:-}" ] && cp "$TMP"/shots/*.png "$PQ_SCREENSHOT_DIR"/ 2>/dev/null
 exit $status

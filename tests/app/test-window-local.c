@@ -427,6 +427,7 @@ test_repeat (void)
     g_test_message ("evidence: %s", evidence);
     g_assert_true (g_str_has_prefix (evidence, "Changed from FILTERED to LISTENING since the run at "));
     g_assert_true (_pq_window_repeat_pending (window));
+    save_screenshot ("repeat-changed.png", FALSE);
 
     /* Stop (Escape) ends the runs: none comes after it. */
     first = pq_window_get_report (window);
