@@ -431,6 +431,101 @@ test_ike_hostile (void)
   g_assert_cmpint (run_reply (&run, m->data, 20), ==, PQ_STEP_MALFORMED);
 }
 
+/* ------------------------------------------------------------------ */
+/* IKE on UDP 4500 (NAT traversal)                                     */
+
+static void
+test_ike_natt_requests (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) plain = { 0 };
+  g_autoptr(GByteArray) v1 = g_byte_array_new ();
+
+  run_start (&run, &pq_ike_natt_codec);
+  run_start (&plain, &pq_ike_codec);
+  g_assert_cmpuint (pq_ike_natt_codec.source_port, ==, 4500);
+  /* The non-ESP marker, then the very message sent to 500, its length
+   * counting from the SPI (RFC 3948 section 2.2). */
+  g_assert_cmpuint (run.request->len, ==, plain.request->len + 4);
+  g_assert_cmpmem (run.request->data, 4, "\0\0\0\0", 4);
+  g_assert_cmpmem (run.request->data + 4, plain.request->len, plain.request->data, plain.request->len);
+  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (run.request->data + 28)), ==, run.request->len - 4);
+  pq_ike_natt_codec.retry (run.state, 2, v1);
+  g_assert_cmpmem (v1->data, 4, "\0\0\0\0", 4);
+  g_assert_cmphex (v1->data[4 + 17], ==, 0x10);
+  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (v1->data + 28)), ==, v1->len - 4);
+}
+
+/* A reply charon sent to UDP 4500, given the request's SPI. */
+static GByteArray *
+ike_natt_reply (Run        *run,
+                const char *name)
+{
+  g_autoptr(GBytes) bytes = seed (name);
+  GByteArray *m = g_byte_array_new ();
+
+  g_byte_array_append (m, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
+  memcpy (m->data + 4, run->request->data + 4, 8);
+  return m;
+}
+
+static void
+test_ike_natt_captured (void)
+{
+  g_auto(Run) run2 = { 0 };
+  g_auto(Run) run1 = { 0 };
+  g_autoptr(GByteArray) r2 = NULL;
+  g_autoptr(GByteArray) r1 = NULL;
+  g_autofree char *text2 = NULL;
+  g_autofree char *text1 = NULL;
+
+  run_start (&run2, &pq_ike_natt_codec);
+  r2 = ike_natt_reply (&run2, "ike-natt/charon-v2-no-proposal");
+  g_assert_cmpint (run_reply (&run2, r2->data, r2->len), ==, PQ_STEP_DONE);
+  text2 = run_text (&run2);
+  assert_has (text2, "Version: IKEv2\n");
+  assert_has (text2, "Notify: NO_PROPOSAL_CHOSEN (14)\n");
+
+  run_start (&run1, &pq_ike_natt_codec);
+  r1 = ike_natt_reply (&run1, "ike-natt/charon-v1-no-proposal");
+  g_assert_cmpint (run_reply (&run1, r1->data, r1->len), ==, PQ_STEP_DONE);
+  text1 = run_text (&run1);
+  assert_has (text1, "Version: ISAKMP (IKEv1)\n");
+}
+
+static void
+test_ike_natt_hostile (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) plain = { 0 };
+  g_autoptr(GByteArray) m = NULL;
+  g_autoptr(GByteArray) natt = g_byte_array_new ();
+  g_autofree char *text = NULL;
+
+  run_start (&run, &pq_ike_natt_codec);
+  run_start (&plain, &pq_ike_codec);
+  /* A reply as to UDP 500, without the marker: its SPI would be read
+   * as an ESP packet's. */
+  m = ike_message (&plain, 41, (const guint8 *) "\0\0\0\x0a\0\0\0\x0e\0\0", 10);
+  memcpy (m->data, run.request->data + 4, 8);
+  g_assert_cmpint (run_reply (&run, m->data, m->len), ==, PQ_STEP_MALFORMED);
+  text = run_text (&run);
+  assert_has (text, "non-ESP marker");
+  /* The same behind the marker is a notify. */
+  g_byte_array_append (natt, (const guint8 *) "\0\0\0\0", 4);
+  g_byte_array_append (natt, m->data, m->len);
+  g_assert_cmpint (run_reply (&run, natt->data, natt->len), ==, PQ_STEP_DONE);
+  /* Too short for the marker, the marker alone, an ESP header. */
+  g_assert_cmpint (run_reply (&run, natt->data, 3), ==, PQ_STEP_MALFORMED);
+  g_assert_cmpint (run_reply (&run, natt->data, 4), ==, PQ_STEP_MALFORMED);
+  g_assert_cmpint (run_reply (&run, natt->data, 20), ==, PQ_STEP_MALFORMED);
+  natt->data[3] = 1;
+  g_assert_cmpint (run_reply (&run, natt->data, natt->len), ==, PQ_STEP_MALFORMED);
+  natt->data[3] = 0;
+  natt->data[4 + 27] = 250;   /* the length past the datagram */
+  g_assert_cmpint (run_reply (&run, natt->data, natt->len), ==, PQ_STEP_MALFORMED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -443,5 +538,8 @@ main (int    argc,
   g_test_add_func ("/ike/requests", test_ike_requests);
   g_test_add_func ("/ike/captured", test_ike_captured);
   g_test_add_func ("/ike/hostile", test_ike_hostile);
+  g_test_add_func ("/ike-natt/requests", test_ike_natt_requests);
+  g_test_add_func ("/ike-natt/captured", test_ike_natt_captured);
+  g_test_add_func ("/ike-natt/hostile", test_ike_natt_hostile);
   return g_test_run ();
 }
