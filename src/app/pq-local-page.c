@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "pq-accessible.h"
 #include "pq-findings-table.h"
 #include "pq-local-page.h"
 #include "pq-local.h"
@@ -45,6 +46,7 @@ struct _PqLocalPage
   /* template */
   GtkSearchEntry     *filter_entry;
   GtkSwitch          *listening_switch;
+  GtkLabel           *listening_label;
   GtkLabel           *hidden_label;
   GtkScrolledWindow  *scroller;
   GtkColumnView      *column_view;
@@ -609,6 +611,7 @@ pq_local_page_class_init (PqLocalPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/portquery/PortQuery/ui/pq-local-page.ui");
   BIND (filter_entry);
   BIND (listening_switch);
+  BIND (listening_label);
   BIND (hidden_label);
   BIND (scroller);
   BIND (column_view);
@@ -668,6 +671,9 @@ pq_local_page_init (PqLocalPage *self)
   first = g_list_model_get_item (gtk_column_view_get_columns (self->column_view), COLUMN_LOCAL_PORT);
   gtk_column_view_sort_by_column (self->column_view, first, GTK_SORT_ASCENDING);
   pq_findings_table_name_headers (gtk_widget_get_first_child (GTK_WIDGET (self->column_view)));
+  /* Named by its label once, not by the label and its mnemonic's target. */
+  pq_accessible_name_label (GTK_WIDGET (self->listening_switch),
+                            gtk_label_get_label (self->listening_label));
   g_signal_connect_object (self->filter_entry, "search-changed", G_CALLBACK (filter_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->listening_switch, "notify::active", G_CALLBACK (filter_changed_cb), self, G_CONNECT_SWAPPED);
 }
