@@ -100,10 +100,13 @@ _pq_window_local_init (PqWindow *self)
   add_switchers (self, content);
   g_signal_connect_object (self->pages, "notify::visible-child-name", G_CALLBACK (on_page_changed),
                            self, G_CONNECT_SWAPPED);
+  /* Repeat, beside Query, is set up here too: one hook in pq-window.c. */
+  _pq_window_repeat_init (self);
 }
 
 void
 _pq_window_local_dispose (PqWindow *self)
 {
+  _pq_window_repeat_dispose (self);
   g_clear_object (&self->window_title_kept);
 }

@@ -133,7 +133,8 @@ void         _pq_window_export_file        (PqWindow       *self,
                                             GFile          *file,
                                             int             filter_format);
 
-/* pq-window-local.c: the Remote Host and This Computer pages */
+/* pq-window-local.c: the Remote Host and This Computer pages; its init
+ * and dispose call Repeat's */
 void         _pq_window_local_init         (PqWindow       *self);
 void         _pq_window_local_dispose      (PqWindow       *self);
 

@@ -738,7 +738,6 @@ pq_window_dispose (GObject *object)
   _pq_window_files_dispose (self);
   _pq_window_text_dispose (self);
   _pq_window_layout_dispose (self);
-  _pq_window_repeat_dispose (self);
   _pq_window_local_dispose (self);
   g_clear_object (&self->query);
   g_clear_object (&self->report);
@@ -860,7 +859,6 @@ pq_window_init (PqWindow *self)
   _pq_window_recent_init (self);
   _pq_window_text_init (self);
   _pq_window_layout_init (self);
-  _pq_window_repeat_init (self);
   _pq_window_local_init (self);
   connect_signals (self);
   _pq_window_update_actions (self);

@@ -33,39 +33,10 @@ static PqWindow *window;
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition   cond,
-          gpointer    data,
-          guint       seconds,
-          const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("timed out after %u s waiting for %s", seconds, what);
-  g_source_remove (id);
-}
-
 static void
 spin (guint seconds)
 {
-  gboolean done = FALSE;
-
-  g_timeout_add_seconds (seconds, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  window_fixture_spin (seconds * 1000);
 }
 
 static GtkWidget *
@@ -117,7 +88,7 @@ static void
 wait_refresh (void)
 {
   refreshes_seen = pq_local_page_get_n_refreshes (local_page ());
-  wait_for (refreshed_cond, NULL, 6, "the page's next refresh");
+  window_fixture_wait (refreshed_cond, NULL, 6, "the page's next refresh");
 }
 
 static void
@@ -204,7 +175,7 @@ resize_to (int width,
   gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (width_cond, GINT_TO_POINTER (width), 10, "the window's new width");
+  window_fixture_wait (width_cond, GINT_TO_POINTER (width), 10, "the window's new width");
   spin (1);
 }
 
@@ -232,7 +203,7 @@ read_clipboard (void)
   char *text = NULL;
 
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL, read_text_cb, &text);
-  wait_for (nonnull_cond, &text, 5, "the clipboard");
+  window_fixture_wait (nonnull_cond, &text, 5, "the clipboard");
   return text;
 }
 
@@ -412,7 +383,7 @@ test_repeat (void)
     gtk_drop_down_set_selected (GTK_DROP_DOWN (child ("protocol_dropdown")), 0);
     gtk_drop_down_set_selected (repeat, 1);   /* Every 5 s */
     g_assert_true (gtk_widget_activate (child ("query_button")));
-    wait_for (report_done_cond, NULL, 20, "the first run");
+    window_fixture_wait (report_done_cond, NULL, 20, "the first run");
     first = pq_window_get_report (window);
     g_assert_cmpint (pq_result_get_state (port_result (REPEAT_PORT)), ==, PQ_PORT_STATE_FILTERED);
     /* Waiting for the next run, Stop is there to end them. */
@@ -421,7 +392,7 @@ test_repeat (void)
 
     /* The firewall change goes in between the runs. */
     nft ("delete table inet pqwl");
-    wait_for (report_done_cond, first, 20, "the second run");
+    window_fixture_wait (report_done_cond, first, 20, "the second run");
     g_assert_cmpint (pq_result_get_state (port_result (REPEAT_PORT)), ==, PQ_PORT_STATE_LISTENING);
     evidence = g_strdup (pq_result_get_evidence (port_result (REPEAT_PORT)));
     g_test_message ("evidence: %s", evidence);
@@ -463,7 +434,7 @@ test_as_nobody (void)
       return;
     }
   show_page ("local");
-  wait_for (hidden_cond, NULL, 10, "the line about other users' sockets");
+  window_fixture_wait (hidden_cond, NULL, 10, "the line about other users' sockets");
   line = gtk_label_get_text (GTK_LABEL (page_child ("hidden_label")));
   g_test_message ("%s", line);
   g_assert_nonnull (strstr (line, "not shown: Port Query runs as an ordinary user"));

@@ -58,3 +58,39 @@ window_fixture_open (const char     *app_id,
   gtk_window_present (GTK_WINDOW (window));
   return window;
 }
+
+static gboolean
+set_flag_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @cond holds; fails after @seconds, saying
+ * what it waited for. */
+void
+window_fixture_wait (WindowFixtureCondition  cond,
+                     gpointer                data,
+                     guint                   seconds,
+                     const char             *what)
+{
+  gboolean late = FALSE;
+  guint id = g_timeout_add_seconds (seconds, set_flag_cb, &late);
+
+  while (!cond (data) && !late)
+    g_main_context_iteration (NULL, TRUE);
+  if (late)
+    g_error ("timed out after %u s waiting for %s", seconds, what);
+  g_source_remove (id);
+}
+
+/* Runs the main loop for @ms milliseconds. */
+void
+window_fixture_spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, set_flag_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}

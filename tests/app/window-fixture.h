@@ -15,4 +15,12 @@ char     *window_fixture_init  (int             *argc,
 PqWindow *window_fixture_open  (const char      *app_id,
                                 PqApplication  **app);
 
+typedef gboolean (*WindowFixtureCondition) (gpointer data);
+
+void      window_fixture_wait  (WindowFixtureCondition  cond,
+                                gpointer                data,
+                                guint                   seconds,
+                                const char             *what);
+void      window_fixture_spin  (guint                   ms);
+
 G_END_DECLS
