@@ -221,6 +221,15 @@ popup_menu_at (PqLocalPage *self,
   gtk_popover_popup (GTK_POPOVER (self->menu));
 }
 
+/* Ctrl+F: the filter. */
+static void
+find_activated (GtkWidget  *widget,
+                const char *action,
+                GVariant   *parameter)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (PQ_LOCAL_PAGE (widget)->filter_entry));
+}
+
 /* The Menu key or Shift+F10: the menu of the selected row. */
 static void
 menu_activated (GtkWidget  *widget,
@@ -293,11 +302,18 @@ bind_cb (GtkSignalListItemFactory *factory,
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, detail ? detail : "", -1);
   if (column == COLUMN_PROTOCOL && cell != NULL && gtk_widget_get_parent (cell) != NULL)
     {
-      g_autofree char *row = pq_local_page_dup_row_text (self, gtk_list_item_get_position (item));
+      g_autoptr(GString) row = g_string_new (NULL);
 
-      g_strdelimit (row, "\t", ' ');
+      /* The row as one line: its cells that say something, by commas. */
+      for (Column c = 0; c < N_COLUMNS; c++)
+        {
+          g_autofree char *cell_text_c = cell_text (self, e, c);
+
+          if (*cell_text_c != '\0')
+            g_string_append_printf (row, "%s%s", row->len ? ", " : "", cell_text_c);
+        }
       gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (cell)),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, row ? row : "", -1);
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, row->str, -1);
     }
 }
 
@@ -621,6 +637,8 @@ pq_local_page_class_init (PqLocalPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "local.copy", NULL, copy_activated);
   gtk_widget_class_install_action (widget_class, "local.menu", NULL, menu_activated);
+  gtk_widget_class_install_action (widget_class, "local.find", NULL, find_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "local.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "local.copy", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "local.menu", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "local.menu", NULL);
@@ -674,6 +692,8 @@ pq_local_page_init (PqLocalPage *self)
   /* Named by its label once, not by the label and its mnemonic's target. */
   pq_accessible_name_label (GTK_WIDGET (self->listening_switch),
                             gtk_label_get_label (self->listening_label));
+  /* Typing while the table has the focus filters it. */
+  gtk_search_entry_set_key_capture_widget (self->filter_entry, GTK_WIDGET (self->column_view));
   g_signal_connect_object (self->filter_entry, "search-changed", G_CALLBACK (filter_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->listening_switch, "notify::active", G_CALLBACK (filter_changed_cb), self, G_CONNECT_SWAPPED);
 }

@@ -61,6 +61,34 @@ on_page_changed (PqWindow *self)
     gtk_search_bar_set_search_mode (self->search_bar, FALSE);
 }
 
+/* Ctrl+F (win.search) on This Computer: its filter, not the Remote
+ * Host page's search bar. */
+static void
+search_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       data)
+{
+  PqWindow *self = PQ_WINDOW (data);
+  GAction *remote_search = g_object_get_data (G_OBJECT (action), "pq-remote-search");
+
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->pages), "local") == 0)
+    gtk_widget_activate_action (self->local_page, "local.find", NULL);
+  else
+    g_action_activate (remote_search, parameter);
+}
+
+static void
+take_search_action (PqWindow *self)
+{
+  GAction *remote = g_action_map_lookup_action (G_ACTION_MAP (self), "search");
+  g_autoptr(GSimpleAction) search = g_simple_action_new ("search", NULL);
+
+  g_return_if_fail (remote != NULL);
+  g_object_set_data_full (G_OBJECT (search), "pq-remote-search", g_object_ref (remote), g_object_unref);
+  g_signal_connect_object (search, "activate", G_CALLBACK (search_activated), self, 0);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (search));
+}
+
 static void
 add_switchers (PqWindow *self,
                GtkWidget *content)
@@ -91,15 +119,20 @@ _pq_window_local_init (PqWindow *self)
 
   self->pages = ADW_VIEW_STACK (adw_view_stack_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->pages), TRUE);
-  page = adw_view_stack_add_titled (self->pages, remote, "remote", _("Remote Host"));
+  /* Alt+R and Alt+C switch pages (the form's letters are H, V, P, Q, S,
+   * T and X). */
+  page = adw_view_stack_add_titled (self->pages, remote, "remote", _("_Remote Host"));
   adw_view_stack_page_set_icon_name (page, "network-server-symbolic");
+  adw_view_stack_page_set_use_underline (page, TRUE);
   self->local_page = pq_local_page_new ();
-  page = adw_view_stack_add_titled (self->pages, self->local_page, "local", _("This Computer"));
+  page = adw_view_stack_add_titled (self->pages, self->local_page, "local", _("This _Computer"));
   adw_view_stack_page_set_icon_name (page, "computer-symbolic");
+  adw_view_stack_page_set_use_underline (page, TRUE);
   gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->pages));
   add_switchers (self, content);
   g_signal_connect_object (self->pages, "notify::visible-child-name", G_CALLBACK (on_page_changed),
                            self, G_CONNECT_SWAPPED);
+  take_search_action (self);
   /* Repeat, beside Query, is set up here too: one hook in pq-window.c. */
   _pq_window_repeat_init (self);
 }
