@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "pq-accessible.h"
+#include "pq-results-changed.h"
 #include "pq-window-private.h"
 
 struct _PqWindowRepeat
@@ -82,18 +83,21 @@ on_results_changed (GListModel *results,
       g_autoptr(PqResult) result = g_list_model_get_item (results, i);
       g_autofree char *key = result_key (result);
       gpointer before;
+      g_autofree char *why = NULL;
       g_autofree char *evidence = NULL;
 
       if (!g_hash_table_lookup_extended (repeat->states, key, NULL, &before) ||
           GPOINTER_TO_INT (before) == (int) pq_result_get_state (result))
         continue;
       /* Translators: the first two %s are PortQry's states (FILTERED,
-       * LISTENING), the last a time, 14:03:07; the port's evidence follows */
-      evidence = g_strdup_printf (_("Changed from %s to %s since the run at %s. %s"),
-                                  pq_port_state_to_string (GPOINTER_TO_INT (before)),
-                                  pq_port_state_to_string (pq_result_get_state (result)),
-                                  repeat->states_at, pq_result_get_evidence (result));
+       * LISTENING), the last a time, 14:03:07 */
+      why = g_strdup_printf (_("Changed from %s to %s since the run at %s."),
+                             pq_port_state_to_string (GPOINTER_TO_INT (before)),
+                             pq_port_state_to_string (pq_result_get_state (result)), repeat->states_at);
+      /* The port's evidence follows the change. */
+      evidence = g_strdup_printf ("%s %s", why, pq_result_get_evidence (result));
       pq_result_set_evidence (result, evidence);
+      pq_results_mark_changed (result, why);
       repeat->n_changed++;
     }
 }

@@ -329,6 +329,23 @@ nft (const char *script)
   g_assert_true (g_spawn_check_wait_status (status, NULL));
 }
 
+/* The changed badge drawn in the results table, if any. */
+static GtkWidget *
+find_badge (GtkWidget *widget)
+{
+  if (GTK_IS_IMAGE (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (widget)), "emblem-synchronizing-symbolic") == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_badge (c);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static PqResult *
 port_result (guint16 port)
 {
@@ -357,6 +374,7 @@ test_repeat (void)
 {
   GtkDropDown *repeat = _pq_window_repeat_get_dropdown (window);
   g_autofree char *evidence = NULL;
+  g_autofree char *why = NULL;
   PqReport *first;
 
   show_page ("remote");
@@ -386,6 +404,7 @@ test_repeat (void)
     window_fixture_wait (report_done_cond, NULL, 20, "the first run");
     first = pq_window_get_report (window);
     g_assert_cmpint (pq_result_get_state (port_result (REPEAT_PORT)), ==, PQ_PORT_STATE_FILTERED);
+    g_assert_null (find_badge (child ("results_view")));
     /* Waiting for the next run, Stop is there to end them. */
     g_assert_true (_pq_window_repeat_pending (window));
     g_assert_true (g_action_get_enabled (g_action_map_lookup_action (G_ACTION_MAP (window), "stop")));
@@ -398,6 +417,11 @@ test_repeat (void)
     g_test_message ("evidence: %s", evidence);
     g_assert_true (g_str_has_prefix (evidence, "Changed from FILTERED to LISTENING since the run at "));
     g_assert_true (_pq_window_repeat_pending (window));
+    /* The row's badge says it too, the change as its tooltip. */
+    spin (1);
+    g_assert_nonnull (find_badge (child ("results_view")));
+    why = g_strndup (evidence, strstr (evidence, ". ") + 1 - evidence);
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (find_badge (child ("results_view"))), ==, why);
     save_screenshot ("repeat-changed.png", FALSE);
 
     /* Stop (Escape) ends the runs: none comes after it. */
