@@ -63,6 +63,7 @@ struct _PqLocalPage
   char               *folded_filter;
   char               *refreshed_at;
   guint               source;
+  GCancellable       *reading;       /* the read running in a thread */
   guint               n_refreshes;
 };
 
@@ -495,10 +496,36 @@ merge_rows (PqLocalPage *self)
     }
 }
 
+/* The table just read is shown: merged into the rows, the line about
+ * other users' sockets and the status line follow it. */
+static void
+show_table (PqLocalPage  *self,
+            PqLocalTable *table)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  g_set_object (&self->table, table);
+  merge_rows (self);
+  g_free (self->refreshed_at);
+  self->refreshed_at = g_date_time_format (now, "%X");
+  update_hidden (self);
+  update_status (self);
+}
+
+static void
+show_error (PqLocalPage  *self,
+            const GError *error)
+{
+  g_autofree char *text = g_strdup_printf (_("This computer's sockets could not be read: %s"), error->message);
+
+  gtk_label_set_text (self->status_label, text);
+}
+
 /**
  * pq_local_page_refresh:
  *
- * Reads the kernel's tables again and shows them.
+ * Reads the kernel's tables again and shows them, at once (the timer
+ * reads them in a thread: on a busy server /proc takes a while).
  *
  * Returns: FALSE if they could not be read (the status line says why)
  */
@@ -506,29 +533,81 @@ gboolean
 pq_local_page_refresh (PqLocalPage *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(PqLocalTable) table = pq_local_table_new ();
 
   g_return_val_if_fail (PQ_IS_LOCAL_PAGE (self), FALSE);
   self->n_refreshes++;
-  if (!pq_local_table_refresh (self->table, &error))
+  if (!pq_local_table_refresh (table, &error))
     {
-      g_autofree char *text = g_strdup_printf (_("This computer's sockets could not be read: %s"), error->message);
-
-      gtk_label_set_text (self->status_label, text);
+      show_error (self, error);
       return FALSE;
     }
-  merge_rows (self);
-  g_free (self->refreshed_at);
-  self->refreshed_at = g_date_time_format (now, "%X");
-  update_hidden (self);
-  update_status (self);
+  show_table (self, table);
   return TRUE;
+}
+
+/* A table of its own per read: nothing the page shows is touched off
+ * the main thread. */
+static void
+read_thread (GTask        *task,
+             gpointer      source,
+             gpointer      data,
+             GCancellable *cancellable)
+{
+  g_autoptr(PqLocalTable) table = pq_local_table_new ();
+  GError *error = NULL;
+
+  if (pq_local_table_refresh (table, &error))
+    g_task_return_pointer (task, g_steal_pointer (&table), g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+read_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  PqLocalPage *self = PQ_LOCAL_PAGE (source);
+  g_autoptr(GCancellable) reading = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PqLocalTable) table = g_task_propagate_pointer (G_TASK (result), &error);
+
+  /* Unmapped or disposed since: this read is no longer awaited. */
+  if (g_cancellable_is_cancelled (reading) || self->reading != reading)
+    return;
+  g_clear_object (&self->reading);
+  self->n_refreshes++;
+  if (table == NULL)
+    show_error (self, error);
+  else
+    show_table (self, table);
+}
+
+static void
+read_in_thread (PqLocalPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->reading != NULL)
+    return;   /* the last read is not over: no pile-up on a slow machine */
+  self->reading = g_cancellable_new ();
+  task = g_task_new (self, NULL, read_done_cb, g_object_ref (self->reading));
+  g_task_run_in_thread (task, read_thread);
+}
+
+static void
+stop_reading (PqLocalPage *self)
+{
+  if (self->reading != NULL)
+    g_cancellable_cancel (self->reading);
+  g_clear_object (&self->reading);
 }
 
 static gboolean
 refresh_cb (gpointer data)
 {
-  pq_local_page_refresh (PQ_LOCAL_PAGE (data));
+  read_in_thread (PQ_LOCAL_PAGE (data));
   return G_SOURCE_CONTINUE;
 }
 
@@ -539,7 +618,7 @@ pq_local_page_map (GtkWidget *widget)
   PqLocalPage *self = PQ_LOCAL_PAGE (widget);
 
   GTK_WIDGET_CLASS (pq_local_page_parent_class)->map (widget);
-  pq_local_page_refresh (self);
+  read_in_thread (self);
   if (self->source == 0)
     self->source = g_timeout_add_seconds (REFRESH_SECONDS, refresh_cb, self);
 }
@@ -550,6 +629,7 @@ pq_local_page_unmap (GtkWidget *widget)
   PqLocalPage *self = PQ_LOCAL_PAGE (widget);
 
   g_clear_handle_id (&self->source, g_source_remove);
+  stop_reading (self);
   GTK_WIDGET_CLASS (pq_local_page_parent_class)->unmap (widget);
 }
 
@@ -578,6 +658,7 @@ pq_local_page_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->source, g_source_remove);
+  stop_reading (self);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), PQ_TYPE_LOCAL_PAGE);
   /* The boxes and the separator the template holds without a field. */
@@ -679,7 +760,7 @@ pq_local_page_init (PqLocalPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
-  self->table = pq_local_table_new ();
+  self->table = pq_local_table_new ();   /* empty until the first read */
   self->services = pq_services_new_default ();
   for (Column c = 0; c < N_COLUMNS; c++)
     add_column (self, c);
