@@ -159,24 +159,11 @@ save_screenshot (const char *name,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }
 
-static gboolean
-width_cond (gpointer data)
-{
-  int width = gtk_widget_get_width (GTK_WIDGET (window));
-
-  /* The default size counts the frame GTK draws around the window. */
-  return width <= GPOINTER_TO_INT (data) && width >= GPOINTER_TO_INT (data) - 20;
-}
-
 static void
 resize_to (int width,
            int height)
 {
-  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_present (GTK_WINDOW (window));
-  window_fixture_wait (width_cond, GINT_TO_POINTER (width), 10, "the window's new width");
-  spin (1);
+  window_fixture_resize (window, width, height);
 }
 
 static void

@@ -37,31 +37,10 @@ static char *tmpdir;
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
+typedef WindowFixtureCondition Condition;
 
 /* Runs the main loop until @cond holds; fails after @seconds. */
-static void
-wait_for (Condition   cond,
-          gpointer    data,
-          guint       seconds,
-          const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("timed out after %u s waiting for %s", seconds, what);
-  g_source_remove (id);
-}
+#define wait_for window_fixture_wait
 
 static gboolean
 idle_cond (gpointer data)
@@ -78,10 +57,7 @@ flag_cond (gpointer data)
 static void
 spin (guint ms)
 {
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  wait_for (flag_cond, &done, ms / 1000 + 5, "a pause");
+  window_fixture_spin (ms);
 }
 
 static gpointer
@@ -961,31 +937,11 @@ test_text_view (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child ("results_stack"))), ==, "table");
 }
 
-static gboolean
-width_cond (gpointer data)
-{
-  int width = gtk_widget_get_width (GTK_WIDGET (window));
-
-  /* The default size counts the frame GTK draws around the window. */
-  return width <= GPOINTER_TO_INT (data) && width >= GPOINTER_TO_INT (data) - 20;
-}
-
-/* As a user drags the window's edge: a layout change on the way may
- * let it go narrower still, so the size is asked again until it holds.
- * (GTK 4.8 on X11 takes a new default size when the window maps.) */
 static void
 resize_to (int width,
            int height)
 {
-  for (guint i = 0; i < 3 && !width_cond (GINT_TO_POINTER (width)); i++)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
-      gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-      gtk_window_present (GTK_WINDOW (window));
-      spin (500);
-    }
-  g_assert_true (width_cond (GINT_TO_POINTER (width)));
-  spin (300);
+  window_fixture_resize (window, width, height);
 }
 
 static int

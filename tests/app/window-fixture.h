@@ -22,5 +22,8 @@ void      window_fixture_wait  (WindowFixtureCondition  cond,
                                 guint                   seconds,
                                 const char             *what);
 void      window_fixture_spin  (guint                   ms);
+void      window_fixture_resize (PqWindow              *window,
+                                 int                    width,
+                                 int                    height);
 
 G_END_DECLS
