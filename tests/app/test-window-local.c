@@ -166,6 +166,15 @@ resize_to (int width,
   window_fixture_resize (window, width, height);
 }
 
+static GtkWidget *
+find_popover (GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_POPOVER_MENU (c))
+      return c;
+  return NULL;
+}
+
 static void
 read_text_cb (GObject      *source,
               GAsyncResult *result,
@@ -266,6 +275,30 @@ test_local_page (void)
 
     g_assert_nonnull (first);
     g_assert_cmpstr (copied, ==, first);
+  }
+
+  /* The Menu key's menu opens on the selected row; a refresh keeps
+   * the row selected (the same endpoint, not the same position). */
+  g_assert_true (gtk_widget_activate_action (window->local_page, "local.menu", NULL));
+  g_assert_true (gtk_widget_get_visible (find_popover (window->local_page)));
+  gtk_popover_popdown (GTK_POPOVER (find_popover (window->local_page)));
+  {
+    GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (page_child ("column_view"))));
+    gpointer chosen;
+
+    guint n = g_list_model_get_n_items (G_LIST_MODEL (selection));
+    g_autoptr(GSocket) more = NULL;
+    guint16 more_port;
+
+    gtk_single_selection_set_selected (selection, 1);
+    chosen = gtk_single_selection_get_selected_item (selection);
+    g_assert_nonnull (chosen);
+    /* A new listener comes between: rows move, the selection stays. */
+    more = open_socket (G_SOCKET_TYPE_STREAM, &more_port);
+    wait_refresh ();
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, n + 1);
+    g_assert_true (gtk_single_selection_get_selected_item (selection) == chosen);
+    g_socket_close (more, NULL);
   }
 
   save_screenshot ("local-page-light.png", FALSE);
