@@ -131,3 +131,17 @@ def key(*keys):
 
 def describe(o):
     return f"{o.getRoleName()} {o.name!r}" if o is not None else "nothing"
+
+
+def stop(proc):
+    """Ends the application the test started."""
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def finish():
+    print(f"# {len(failures)} failed", flush=True)
+    sys.exit(1 if failures else 0)

@@ -14,8 +14,8 @@ import time
 import pyatspi
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from atspi_lib import (check, check_names, describe, failures, find_app, focused,  # noqa: E402
-                       frame_named, inside, key, walk)
+from atspi_lib import (check, check_names, describe, find_app, finish, focused,  # noqa: E402
+                       frame_named, inside, key, stop, walk)
 
 APP = sys.argv[1]
 TITLES = ["Protocol", "Local Address", "Local Port", "State", "Remote Address", "Remote Port", "PID",
@@ -103,12 +103,7 @@ try:
     check(tab_chosen(win, "Remote Host") and not tab_chosen(win, "This Computer"),
           "Alt+R chooses the Remote Host tab again")
 finally:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)
     listener.close()
 
-print(f"# {len(failures)} failed", flush=True)
-sys.exit(1 if failures else 0)
+finish()

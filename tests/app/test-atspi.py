@@ -13,8 +13,8 @@ import time
 import pyatspi
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from atspi_lib import (check, check_names, describe, failures, find_app, focused,  # noqa: E402
-                       frame_named, inside, key, names_read, tab, walk)
+from atspi_lib import (check, check_names, describe, find_app, finish, focused,  # noqa: E402
+                       frame_named, inside, key, names_read, stop, tab, walk)
 
 APP, REPORT = sys.argv[1], sys.argv[2]
 proc = subprocess.Popen([APP, REPORT])
@@ -108,11 +108,6 @@ try:
                            ("check box", "Look up names of addresses"), ("spin button", "Source port")]:
             check((role, name) in pread, f"Preferences: the {role} {name!r} is read as such")
 finally:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)
 
-print(f"# {len(failures)} failed", flush=True)
-sys.exit(1 if failures else 0)
+finish()

@@ -119,11 +119,7 @@ run_until_idle (guint seconds)
 static void
 run_for (guint ms)
 {
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_flag_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  window_fixture_spin (ms);
 }
 
 static gpointer
