@@ -287,7 +287,7 @@ bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *item,
          gpointer                  data)
 {
-  PqLocalPage *self = g_object_get_data (G_OBJECT (factory), "pq-page");
+  PqLocalPage *self = g_object_get_data (G_OBJECT (factory), "pq-owner");
   Column column = GPOINTER_TO_UINT (data);
   GtkWidget *label = gtk_list_item_get_child (item);
   PqLocalEndpoint *e = gtk_list_item_get_item (item);
@@ -330,7 +330,7 @@ compare_cells (gconstpointer a,
                gconstpointer b,
                gpointer      data)
 {
-  PqLocalPage *self = g_object_get_data (G_OBJECT (data), "pq-page");
+  PqLocalPage *self = g_object_get_data (G_OBJECT (data), "pq-owner");
   Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (data), "pq-column"));
   PqLocalEndpoint *x = PQ_LOCAL_ENDPOINT ((gpointer) a), *y = PQ_LOCAL_ENDPOINT ((gpointer) b);
   g_autofree char *tx = NULL;
@@ -348,27 +348,15 @@ compare_cells (gconstpointer a,
   return gtk_ordering_from_cmpfunc (g_utf8_collate (tx, ty));
 }
 
+/* The addresses and the process take the width the table is given. */
 static void
 add_column (PqLocalPage *self,
             Column       column)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkColumnViewColumn) view_column = NULL;
-  g_autoptr(GtkCustomSorter) sorter = NULL;
+  gboolean expand = column == COLUMN_LOCAL_ADDRESS || column == COLUMN_REMOTE_ADDRESS || column == COLUMN_PROCESS;
 
-  g_object_set_data (G_OBJECT (factory), "pq-page", self);
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), GUINT_TO_POINTER (column));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), GUINT_TO_POINTER (column));
-  view_column = gtk_column_view_column_new (column_title (column), g_object_ref (factory));
-  gtk_column_view_column_set_resizable (view_column, TRUE);
-  gtk_column_view_column_set_expand (view_column, column == COLUMN_LOCAL_ADDRESS ||
-                                     column == COLUMN_REMOTE_ADDRESS || column == COLUMN_PROCESS);
-  sorter = gtk_custom_sorter_new (compare_cells, NULL, NULL);
-  gtk_custom_sorter_set_sort_func (sorter, compare_cells, sorter, NULL);
-  g_object_set_data (G_OBJECT (sorter), "pq-page", self);
-  g_object_set_data (G_OBJECT (sorter), "pq-column", GUINT_TO_POINTER (column));
-  gtk_column_view_column_set_sorter (view_column, GTK_SORTER (sorter));
-  gtk_column_view_append_column (self->column_view, view_column);
+  pq_column_view_add (self->column_view, self, column, column_title (column), expand,
+                      G_CALLBACK (setup_cb), G_CALLBACK (bind_cb), compare_cells);
 }
 
 /* ------------------------------------------------------------------ */
