@@ -77,7 +77,7 @@ bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *item,
          gpointer                  data)
 {
-  PqFindingsTable *self = g_object_get_data (G_OBJECT (factory), "pq-table");
+  PqFindingsTable *self = g_object_get_data (G_OBJECT (factory), "pq-owner");
   guint column = GPOINTER_TO_UINT (data);
   GtkWidget *label = gtk_list_item_get_child (item);
   PqDetail *row = gtk_list_item_get_item (item);
@@ -106,7 +106,7 @@ compare_cells (gconstpointer a,
                gconstpointer b,
                gpointer      data)
 {
-  PqFindingsTable *self = g_object_get_data (G_OBJECT (data), "pq-table");
+  PqFindingsTable *self = g_object_get_data (G_OBJECT (data), "pq-owner");
   guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (data), "pq-column"));
   g_autofree char *x = pq_table_cell (self->table, PQ_DETAIL ((gpointer) a), column);
   g_autofree char *y = pq_table_cell (self->table, PQ_DETAIL ((gpointer) b), column);
@@ -114,31 +114,55 @@ compare_cells (gconstpointer a,
   return gtk_ordering_from_cmpfunc (g_utf8_collate (x, y));
 }
 
-static void
-add_column (PqFindingsTable *self,
-            guint            column)
+/**
+ * pq_column_view_add:
+ * @owner: what @bind and @compare find as "pq-owner" on the factory and
+ *   the sorter (the sorter is @compare's data)
+ * @column: the column's number: @setup's and @bind's data, and
+ *   "pq-column" on the sorter
+ *
+ * Appends a resizable column to @view, sorted by @compare.
+ */
+void
+pq_column_view_add (GtkColumnView    *view,
+                    gpointer          owner,
+                    guint             column,
+                    const char       *title,
+                    gboolean          expand,
+                    GCallback         setup,
+                    GCallback         bind,
+                    GCompareDataFunc  compare)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkColumnViewColumn) view_column = NULL;
   g_autoptr(GtkCustomSorter) sorter = NULL;
 
-  g_object_set_data (G_OBJECT (factory), "pq-table", self);
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), GUINT_TO_POINTER (column));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), GUINT_TO_POINTER (column));
-  view_column = gtk_column_view_column_new (pq_table_title (self->table, column), g_object_ref (factory));
+  g_object_set_data (G_OBJECT (factory), "pq-owner", owner);
+  g_signal_connect (factory, "setup", setup, GUINT_TO_POINTER (column));
+  g_signal_connect (factory, "bind", bind, GUINT_TO_POINTER (column));
+  view_column = gtk_column_view_column_new (title, g_object_ref (factory));
   gtk_column_view_column_set_resizable (view_column, TRUE);
-  /* The interface (or a name's meaning) and the last column take the
-   * width the table is given. */
-  gtk_column_view_column_set_expand (view_column,
-                                     column == (self->table == PQ_TABLE_ENDPOINTS ? 0u : 2u) ||
-                                     column + 1 == pq_table_n_columns (self->table));
+  gtk_column_view_column_set_expand (view_column, expand);
   /* The sorter finds the table and column it sorts by through itself. */
-  sorter = gtk_custom_sorter_new (compare_cells, NULL, NULL);
-  gtk_custom_sorter_set_sort_func (sorter, compare_cells, sorter, NULL);
-  g_object_set_data (G_OBJECT (sorter), "pq-table", self);
+  sorter = gtk_custom_sorter_new (compare, NULL, NULL);
+  gtk_custom_sorter_set_sort_func (sorter, compare, sorter, NULL);
+  g_object_set_data (G_OBJECT (sorter), "pq-owner", owner);
   g_object_set_data (G_OBJECT (sorter), "pq-column", GUINT_TO_POINTER (column));
   gtk_column_view_column_set_sorter (view_column, GTK_SORTER (sorter));
-  gtk_column_view_append_column (self->column_view, view_column);
+  gtk_column_view_append_column (view, view_column);
+}
+
+/* The interface (or a name's meaning) and the last column take the
+ * width the table is given. */
+static void
+add_column (PqFindingsTable *self,
+            guint            column)
+{
+  gboolean expand = column == (self->table == PQ_TABLE_ENDPOINTS ? 0u : 2u) ||
+                    column + 1 == pq_table_n_columns (self->table);
+
+  pq_column_view_add (self->column_view, self, column, pq_table_title (self->table, column), expand,
+                      G_CALLBACK (setup_cb), G_CALLBACK (bind_cb), compare_cells);
 }
 
 /* The column headers read as their titles, not as "GtkColumnViewTitle". */

@@ -19,6 +19,14 @@ GtkWidget     *pq_findings_table_new          (PqTable          table,
 GtkColumnView *pq_findings_table_get_view     (PqFindingsTable *self);
 const char    *pq_findings_table_get_total    (PqFindingsTable *self);
 void           pq_findings_table_name_headers (GtkWidget       *header);
+void           pq_column_view_add             (GtkColumnView   *view,
+                                               gpointer         owner,
+                                               guint            column,
+                                               const char      *title,
+                                               gboolean         expand,
+                                               GCallback        setup,
+                                               GCallback        bind,
+                                               GCompareDataFunc compare);
 void           pq_findings_table_name_button  (GtkWidget       *button);
 gboolean       pq_widget_focus_child          (GtkWidget       *widget,
                                                GtkDirectionType direction);

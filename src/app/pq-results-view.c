@@ -16,6 +16,7 @@
 #include "pq-findings-table.h"
 #include "pq-report-text.h"
 #include "pq-results-hosts.h"
+#include "pq-results-changed.h"
 #include "pq-results-rows.h"
 #include "pq-result.h"
 #include "pq-rules.h"
@@ -363,6 +364,7 @@ bind_status_cb (GtkSignalListItemFactory *factory,
   for (guint i = 0; i < G_N_ELEMENTS (state_looks); i++)
     gtk_widget_remove_css_class (box, state_looks[i].css);
   gtk_widget_set_visible (box, PQ_IS_RESULT (item));
+  pq_results_show_changed (box, item);
   if (!PQ_IS_RESULT (item))
     return;
 

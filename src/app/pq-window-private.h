@@ -7,7 +7,8 @@
  * (Recent Hosts), pq-window-text.c (the text view) and
  * pq-window-layout.c (narrow layout, accessible names), pq-window-trace.c
  * (path traces), pq-window-hosts.c (several hosts, a domain's
- * controllers). Only they and
+ * controllers), pq-window-local.c (the This Computer page) and
+ * pq-window-repeat.c (Repeat every N seconds). Only they and
  * the tests include this header.
  *
  * Copyright 2026 The Port Query authors
@@ -21,6 +22,8 @@
 #include "pq-window.h"
 
 G_BEGIN_DECLS
+
+typedef struct _PqWindowRepeat PqWindowRepeat;
 
 struct _PqWindow
 {
@@ -74,6 +77,12 @@ struct _PqWindow
   GtkFileChooserNative *chooser;
   int                   pending_files;  /* saves, exports and opens running */
   struct _PqWindowHosts *hosts;         /* several hosts (pq-window-hosts.c) */
+
+  /* pq-window-local.c and pq-window-repeat.c */
+  AdwViewStack         *pages;          /* Remote Host, This Computer */
+  GtkWidget            *local_page;
+  GtkWidget            *window_title_kept;
+  PqWindowRepeat       *repeat;
 };
 
 /* pq-window.c */
@@ -156,5 +165,21 @@ const char  *_pq_window_hosts_get_typed    (PqWindow       *self,
                                             PqReport       *report);
 void         _pq_window_show_target_subtitle (PqWindow     *self);
 const char  *_pq_window_hosts_get_by_host_text (PqWindow   *self);
+/* pq-window-local.c: the Remote Host and This Computer pages; its init
+ * and dispose call Repeat's */
+void         _pq_window_local_init         (PqWindow       *self);
+void         _pq_window_local_dispose      (PqWindow       *self);
+
+/* pq-window-repeat.c: Repeat every N seconds */
+void         _pq_window_repeat_init        (PqWindow       *self);
+void         _pq_window_repeat_dispose     (PqWindow       *self);
+void         _pq_window_repeat_started     (PqWindow       *self,
+                                            PqQuery        *query);
+void         _pq_window_repeat_done        (PqWindow       *self,
+                                            PqReport       *report,
+                                            const GError   *error);
+gboolean     _pq_window_repeat_pending     (PqWindow       *self);
+void         _pq_window_repeat_stop        (PqWindow       *self);
+GtkDropDown *_pq_window_repeat_get_dropdown (PqWindow      *self);
 
 G_END_DECLS

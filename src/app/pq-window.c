@@ -365,6 +365,7 @@ query_done_cb (GObject      *object,
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
 
   pq_query_run_finish (query, result, &error);
+  _pq_window_repeat_done (self, report, error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     _pq_window_toast (self, _("Query stopped"));
   else if (is_target_error (error))
@@ -410,6 +411,7 @@ start_query (PqWindow   *self,
   g_signal_connect_object (query, "progress", G_CALLBACK (on_query_progress), self, 0);
   _pq_window_hosts_started (self, query, text);
   g_signal_connect_object (pq_query_get_results (query), "items-changed", G_CALLBACK (on_results_changed), self, 0);
+  _pq_window_repeat_started (self, query);
   pq_results_view_set_results (self->results_view, pq_query_get_results (query));
   adw_window_title_set_subtitle (self->window_title, text);
   _pq_window_set_file (self, NULL);
@@ -488,6 +490,7 @@ stop_activated (GSimpleAction *action,
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  _pq_window_repeat_stop (self);
 }
 
 /* The form asks again what the report asked: Query repeats it. */
@@ -516,6 +519,7 @@ pq_window_show_report (PqWindow *self,
   g_return_if_fail (PQ_IS_REPORT (report));
 
   /* A running query gives way: its end is no longer awaited. */
+  _pq_window_repeat_stop (self);
   if (self->cancellable != NULL)
     {
       g_cancellable_cancel (self->cancellable);
@@ -603,7 +607,7 @@ _pq_window_update_actions (PqWindow *self)
 
   /* Without a host there is nothing to query: the button says so. */
   set_action_enabled (self, "query", !busy && *host != '\0');
-  set_action_enabled (self, "stop", busy);
+  set_action_enabled (self, "stop", busy || _pq_window_repeat_pending (self));
   set_action_enabled (self, "save", have_report && self->pending_files == 0);
   set_action_enabled (self, "export", have_report && self->pending_files == 0);
   set_action_enabled (self, "copy-summary", have_report);
@@ -705,6 +709,7 @@ pq_window_dispose (GObject *object)
   _pq_window_files_dispose (self);
   _pq_window_text_dispose (self);
   _pq_window_layout_dispose (self);
+  _pq_window_local_dispose (self);
   g_clear_object (&self->query);
   g_clear_object (&self->report);
   g_clear_object (&self->previous);
@@ -828,6 +833,7 @@ pq_window_init (PqWindow *self)
   _pq_window_text_init (self);
   _pq_window_layout_init (self);
   _pq_window_hosts_init (self);
+  _pq_window_local_init (self);
   connect_signals (self);
   _pq_window_update_actions (self);
   if (g_str_has_suffix (APP_ID, ".Devel"))

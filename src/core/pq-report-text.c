@@ -114,6 +114,7 @@ static const QueryLines query_lines[] = {
   { PQ_PROBE_TFTP, "TFTP", NULL, NULL },
   { PQ_PROBE_L2TP, "L2TP", NULL, NULL },
   { PQ_PROBE_IKE, "ISAKMP", NULL, NULL },
+  { PQ_PROBE_IKE_NATT, "ISAKMP", NULL, NULL },
 };
 
 static const QueryLines *

@@ -94,6 +94,7 @@ static const struct
   { "tftp", PQ_PROBE_TFTP },
   { "l2tp", PQ_PROBE_L2TP },
   { "isakmp", PQ_PROBE_IKE },
+  { "ipsec-nat-t", PQ_PROBE_IKE_NATT },
 };
 
 static void

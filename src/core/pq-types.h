@@ -92,6 +92,7 @@ typedef enum
   PQ_PROBE_IKE,
   PQ_PROBE_TLS,           /* a TLS handshake at once: the certificate */
   PQ_PROBE_RDP,           /* RDP negotiation, then TLS */
+  PQ_PROBE_IKE_NATT,      /* IKE behind the non-ESP marker, UDP 4500 */
 } PqProbeKind;
 
 /* The names of every enumeration of the core are their glib-mkenums nicks

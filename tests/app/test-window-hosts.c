@@ -434,7 +434,7 @@ test_no_domain (void)
   gtk_editable_set_text (_pq_domain_dialog_get_entry (dialog), "test.lan");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (status)));
   gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL);
-  window_fixture_pause (100);
+  window_fixture_spin (100);
   g_assert_null (find_domain_dialog ());
   g_assert_true (pq_window_get_report (window) == report);
 }
@@ -453,7 +453,7 @@ test_narrow (void)
       gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
       gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
       gtk_window_present (GTK_WINDOW (window));
-      window_fixture_pause (500);
+      window_fixture_spin (500);
     }
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 380);
   g_assert_true (host_column_shown ());

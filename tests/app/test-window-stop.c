@@ -120,7 +120,7 @@ stop_after (guint after_ms)
 {
   gint64 pressed;
 
-  window_fixture_run_for (after_ms);
+  window_fixture_spin (after_ms);
   g_assert_true (pq_window_get_busy (window));
   pressed = g_get_monotonic_time ();
   g_action_group_activate_action (G_ACTION_GROUP (window), "stop", NULL);
@@ -197,7 +197,7 @@ test_stop_protocol_query (void)
   /* 25 is "smtp": after the handshake the SMTP query waits 5 s for the
    * greeting that never comes. */
   start_query ("127.0.0.1", "25", 0);
-  window_fixture_run_for (300);
+  window_fixture_spin (300);
   g_assert_cmpuint (held->len, ==, 1);
   stop_after (0);
   g_assert_cmpuint (g_list_model_get_n_items (pq_window_get_results (window)), ==, 0);
@@ -281,7 +281,7 @@ test_soak (void)
       g_assert_nonnull (pq_window_get_report (window));
       g_assert_cmpuint (g_list_model_get_n_items (pq_window_get_results (window)), ==,
                         full ? 65535 : 2 * 1025);
-      window_fixture_run_for (100);   /* let the view settle */
+      window_fixture_spin (100);   /* let the view settle */
       if (i == 0)
         {
           rss_first = resident_kb ();

@@ -160,10 +160,10 @@ test_trace_port (void)
   g_assert_true (gtk_widget_get_visible (button));
   g_assert_null (verdict_of (trace));
   gtk_widget_activate (button);
-  window_fixture_run_for (PRESS_MS + 100);
+  window_fixture_spin (PRESS_MS + 100);
   g_assert_true (pq_window_get_busy (window));
   g_assert_true (gtk_revealer_get_reveal_child (template_child ("progress_revealer")));
-  window_fixture_run_for (1500);
+  window_fixture_spin (1500);
   progress = gtk_label_get_text (template_child ("progress_label"));
   g_test_message ("progress: %s", progress);
   g_assert_true (g_str_has_prefix (progress, "Tracing TCP 7002"));
@@ -201,7 +201,7 @@ test_trace_all (void)
   gtk_toggle_button_set_active (template_child ("text_toggle"), TRUE);
   g_action_group_activate_action (G_ACTION_GROUP (window), "trace-all", NULL);
   g_assert_true (pq_window_get_busy (window));
-  window_fixture_run_for (300);
+  window_fixture_spin (300);
   progress = gtk_label_get_text (template_child ("progress_label"));
   g_test_message ("progress: %s", progress);
   /* 7004 and 7003, each a few waves: the first may be over already. */
@@ -305,7 +305,7 @@ test_trace_stop (void)
   query ("7001,7004");
   trace = open_pane (7001);
   gtk_widget_activate (pq_trace_pane_get_button (trace));
-  window_fixture_run_for (1200);
+  window_fixture_spin (1200);
   g_assert_true (pq_window_get_busy (window));
   pressed = g_get_monotonic_time ();
   gtk_widget_activate (find_button (GTK_WIDGET (window), "win.stop"));
@@ -314,7 +314,7 @@ test_trace_stop (void)
   g_assert_cmpint (g_get_monotonic_time () - pressed, <, STOP_WITHIN_US);
   g_assert_false (gtk_revealer_get_reveal_child (template_child ("progress_revealer")));
   /* The tracer's wave still in the air ends without a trace landing. */
-  window_fixture_run_for (1500);
+  window_fixture_spin (1500);
   g_assert_null (pq_result_get_trace (result_of (7001)));
   g_assert_true (gtk_widget_get_visible (pq_trace_pane_get_button (trace)));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "query"));
@@ -330,7 +330,7 @@ test_trace_ipv6 (void)
   query_host ("fd00:213:3::2", "7004,7002");
   trace = open_pane (7002);
   gtk_widget_activate (pq_trace_pane_get_button (trace));
-  window_fixture_run_for (PRESS_MS + 100);
+  window_fixture_spin (PRESS_MS + 100);
   g_assert_true (window_fixture_run_until_idle (window, 30));
   g_assert_cmpstr (verdict_of (trace), ==,
                    "Blocked after hop 1 (fd00:213:1::fe): hop 2 answers for other ports "

@@ -37,10 +37,10 @@ static char *tmpdir;
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 
-/* Waiting and pausing: the fixture's (window-fixture.c), shared with
- * test-window-hosts.c. */
+typedef WindowFixtureCondition Condition;
+
+/* Runs the main loop until @cond holds; fails after @seconds. */
 #define wait_for window_fixture_wait
-#define spin window_fixture_pause
 
 static gboolean
 idle_cond (gpointer data)
@@ -52,6 +52,12 @@ static gboolean
 flag_cond (gpointer data)
 {
   return *(gboolean *) data;
+}
+
+static void
+spin (guint ms)
+{
+  window_fixture_spin (ms);
 }
 
 static gpointer
@@ -931,31 +937,11 @@ test_text_view (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child ("results_stack"))), ==, "table");
 }
 
-static gboolean
-width_cond (gpointer data)
-{
-  int width = gtk_widget_get_width (GTK_WIDGET (window));
-
-  /* The default size counts the frame GTK draws around the window. */
-  return width <= GPOINTER_TO_INT (data) && width >= GPOINTER_TO_INT (data) - 20;
-}
-
-/* As a user drags the window's edge: a layout change on the way may
- * let it go narrower still, so the size is asked again until it holds.
- * (GTK 4.8 on X11 takes a new default size when the window maps.) */
 static void
 resize_to (int width,
            int height)
 {
-  for (guint i = 0; i < 3 && !width_cond (GINT_TO_POINTER (width)); i++)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
-      gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-      gtk_window_present (GTK_WINDOW (window));
-      spin (500);
-    }
-  g_assert_true (width_cond (GINT_TO_POINTER (width)));
-  spin (300);
+  window_fixture_resize (window, width, height);
 }
 
 static int

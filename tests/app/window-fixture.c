@@ -60,7 +60,7 @@ window_fixture_open (const char     *app_id,
 }
 
 static gboolean
-late_cb (gpointer data)
+set_flag_cb (gpointer data)
 {
   *(gboolean *) data = TRUE;
   return G_SOURCE_REMOVE;
@@ -73,7 +73,7 @@ window_fixture_run_until_idle (PqWindow *window,
                                guint     seconds)
 {
   gboolean late = FALSE;
-  guint id = g_timeout_add_seconds (seconds, late_cb, &late);
+  guint id = g_timeout_add_seconds (seconds, set_flag_cb, &late);
 
   while (pq_window_get_busy (window) && !late)
     g_main_context_iteration (NULL, TRUE);
@@ -82,47 +82,61 @@ window_fixture_run_until_idle (PqWindow *window,
   return !late;
 }
 
-/* Iterates the main loop for @ms milliseconds. */
+/* Runs the main loop until @cond holds; fails after @seconds, saying
+ * what it waited for. */
 void
-window_fixture_run_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, late_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-/* Runs the main loop until @cond (@data) holds; fails after @seconds,
- * naming @what. */
-void
-window_fixture_wait (WindowCondition  cond,
-                     gpointer         data,
-                     guint            seconds,
-                     const char      *what)
+window_fixture_wait (WindowFixtureCondition  cond,
+                     gpointer                data,
+                     guint                   seconds,
+                     const char             *what)
 {
   gboolean late = FALSE;
-  guint id = g_timeout_add_seconds (seconds, late_cb, &late);
+  guint id = g_timeout_add_seconds (seconds, set_flag_cb, &late);
 
-  while (!late && !cond (data))
+  while (!cond (data) && !late)
     g_main_context_iteration (NULL, TRUE);
   if (late)
     g_error ("timed out after %u s waiting for %s", seconds, what);
   g_source_remove (id);
 }
 
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* Lets the window draw and settle for @ms. */
+/* Runs the main loop for @ms milliseconds: the window draws and
+ * settles meanwhile. */
 void
-window_fixture_pause (guint ms)
+window_fixture_spin (guint ms)
 {
   gboolean done = FALSE;
 
-  g_timeout_add (ms, late_cb, &done);
-  window_fixture_wait (flag_set, &done, ms / 1000 + 5, "a pause");
+  g_timeout_add (ms, set_flag_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+width_is (PqWindow *window,
+          int       width)
+{
+  int now = gtk_widget_get_width (GTK_WIDGET (window));
+
+  /* The default size counts the frame GTK draws around the window. */
+  return now <= width && now >= width - 20;
+}
+
+/* As a user drags the window's edge: a layout change on the way may
+ * let it go narrower still, so the size is asked again until it holds.
+ * (GTK 4.8 on X11 takes a new default size when the window maps.) */
+void
+window_fixture_resize (PqWindow *window,
+                       int       width,
+                       int       height)
+{
+  for (guint i = 0; i < 3 && !width_is (window, width); i++)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+      gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+      gtk_window_present (GTK_WINDOW (window));
+      window_fixture_spin (500);
+    }
+  g_assert_true (width_is (window, width));
+  window_fixture_spin (300);
 }

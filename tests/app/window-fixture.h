@@ -16,14 +16,16 @@ PqWindow *window_fixture_open  (const char      *app_id,
                                 PqApplication  **app);
 gboolean  window_fixture_run_until_idle (PqWindow *window,
                                          guint     seconds);
-void      window_fixture_run_for        (guint     ms);
 
-typedef gboolean (*WindowCondition) (gpointer data);
+typedef gboolean (*WindowFixtureCondition) (gpointer data);
 
-void      window_fixture_wait  (WindowCondition  cond,
-                                gpointer         data,
-                                guint            seconds,
-                                const char      *what);
-void      window_fixture_pause (guint            ms);
+void      window_fixture_wait  (WindowFixtureCondition  cond,
+                                gpointer                data,
+                                guint                   seconds,
+                                const char             *what);
+void      window_fixture_spin  (guint                   ms);
+void      window_fixture_resize (PqWindow              *window,
+                                 int                    width,
+                                 int                    height);
 
 G_END_DECLS

@@ -1,5 +1,8 @@
 /* pq-ike.c: IKE to UDP 500: an IKEv2 IKE_SA_INIT request (RFC 7296),
- * and on the next try an ISAKMP main-mode proposal (IKEv1, RFC 2408/2409)
+ * and on the next try an ISAKMP main-mode proposal (IKEv1, RFC 2408/2409);
+ * to UDP 4500 (NAT traversal) the same messages behind the four zero
+ * bytes of the non-ESP marker (RFC 3948 section 2.2, RFC 7296 section
+ * 2.23), which a reply must carry too
  *
  * Any answer proves an IKE responder: most often a NO_PROPOSAL_CHOSEN
  * notify, since the proposal (AES-128, SHA-256 or SHA-1, MODP 2048, with a
@@ -30,10 +33,13 @@
 enum { V1_SA = 1, V1_NOTIFY = 11, V1_VENDOR = 13,
        V2_SA = 33, V2_KE = 34, V2_NONCE = 40, V2_NOTIFY = 41, V2_VENDOR = 43 };
 
+#define MARKER_LEN     4            /* the non-ESP marker on UDP 4500 */
+
 typedef struct
 {
   guint8   spi[8];
   guint32  seed;
+  gboolean natt;                    /* UDP 4500: messages behind the marker */
 } Ike;
 
 typedef struct
@@ -68,6 +74,14 @@ ike_init (gpointer             state,
   ike->seed = x;
 }
 
+static void
+ike_natt_init (gpointer             state,
+               const PqProbeParams *params)
+{
+  ike_init (state, params);
+  ((Ike *) state)->natt = TRUE;
+}
+
 /* The IKE header, its length filled in once the payloads are there. */
 static void
 put_header (Ike        *ike,
@@ -80,19 +94,26 @@ put_header (Ike        *ike,
   static const guint8 zero[8] = { 0 };
   guint8 rest[8] = { next, version, exchange, flags, 0, 0, 0, 0 };
 
+  if (ike->natt)
+    g_byte_array_append (out, zero, MARKER_LEN);
   g_byte_array_append (out, ike->spi, 8);
   g_byte_array_append (out, zero, 8);
   g_byte_array_append (out, rest, 8);
   g_byte_array_append (out, zero, 4);
 }
 
+/* The message's length, the marker not counted. */
 static void
-finish_length (GByteArray *out)
+finish_length (Ike        *ike,
+               GByteArray *out)
 {
-  out->data[24] = out->len >> 24;
-  out->data[25] = (out->len >> 16) & 0xff;
-  out->data[26] = (out->len >> 8) & 0xff;
-  out->data[27] = out->len & 0xff;
+  guint base = ike->natt ? MARKER_LEN : 0;
+  guint len = out->len - base;
+
+  out->data[base + 24] = len >> 24;
+  out->data[base + 25] = (len >> 16) & 0xff;
+  out->data[base + 26] = (len >> 8) & 0xff;
+  out->data[base + 27] = len & 0xff;
 }
 
 /* IKEv2 IKE_SA_INIT: SA (one proposal), KE (group 14), Nonce. */
@@ -125,7 +146,7 @@ build_v2 (Ike        *ike,
       b = i == 0 ? 0x7f : (guint8) x;   /* below the group's prime */
       g_byte_array_append (out, &b, 1);
     }
-  finish_length (out);
+  finish_length (ike, out);
 }
 
 /* ISAKMP main mode: one SA with one IKE transform (AES-128, SHA-1,
@@ -146,7 +167,7 @@ build_v1 (Ike        *ike,
 
   put_header (ike, out, V1_SA, 0x10, 2, 0);      /* Identity Protection */
   g_byte_array_append (out, sa, sizeof sa);
-  finish_length (out);
+  finish_length (ike, out);
 }
 
 /* Odd tries ask in IKEv2, even ones in IKEv1: peers that speak only
@@ -296,7 +317,16 @@ parse_reply (Ike             *ike,
   Reply r = { 0 };
   const char *error;
   gsize size;
+  static const guint8 marker[MARKER_LEN] = { 0 };
 
+  if (ike->natt)
+    {
+      /* Four bytes not zero would be an ESP packet's SPI, not IKE. */
+      if (len < MARKER_LEN || memcmp (msg, marker, MARKER_LEN) != 0)
+        return malformed (findings, N_("it lacks the non-ESP marker IKE has on UDP 4500"));
+      msg += MARKER_LEN;
+      len -= MARKER_LEN;
+    }
   if (len < HEADER_LEN)
     return malformed (findings, N_("too short for an IKE header"));
   if (memcmp (msg, ike->spi, 8) != 0)
@@ -342,4 +372,11 @@ const PqProbeCodec pq_ike_codec = {
   "IKE", sizeof (Ike), ike_init, ike_step, NULL, 1,
   N_("No reply to IKE: no IPsec (IKE) service runs there, a firewall drops UDP 500, or the peer answers only queries sent from port 500."),
   ike_retry, 500, FALSE,
+};
+
+/* NAT traversal's port: peers behind NAT talk IKE from 4500 to 4500. */
+const PqProbeCodec pq_ike_natt_codec = {
+  "IKE", sizeof (Ike), ike_natt_init, ike_step, NULL, 1,
+  N_("No reply to IKE on UDP 4500 (NAT traversal): no IPsec service with NAT traversal runs there, a firewall drops UDP 4500, or the peer answers only queries sent from port 4500."),
+  ike_retry, 4500, FALSE,
 };

@@ -68,6 +68,8 @@ pq_probe_codec_for (PqProbeKind kind,
       return tcp ? NULL : &pq_l2tp_codec;
     case PQ_PROBE_IKE:
       return tcp ? NULL : &pq_ike_codec;
+    case PQ_PROBE_IKE_NATT:
+      return tcp ? NULL : &pq_ike_natt_codec;
     case PQ_PROBE_TLS:
       return tcp ? &pq_tls_codec : NULL;   /* the engine's TLS handshake at once */
     case PQ_PROBE_RDP:

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""capture.py SERVER OUTDIR: the replies of real TFTP, L2TP and IKE servers
+"""capture.py SERVER OUTDIR: the replies of real TFTP, L2TP and IKE (500, 4500) servers
 to the requests portqry's codecs send (rebuilt here byte for byte), kept as
 seeds for test-vpn.c and the fuzz targets. Run in a client namespace next
 to test-vpn.sh's servers (tftpd-hpa, xl2tpd, charon):
@@ -47,6 +47,8 @@ def save(name, data):
         sys.exit(f"no reply for {name}")
     if name.startswith("ike/"):
         data = spi_for_seed_42() + data[8:]
+    elif name.startswith("ike-natt/"):   # behind the non-ESP marker
+        data = data[:4] + spi_for_seed_42() + data[12:]
     with open(os.path.join(outdir, name), "wb") as f:
         f.write(bytes([(len(data) + 14) // 16]) + data)
     print(f"{name}: {len(data)} bytes")
@@ -88,3 +90,6 @@ peer = [struct.unpack(">H", sccrp[i + 6:i + 8])[0] for i in range(12, len(sccrp)
 ask(1701, l2tp(4, peer, 1, 1, avp(9, b"\x12\x35") + avp(1, b"\0\1")))
 save("ike/charon-v2-no-proposal", ask(500, ike_v2()))
 save("ike/charon-v1-no-proposal", ask(500, ike_v1()))
+# UDP 4500 (NAT traversal): the same messages behind the non-ESP marker.
+save("ike-natt/charon-v2-no-proposal", ask(4500, bytes(4) + ike_v2()))
+save("ike-natt/charon-v1-no-proposal", ask(4500, bytes(4) + ike_v1()))

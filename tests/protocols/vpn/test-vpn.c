@@ -290,16 +290,18 @@ test_l2tp_hostile (void)
 /* ------------------------------------------------------------------ */
 /* IKE                                                                 */
 
-/* A captured reply answered capture.py's SPI: give it the codec's. */
+/* A captured reply answered capture.py's SPI: give it the codec's
+ * (after the non-ESP marker on UDP 4500). */
 static GByteArray *
 ike_reply (Run        *run,
            const char *name)
 {
   g_autoptr(GBytes) bytes = seed (name);
   GByteArray *m = g_byte_array_new ();
+  guint at = run->codec == &pq_ike_natt_codec ? 4 : 0;
 
   g_byte_array_append (m, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
-  memcpy (m->data, run->request->data, 8);
+  memcpy (m->data + at, run->request->data + at, 8);
   return m;
 }
 
@@ -329,9 +331,14 @@ test_ike_requests (void)
   g_assert_cmphex (v2->data[17], ==, 0x20);
 }
 
+/* charon's replies on UDP 500 (@data: "ike") or 4500 ("ike-natt"). */
 static void
-test_ike_captured (void)
+test_ike_captured (gconstpointer data)
 {
+  const char *dir = data;
+  const PqProbeCodec *codec = g_str_equal (dir, "ike") ? &pq_ike_codec : &pq_ike_natt_codec;
+  g_autofree char *v2 = g_strdup_printf ("%s/charon-v2-no-proposal", dir);
+  g_autofree char *v1 = g_strdup_printf ("%s/charon-v1-no-proposal", dir);
   g_auto(Run) run2 = { 0 };
   g_auto(Run) run1 = { 0 };
   g_autoptr(GByteArray) r2 = NULL;
@@ -339,8 +346,8 @@ test_ike_captured (void)
   g_autofree char *text2 = NULL;
   g_autofree char *text1 = NULL;
 
-  run_start (&run2, &pq_ike_codec);
-  r2 = ike_reply (&run2, "ike/charon-v2-no-proposal");
+  run_start (&run2, codec);
+  r2 = ike_reply (&run2, v2);
   g_assert_cmpint (run_reply (&run2, r2->data, r2->len), ==, PQ_STEP_DONE);
   text2 = run_text (&run2);
   assert_has (text2, "Version: IKEv2\n");
@@ -348,8 +355,8 @@ test_ike_captured (void)
   assert_has (text2, "Notify: NO_PROPOSAL_CHOSEN (14)\n");
   assert_has (text2, "summary: IKEv2 responder answered (IKE_SA_INIT): NO_PROPOSAL_CHOSEN (14).");
 
-  run_start (&run1, &pq_ike_codec);
-  r1 = ike_reply (&run1, "ike/charon-v1-no-proposal");
+  run_start (&run1, codec);
+  r1 = ike_reply (&run1, v1);
   g_assert_cmpint (run_reply (&run1, r1->data, r1->len), ==, PQ_STEP_DONE);
   text1 = run_text (&run1);
   assert_has (text1, "Version: ISAKMP (IKEv1)\n");
@@ -431,6 +438,64 @@ test_ike_hostile (void)
   g_assert_cmpint (run_reply (&run, m->data, 20), ==, PQ_STEP_MALFORMED);
 }
 
+/* ------------------------------------------------------------------ */
+/* IKE on UDP 4500 (NAT traversal)                                     */
+
+static void
+test_ike_natt_requests (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) plain = { 0 };
+  g_autoptr(GByteArray) v1 = g_byte_array_new ();
+
+  run_start (&run, &pq_ike_natt_codec);
+  run_start (&plain, &pq_ike_codec);
+  g_assert_cmpuint (pq_ike_natt_codec.source_port, ==, 4500);
+  /* The non-ESP marker, then the very message sent to 500, its length
+   * counting from the SPI (RFC 3948 section 2.2). */
+  g_assert_cmpuint (run.request->len, ==, plain.request->len + 4);
+  g_assert_cmpmem (run.request->data, 4, "\0\0\0\0", 4);
+  g_assert_cmpmem (run.request->data + 4, plain.request->len, plain.request->data, plain.request->len);
+  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (run.request->data + 28)), ==, run.request->len - 4);
+  pq_ike_natt_codec.retry (run.state, 2, v1);
+  g_assert_cmpmem (v1->data, 4, "\0\0\0\0", 4);
+  g_assert_cmphex (v1->data[4 + 17], ==, 0x10);
+  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (v1->data + 28)), ==, v1->len - 4);
+}
+
+static void
+test_ike_natt_hostile (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) plain = { 0 };
+  g_autoptr(GByteArray) m = NULL;
+  g_autoptr(GByteArray) natt = g_byte_array_new ();
+  g_autofree char *text = NULL;
+
+  run_start (&run, &pq_ike_natt_codec);
+  run_start (&plain, &pq_ike_codec);
+  /* A reply as to UDP 500, without the marker: its SPI would be read
+   * as an ESP packet's. */
+  m = ike_message (&plain, 41, (const guint8 *) "\0\0\0\x0a\0\0\0\x0e\0\0", 10);
+  memcpy (m->data, run.request->data + 4, 8);
+  g_assert_cmpint (run_reply (&run, m->data, m->len), ==, PQ_STEP_MALFORMED);
+  text = run_text (&run);
+  assert_has (text, "non-ESP marker");
+  /* The same behind the marker is a notify. */
+  g_byte_array_append (natt, (const guint8 *) "\0\0\0\0", 4);
+  g_byte_array_append (natt, m->data, m->len);
+  g_assert_cmpint (run_reply (&run, natt->data, natt->len), ==, PQ_STEP_DONE);
+  /* Too short for the marker, the marker alone, an ESP header. */
+  g_assert_cmpint (run_reply (&run, natt->data, 3), ==, PQ_STEP_MALFORMED);
+  g_assert_cmpint (run_reply (&run, natt->data, 4), ==, PQ_STEP_MALFORMED);
+  g_assert_cmpint (run_reply (&run, natt->data, 20), ==, PQ_STEP_MALFORMED);
+  natt->data[3] = 1;
+  g_assert_cmpint (run_reply (&run, natt->data, natt->len), ==, PQ_STEP_MALFORMED);
+  natt->data[3] = 0;
+  natt->data[4 + 27] = 250;   /* the length past the datagram */
+  g_assert_cmpint (run_reply (&run, natt->data, natt->len), ==, PQ_STEP_MALFORMED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -441,7 +506,10 @@ main (int    argc,
   g_test_add_func ("/l2tp/captured", test_l2tp_captured);
   g_test_add_func ("/l2tp/hostile", test_l2tp_hostile);
   g_test_add_func ("/ike/requests", test_ike_requests);
-  g_test_add_func ("/ike/captured", test_ike_captured);
+  g_test_add_data_func ("/ike/captured", "ike", test_ike_captured);
   g_test_add_func ("/ike/hostile", test_ike_hostile);
+  g_test_add_func ("/ike-natt/requests", test_ike_natt_requests);
+  g_test_add_data_func ("/ike-natt/captured", "ike-natt", test_ike_captured);
+  g_test_add_func ("/ike-natt/hostile", test_ike_natt_hostile);
   return g_test_run ();
 }

@@ -1,5 +1,5 @@
 #!/bin/bash
-# test-vpn.sh PORTQRY: portqry's TFTP, L2TP and IKE queries against real
+# test-vpn.sh PORTQRY: portqry's TFTP, L2TP and IKE (500 and 4500) queries against real
 # servers from Debian in a server network namespace (tftpd-hpa, xl2tpd,
 # strongSwan's charon), from a client namespace: each makes its port
 # LISTENING with what the server said; xl2tpd sees the tunnel closed
@@ -75,12 +75,12 @@ start xl2tpd /usr/sbin/xl2tpd -D -c "$RIG/xl2tpd.conf" -p "$RIG/xl2tpd.pidfile" 
 # charon keeps its pid file and control socket under /run: a tmpfs of its
 # own there, in the namespace's own mount table.
 start charon sh -c 'mount -t tmpfs none /run && exec /usr/lib/ipsec/charon'
-for port in 69 1701 500; do wait_udp $port; done
+for port in 69 1701 500 4500; do wait_udp $port; done
 
 q() { ip netns exec "$C" "$PORTQRY" "$@" 2>&1; }
 
-out=$(q -n $SRV -p udp -o 69,1701,500 -nr -v); rc=$?
-[ $rc -eq 0 ] && ok "all three LISTENING: exit 0" || bad "exit $rc, not 0"
+out=$(q -n $SRV -p udp -o 69,1701,500,4500 -nr -v); rc=$?
+[ $rc -eq 0 ] && ok "all four LISTENING: exit 0" || bad "exit $rc, not 0"
 check "TFTP: LISTENING" "UDP port 69 (tftp service): LISTENING" "$out"
 check "TFTP: PortQry's line" "    Sending TFTP query to UDP port 69..." "$out"
 check "TFTP: the server's error for a file that does not exist" "Error: 1 (File not found): File not found" "$out"
@@ -94,6 +94,12 @@ check "IKE: LISTENING" "UDP port 500 (isakmp service): LISTENING" "$out"
 check "IKE: PortQry's line" "    Sending ISAKMP query to UDP port 500..." "$out"
 check "IKE: charon's answer to IKE_SA_INIT" "Notify: NO_PROPOSAL_CHOSEN (14)" "$out"
 check "IKE: in the evidence" "IKEv2 responder answered (IKE_SA_INIT): NO_PROPOSAL_CHOSEN (14)." "$out"
+# NAT traversal: the same query behind the non-ESP marker, charon's
+# answer behind it too.
+check "IKE on 4500: LISTENING" "UDP port 4500 (ipsec-nat-t service): LISTENING" "$out"
+check "IKE on 4500: PortQry's line" "    Sending ISAKMP query to UDP port 4500..." "$out"
+natt=$(sed -n '/UDP port 4500/,$p' <<<"$out")
+check "IKE on 4500: charon's answer to IKE_SA_INIT" "Notify: NO_PROPOSAL_CHOSEN (14)" "$natt"
 
 # (tftpd-hpa answers from a port of its own, RFC 1350's transfer id: the
 # reply above came from another port of the target than 69.)
