@@ -252,12 +252,15 @@ engine_start (Engine     *engine,
   Probe *probe = &engine->probes[slot];
 
   g_array_set_size (engine->free_slots, engine->free_slots->len - 1);
+  /* The slot's spare socket serves a TCP port only. */
+  if (probe->spare && spec->protocol == PQ_PROTOCOL_TCP)
+    engine->spares--;
+  else
+    pq_scan_engine_drop_spare (engine, probe);
   probe->engine = engine;
   probe->slot = slot;
   probe->in_use = TRUE;
   probe->spec = *spec;
-  probe->fd = -1;
-  probe->registered = FALSE;
   /* A check look is one more datagram after the first look's. */
   probe->try = spec->witnessed ? spec->tries_before + 1 : 1;
   probe->deadline_us = 0;
@@ -315,6 +318,30 @@ engine_start_paced (Engine *engine)
   engine_start (engine, spec);
 }
 
+/* Closes a free slot's spare socket, if it has one. */
+void
+pq_scan_engine_drop_spare (Engine *engine,
+                           Probe  *probe)
+{
+  if (!probe->spare)
+    return;
+  close (probe->fd);
+  probe->fd = -1;
+  probe->registered = FALSE;
+  probe->spare = FALSE;
+  engine->spares--;
+}
+
+/* Spare sockets that no port took are closed: an unconnected socket is
+ * always ready (EPOLLHUP), so left in the epoll set it would wake the
+ * lane again and again. */
+static void
+engine_drop_spares (Engine *engine)
+{
+  for (guint i = 0; engine->spares > 0 && i < engine->free_slots->len; i++)
+    pq_scan_engine_drop_spare (engine, &engine->probes[g_array_index (engine->free_slots, guint, i)]);
+}
+
 /* Keeps the window full. */
 static void
 engine_fill (Engine *engine)
@@ -348,6 +375,7 @@ engine_fill (Engine *engine)
         }
       engine_start (engine, &g_array_index (specs, Spec, next));
     }
+  engine_drop_spares (engine);
 }
 
 /* ------------------------------------------------------------------ */
@@ -412,8 +440,10 @@ engine_source_dispatch (GSource     *source,
   for (int i = 0; i < n; i++)
     {
       Probe *p = &engine->probes[(guint32) events[i].data.u64];
+      guint gen = (guint) (events[i].data.u64 >> 32);
 
-      if (!p->in_use || p->gen != (guint) (events[i].data.u64 >> 32))
+      /* A reused spare socket keeps the generation it joined the set with. */
+      if (!p->in_use || (p->gen != gen && (!p->registered || p->fd_gen != gen)))
         continue;
       pq_scan_probe_ready (p, events[i].events);
     }
@@ -485,6 +515,7 @@ engine_clear (Engine *engine)
   for (guint i = 0; i < engine->n_slots; i++)
     if (engine->probes[i].in_use)
       pq_scan_probe_release (&engine->probes[i]);
+  engine_drop_spares (engine);
   g_queue_clear_full (&engine->deferred, g_free);
   g_queue_clear_full (&engine->paced, g_free);
   g_source_destroy (engine->source);

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <time.h>  /* before linux/errqueue.h, which needs struct timespec */
 #include <linux/errqueue.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -145,13 +146,34 @@ pq_scan_bind_source_port (int           fd,
   return 0;
 }
 
+/* Returns: "address:port" of the socket's own end, or NULL. Every port
+ * of a scan has one, so IPv4's is written here at once rather than
+ * through a GSocketAddress; IPv6's (brackets, scope) as everywhere else. */
 char *
 pq_scan_local_address (int fd)
 {
   struct sockaddr_storage ss;
   socklen_t len = sizeof ss;
+  char text[INET_ADDRSTRLEN];
 
   if (fd < 0 || getsockname (fd, (struct sockaddr *) &ss, &len) != 0)
     return NULL;
-  return pq_scan_sockaddr_to_string ((struct sockaddr *) &ss, TRUE);
+  if (ss.ss_family != AF_INET)
+    return pq_scan_sockaddr_to_string ((struct sockaddr *) &ss, TRUE);
+  if (inet_ntop (AF_INET, &((struct sockaddr_in *) &ss)->sin_addr, text, sizeof text) == NULL)
+    return NULL;
+  return g_strdup_printf ("%s:%u", text, g_ntohs (((struct sockaddr_in *) &ss)->sin_port));
+}
+
+/* Dissolves a TCP socket whose connection was refused (connect(2): a
+ * connect to an AF_UNSPEC address), so that it can connect again: one
+ * system call instead of close, socket, IP_RECVERR and the epoll
+ * registration, which were a third of a full range scan's time.
+ * Returns: TRUE if the socket can be connected again */
+gboolean
+pq_scan_dissolve (int fd)
+{
+  struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+
+  return fd >= 0 && connect (fd, &unspec, sizeof unspec) == 0;
 }

@@ -130,6 +130,11 @@ typedef struct
   Talk     *talk;           /* NULL unless a protocol probe runs */
   gboolean  sent;           /* a UDP datagram has left; FALSE again on release */
   int       send_errno;     /* why the last UDP send did not leave (ENOBUFS) */
+  guint     fd_gen;         /* gen when fd joined the epoll set: a spare
+                             * keeps its registration for the next port */
+  gboolean  reusable;       /* TCP refused by a reset: the socket may stay */
+  gboolean  spare;          /* a free slot's dissolved, unconnected TCP
+                             * socket, for the next TCP port started here */
 } Probe;
 
 typedef struct
@@ -151,6 +156,7 @@ struct _Engine
   GArray                  *free_slots;  /* guint */
   GArray                  *timers;      /* Timer, a binary min-heap */
   guint                    active;
+  guint                    spares;      /* free slots holding a spare socket */
   GQueue                   deferred;    /* Spec*, waiting for a descriptor */
 
   /* Hosts limit their ICMP errors (Linux: a burst of 6, then one a
@@ -225,6 +231,7 @@ int       pq_scan_bind_source_port    (int                            fd,
                                        GSocketFamily                  family,
                                        guint16                        port);
 char     *pq_scan_local_address       (int                            fd);
+gboolean  pq_scan_dissolve            (int                            fd);
 
 /* pq-scan-engine.c */
 void      pq_scan_timers_push         (Engine                        *engine,
@@ -237,6 +244,8 @@ void      pq_scan_engine_note_icmp    (Engine                        *engine,
                                        gint64                         sent_us);
 gboolean  pq_scan_engine_silence_real (Engine                        *engine,
                                        gint64                         sent_us);
+void      pq_scan_engine_drop_spare   (Engine                        *engine,
+                                       Probe                         *probe);
 gpointer  pq_scan_lane_run            (gpointer                       data);
 
 /* pq-scan-probe.c */
