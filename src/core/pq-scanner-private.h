@@ -43,10 +43,9 @@ G_BEGIN_DECLS
  * its datagram followed by this many to a port the host reported closed
  * (witnesses): if they are answered, the silence is the port's own. */
 #define WITNESSES 2
-/* Before the first answer of the scan, one connection to a port that is
- * most likely closed gives the round trip (a reset, at once), so waits on
- * ports that never answer can be learned too. */
-#define RTT_PING_PORT 1
+/* The epoll slot of the lane's ICMP echo (pq_scan_echo_send), which is
+ * no probe's. */
+#define ECHO_SLOT G_MAXUINT32
 
 typedef struct
 {
@@ -55,7 +54,7 @@ typedef struct
   gboolean   paced;        /* a second look after a pause (ICMP rate limits) */
   gboolean   witnessed;    /* a check look: witnesses follow its datagram */
   guint      tries_before; /* datagrams of the first look, for a check look */
-  gboolean   helper;       /* the round-trip ping or a witness: no result */
+  gboolean   helper;       /* a check look's witness: no result */
 } Spec;
 
 /* Shared by the caller's thread and the worker. */
@@ -172,8 +171,8 @@ struct _Engine
   GArray                  *icmp_sends;  /* gint64: when each datagram that
                                          * got an ICMP error from the target
                                          * was sent, in order */
-  guint                    helpers;     /* of the active probes, pings and
-                                         * witnesses (no port of the job) */
+  guint                    helpers;     /* of the active probes, witnesses
+                                         * (no port of the job) */
   guint16                  closed_udp_port; /* one the target reported closed */
   gboolean                 limit_seen;  /* a check look's witnesses went
                                          * unanswered: the host limits */
@@ -190,6 +189,10 @@ struct _Engine
   gint64                   rttvar_us;
   guint                    rtt_wait_ms;  /* srtt + 4 rttvar, unclamped */
   guint                    tcp_wait_ms;
+  int                      echo_fd;      /* the ICMP echo's, until it is answered */
+  gboolean                 echo_raw;
+  guint16                  echo_ident;
+  gint64                   echo_sent_us;
 };
 
 
@@ -232,6 +235,14 @@ int       pq_scan_bind_source_port    (int                            fd,
                                        guint16                        port);
 char     *pq_scan_local_address       (int                            fd);
 gboolean  pq_scan_dissolve            (int                            fd);
+int       pq_scan_echo_send           (const struct sockaddr_storage *target,
+                                       socklen_t                      target_len,
+                                       guint16                        ident,
+                                       gboolean                      *raw);
+gboolean  pq_scan_echo_reply          (int                            fd,
+                                       const struct sockaddr_storage *target,
+                                       guint16                        ident,
+                                       gboolean                       raw);
 
 /* pq-scan-engine.c */
 void      pq_scan_timers_push         (Engine                        *engine,
