@@ -7,8 +7,8 @@
  * first datagram on. Finishing a port builds its PqResult and hands it to
  * the job; a silent UDP port that may have met the host's ICMP rate
  * limit is queued for a check look (and, if the host limits, a paced
- * second look) instead. Helpers (the round-trip ping, the check looks'
- * witnesses) give the engine timing and leave no result.
+ * second look) instead. Helpers (the check looks' witnesses) give the
+ * engine timing and leave no result.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
