@@ -161,7 +161,8 @@ pq_scan_engine_learn_rtt (Engine *engine,
 {
   const PqScanOptions *o = &engine->job->options;
   gboolean first = !engine->have_rtt;
-  guint rtt_ms;
+  gboolean below_floors;
+  guint rtt_ms, tcp_wait_ms;
 
   if (!o->adaptive)
     return;
@@ -188,9 +189,14 @@ pq_scan_engine_learn_rtt (Engine *engine,
       engine->tcp_wait_ms = CLAMP (engine->rtt_wait_ms, PQ_MIN_ADAPTIVE_WAIT_MS, o->tcp_timeout_ms);
       return;
     }
+  /* Below every floor, a smaller estimate shortens no wait: not worth a
+   * look at every slot, which a fast host's answers would ask for often. */
+  below_floors = engine->rtt_wait_ms <= MIN (PQ_MIN_ADAPTIVE_WAIT_MS, UDP_MIN_WAIT_MS);
+  tcp_wait_ms = engine->tcp_wait_ms;
   engine->rtt_wait_ms = rtt_ms;
   engine->tcp_wait_ms = CLAMP (rtt_ms, PQ_MIN_ADAPTIVE_WAIT_MS, o->tcp_timeout_ms);
-  engine_shorten_waits (engine);
+  if (first || !below_floors || engine->tcp_wait_ms != tcp_wait_ms)
+    engine_shorten_waits (engine);
 }
 
 /* ------------------------------------------------------------------ */
