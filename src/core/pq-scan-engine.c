@@ -388,12 +388,6 @@ engine_fill (Engine *engine)
 /* ------------------------------------------------------------------ */
 /* The round trip from an ICMP echo                                   */
 
-/* Until some port answers, every wait is the configured one, and on a
- * host that drops the ports asked (all of them FILTERED) none ever would:
- * one ICMP echo, as ping sends, gives the round trip without touching a
- * port nobody asked for. Not to this computer's own loopback: its round
- * trip is nothing. A host that does not answer it leaves the waits as
- * they are. */
 static void
 engine_close_echo (Engine *engine)
 {
@@ -402,6 +396,12 @@ engine_close_echo (Engine *engine)
   engine->echo_fd = -1;
 }
 
+/* Until some port answers, every wait is the configured one, and on a
+ * host that drops the ports asked (all of them FILTERED) none ever would:
+ * one ICMP echo, as ping sends, gives the round trip without touching a
+ * port nobody asked for. Not to this computer's own loopback: its round
+ * trip is nothing. A host that does not answer it leaves the waits as
+ * they are. */
 static void
 engine_send_echo (Engine *engine)
 {
