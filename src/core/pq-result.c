@@ -1,4 +1,9 @@
-/* pq-result.c
+/* pq-result.c: one port's result
+ *
+ * A scan of every port makes 65,535 of these, so they are kept light: the
+ * target's address (and the reply's sender, mostly the same) is one
+ * interned GRefString shared by all, and the findings' store is made only
+ * for a port that has findings or when it is asked for.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,7 +18,7 @@ struct _PqResult
 {
   GObject      parent_instance;
 
-  char        *address;
+  char        *address;     /* GRefString, interned */
   guint16      port;
   PqProtocol   protocol;
   PqPortState  state;
@@ -24,11 +29,13 @@ struct _PqResult
   guint        tries;
   double       elapsed_ms;
   char        *local_address;
-  char        *reply_from;
+  char        *reply_from;  /* GRefString, interned */
   int          icmp_type;
   int          icmp_code;
   guint        bytes_received;
-  GListStore  *details;
+  GListStore  *details;    /* made when first asked for: most ports of a
+                            * range have no findings, and a store each
+                            * was a fifth of a 65,535-port scan's memory */
   PqTrace     *trace;      /* NULL unless the path was traced */
 };
 
@@ -53,16 +60,30 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static char *
+intern (const char *s)
+{
+  return s != NULL ? g_ref_string_new_intern (s) : NULL;
+}
+
+static void
+release (char **s)
+{
+  if (*s != NULL)
+    g_ref_string_release (*s);
+  *s = NULL;
+}
+
 static void
 pq_result_finalize (GObject *object)
 {
   PqResult *self = PQ_RESULT (object);
 
-  g_clear_pointer (&self->address, g_free);
+  release (&self->address);
   g_clear_pointer (&self->service, g_free);
   g_clear_pointer (&self->evidence, g_free);
   g_clear_pointer (&self->local_address, g_free);
-  g_clear_pointer (&self->reply_from, g_free);
+  release (&self->reply_from);
   g_clear_object (&self->details);
   g_clear_object (&self->trace);
 
@@ -113,7 +134,7 @@ pq_result_get_property (GObject    *object,
       g_value_set_string (value, self->reply_from);
       break;
     case PROP_DETAILS:
-      g_value_set_object (value, self->details);
+      g_value_set_object (value, pq_result_get_details (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -155,7 +176,6 @@ pq_result_init (PqResult *self)
   self->icmp_type = -1;
   self->icmp_code = -1;
   self->state = PQ_PORT_STATE_FILTERED;
-  self->details = g_list_store_new (PQ_TYPE_DETAIL);
 }
 
 PqResult *
@@ -165,7 +185,7 @@ pq_result_new (const char *address,
 {
   PqResult *self = g_object_new (PQ_TYPE_RESULT, NULL);
 
-  self->address = g_strdup (address);
+  self->address = intern (address);
   self->port = port;
   self->protocol = protocol;
   return self;
@@ -281,6 +301,8 @@ GListModel *
 pq_result_get_details (PqResult *self)
 {
   g_return_val_if_fail (PQ_IS_RESULT (self), NULL);
+  if (self->details == NULL)
+    self->details = g_list_store_new (PQ_TYPE_DETAIL);
   return G_LIST_MODEL (self->details);
 }
 
@@ -341,8 +363,8 @@ pq_result_set_reply (PqResult   *self,
                      guint       bytes_received)
 {
   g_return_if_fail (PQ_IS_RESULT (self));
-  g_free (self->reply_from);
-  self->reply_from = g_strdup (reply_from);
+  release (&self->reply_from);
+  self->reply_from = intern (reply_from);
   self->icmp_type = icmp_type;
   self->icmp_code = icmp_code;
   self->bytes_received = bytes_received;
@@ -353,7 +375,7 @@ pq_result_add_detail (PqResult *self,
                       PqDetail *detail)
 {
   g_return_if_fail (PQ_IS_RESULT (self));
-  g_list_store_append (self->details, detail);
+  g_list_store_append (G_LIST_STORE (pq_result_get_details (self)), detail);
 }
 
 /* Returns: (nullable) (transfer none): the path trace, if one was made */

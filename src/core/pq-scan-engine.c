@@ -12,8 +12,9 @@
  * from it, the record of which datagrams the host's ICMP rate limit let
  * through, the window and its fill (ports deferred for lack of descriptors
  * first, then new ones, then the check looks and paced second looks at
- * silent UDP ports), the GSource, and the lane's loop with its round-trip
- * ping. One port's state machine is in pq-scan-probe.c.
+ * silent UDP ports), the ICMP echo that gives the round trip before any
+ * port has answered, the GSource, and the lane's loop. One port's state
+ * machine is in pq-scan-probe.c.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -160,7 +161,8 @@ pq_scan_engine_learn_rtt (Engine *engine,
 {
   const PqScanOptions *o = &engine->job->options;
   gboolean first = !engine->have_rtt;
-  guint rtt_ms;
+  gboolean below_floors;
+  guint rtt_ms, tcp_wait_ms;
 
   if (!o->adaptive)
     return;
@@ -187,9 +189,14 @@ pq_scan_engine_learn_rtt (Engine *engine,
       engine->tcp_wait_ms = CLAMP (engine->rtt_wait_ms, PQ_MIN_ADAPTIVE_WAIT_MS, o->tcp_timeout_ms);
       return;
     }
+  /* Below every floor, a smaller estimate shortens no wait: not worth a
+   * look at every slot, which a fast host's answers would ask for often. */
+  below_floors = engine->rtt_wait_ms <= MIN (PQ_MIN_ADAPTIVE_WAIT_MS, UDP_MIN_WAIT_MS);
+  tcp_wait_ms = engine->tcp_wait_ms;
   engine->rtt_wait_ms = rtt_ms;
   engine->tcp_wait_ms = CLAMP (rtt_ms, PQ_MIN_ADAPTIVE_WAIT_MS, o->tcp_timeout_ms);
-  engine_shorten_waits (engine);
+  if (first || !below_floors || engine->tcp_wait_ms != tcp_wait_ms)
+    engine_shorten_waits (engine);
 }
 
 /* ------------------------------------------------------------------ */
@@ -237,7 +244,7 @@ pq_scan_engine_silence_real (Engine *engine,
 /* ------------------------------------------------------------------ */
 /* The window: ports started, deferred, and paced                     */
 
-/* Ports in flight, not counting the round-trip ping. */
+/* Ports in flight, not counting the witnesses. */
 static guint
 ports_active (Engine *engine)
 {
@@ -252,12 +259,15 @@ engine_start (Engine     *engine,
   Probe *probe = &engine->probes[slot];
 
   g_array_set_size (engine->free_slots, engine->free_slots->len - 1);
+  /* The slot's spare socket serves a TCP port only. */
+  if (probe->spare && spec->protocol == PQ_PROTOCOL_TCP)
+    engine->spares--;
+  else
+    pq_scan_engine_drop_spare (engine, probe);
   probe->engine = engine;
   probe->slot = slot;
   probe->in_use = TRUE;
   probe->spec = *spec;
-  probe->fd = -1;
-  probe->registered = FALSE;
   /* A check look is one more datagram after the first look's. */
   probe->try = spec->witnessed ? spec->tries_before + 1 : 1;
   probe->deadline_us = 0;
@@ -315,6 +325,30 @@ engine_start_paced (Engine *engine)
   engine_start (engine, spec);
 }
 
+/* Closes a free slot's spare socket, if it has one. */
+void
+pq_scan_engine_drop_spare (Engine *engine,
+                           Probe  *probe)
+{
+  if (!probe->spare)
+    return;
+  close (probe->fd);
+  probe->fd = -1;
+  probe->registered = FALSE;
+  probe->spare = FALSE;
+  engine->spares--;
+}
+
+/* Spare sockets that no port took are closed: an unconnected socket is
+ * always ready (EPOLLHUP), so left in the epoll set it would wake the
+ * lane again and again. */
+static void
+engine_drop_spares (Engine *engine)
+{
+  for (guint i = 0; engine->spares > 0 && i < engine->free_slots->len; i++)
+    pq_scan_engine_drop_spare (engine, &engine->probes[g_array_index (engine->free_slots, guint, i)]);
+}
+
 /* Keeps the window full. */
 static void
 engine_fill (Engine *engine)
@@ -348,6 +382,55 @@ engine_fill (Engine *engine)
         }
       engine_start (engine, &g_array_index (specs, Spec, next));
     }
+  engine_drop_spares (engine);
+}
+
+/* ------------------------------------------------------------------ */
+/* The round trip from an ICMP echo                                   */
+
+static void
+engine_close_echo (Engine *engine)
+{
+  if (engine->echo_fd >= 0)
+    close (engine->echo_fd);   /* also leaves the epoll set */
+  engine->echo_fd = -1;
+}
+
+/* Until some port answers, every wait is the configured one, and on a
+ * host that drops the ports asked (all of them FILTERED) none ever would:
+ * one ICMP echo, as ping sends, gives the round trip without touching a
+ * port nobody asked for. Not to this computer's own loopback: its round
+ * trip is nothing. A host that does not answer it leaves the waits as
+ * they are. */
+static void
+engine_send_echo (Engine *engine)
+{
+  struct epoll_event ev = { .events = EPOLLIN, .data.u64 = ECHO_SLOT };
+
+  if (!engine->job->options.adaptive)
+    return;
+  if (g_inet_address_get_is_loopback (engine->job->address))
+    {
+      /* No packet leaves this computer: the round trip is nothing. */
+      pq_scan_engine_learn_rtt (engine, 0);
+      return;
+    }
+  engine->echo_ident = (guint16) g_random_int_range (1, 0x10000);
+  engine->echo_sent_us = g_get_monotonic_time ();
+  engine->echo_fd = pq_scan_echo_send (&engine->target, engine->target_len, engine->echo_ident,
+                                       &engine->echo_raw);
+  if (engine->echo_fd >= 0 && epoll_ctl (engine->epfd, EPOLL_CTL_ADD, engine->echo_fd, &ev) != 0)
+    engine_close_echo (engine);
+}
+
+static void
+engine_echo_ready (Engine *engine)
+{
+  if (engine->echo_fd < 0 ||
+      !pq_scan_echo_reply (engine->echo_fd, &engine->target, engine->echo_ident, engine->echo_raw))
+    return;
+  pq_scan_engine_learn_rtt (engine, g_get_monotonic_time () - engine->echo_sent_us);
+  engine_close_echo (engine);
 }
 
 /* ------------------------------------------------------------------ */
@@ -411,9 +494,18 @@ engine_source_dispatch (GSource     *source,
 
   for (int i = 0; i < n; i++)
     {
-      Probe *p = &engine->probes[(guint32) events[i].data.u64];
+      guint32 slot = (guint32) events[i].data.u64;
+      guint gen = (guint) (events[i].data.u64 >> 32);
+      Probe *p;
 
-      if (!p->in_use || p->gen != (guint) (events[i].data.u64 >> 32))
+      if (slot == ECHO_SLOT)
+        {
+          engine_echo_ready (engine);
+          continue;
+        }
+      p = &engine->probes[slot];
+      /* A reused spare socket keeps the generation it joined the set with. */
+      if (!p->in_use || (p->gen != gen && (!p->registered || p->fd_gen != gen)))
         continue;
       pq_scan_probe_ready (p, events[i].events);
     }
@@ -464,6 +556,7 @@ engine_init (Engine *engine,
   engine->icmp_sends = g_array_new (FALSE, FALSE, sizeof (gint64));
   engine->buffer = g_malloc (MAX_DATAGRAM);
   engine->epfd = epoll_create1 (EPOLL_CLOEXEC);
+  engine->echo_fd = -1;
 
   sa = g_object_new (G_TYPE_INET_SOCKET_ADDRESS,
                      "address", job->address, "port", 0, "scope-id", job->scope_id, NULL);
@@ -485,6 +578,8 @@ engine_clear (Engine *engine)
   for (guint i = 0; i < engine->n_slots; i++)
     if (engine->probes[i].in_use)
       pq_scan_probe_release (&engine->probes[i]);
+  engine_drop_spares (engine);
+  engine_close_echo (engine);
   g_queue_clear_full (&engine->deferred, g_free);
   g_queue_clear_full (&engine->paced, g_free);
   g_source_destroy (engine->source);
@@ -501,33 +596,6 @@ engine_clear (Engine *engine)
 
 /* ------------------------------------------------------------------ */
 /* Lanes                                                              */
-
-/* Queues the round-trip ping ahead of the ports (RTT_PING_PORT): until
- * some port answers, every wait is the configured one, and on a host
- * that drops the ports asked (all of them FILTERED) none ever would.
- * Not with a fixed source port, which the ping would take from a port,
- * nor to this computer's own loopback: its round trip is nothing, and a
- * port there that nobody asked for may be a local service's. */
-static void
-engine_queue_ping (Engine *engine)
-{
-  const PqScanOptions *o = &engine->job->options;
-  Spec *ping;
-
-  if (!o->adaptive || o->source_port != 0 || engine->window < 2)
-    return;
-  if (g_inet_address_get_is_loopback (engine->job->address))
-    {
-      /* No packet leaves this computer: the round trip is nothing. */
-      pq_scan_engine_learn_rtt (engine, 0);
-      return;
-    }
-  ping = g_new0 (Spec, 1);
-  ping->port = RTT_PING_PORT;
-  ping->protocol = PQ_PROTOCOL_TCP;
-  ping->helper = TRUE;
-  g_queue_push_head (&engine->deferred, ping);
-}
 
 /* Runs in the cancelling thread: wakes the lane's context so the lane
  * sees the cancellation at once. (A GCancellableSource would do the same,
@@ -559,15 +627,15 @@ pq_scan_lane_run (gpointer data)
     }
   g_main_context_push_thread_default (engine.context);
 
-  engine_queue_ping (&engine);
+  engine_send_echo (&engine);
   if (lane->cancellable != NULL)
     wake_id = g_cancellable_connect (lane->cancellable, G_CALLBACK (wake_cb), engine.context, NULL);
 
   for (;;)
     {
       engine_fill (&engine);
-      /* The round-trip ping keeps no port waiting: a host that drops it
-       * must not hold up a scan whose ports are all decided. */
+      /* The echo keeps no port waiting: a host that drops it must not
+       * hold up a scan whose ports are all decided. */
       if (g_cancellable_is_cancelled (lane->cancellable) ||
           (engine.exhausted && ports_active (&engine) == 0 &&
            engine.deferred.length == 0 && engine.paced.length == 0))

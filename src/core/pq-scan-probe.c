@@ -7,8 +7,8 @@
  * first datagram on. Finishing a port builds its PqResult and hands it to
  * the job; a silent UDP port that may have met the host's ICMP rate
  * limit is queued for a check look (and, if the host limits, a paced
- * second look) instead. Helpers (the round-trip ping, the check looks'
- * witnesses) give the engine timing and leave no result.
+ * second look) instead. Helpers (the check looks' witnesses) give the
+ * engine timing and leave no result.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -82,7 +82,16 @@ pq_scan_probe_release (Probe *probe)
 {
   Engine *engine = probe->engine;
 
-  pq_scan_probe_close (probe);
+  /* A refused connection's socket stays with the slot, for its next port. */
+  if (probe->reusable && pq_scan_dissolve (probe->fd))
+    {
+      probe->spare = TRUE;
+      probe->deadline_us = 0;
+      engine->spares++;
+    }
+  else
+    pq_scan_probe_close (probe);
+  probe->reusable = FALSE;
   g_clear_pointer (&probe->talk, pq_scan_talk_free);
   probe->in_use = FALSE;
   probe->sent = FALSE;
@@ -313,6 +322,9 @@ probe_finish_error (Probe    *probe,
 
   if (probe->fd >= 0)
     pq_scan_read_error_queue (probe->fd, &probe->engine->target, &obs);
+  /* A reset leaves nothing queued: the socket can ask the next port. */
+  probe->reusable = probe->spec.protocol == PQ_PROTOCOL_TCP && error_number == ECONNREFUSED &&
+                    !obs.outcome.have_icmp && probe->engine->job->options.source_port == 0;
   pq_scan_probe_finish (probe, &obs);
 }
 
@@ -460,6 +472,7 @@ probe_wait (Probe    *probe,
           return;
         }
       probe->registered = TRUE;
+      probe->fd_gen = probe->gen;
     }
   probe->wait_ms = pq_scan_engine_wait_ms (engine, probe);
   probe->deadline_us = probe->try_started_us + (gint64) probe->wait_ms * 1000;
@@ -533,8 +546,9 @@ probe_connect (Probe *probe)
 static void
 tcp_try (Probe *probe)
 {
-  int err = probe_open_socket (probe);
+  int err = probe->spare ? 0 : probe_open_socket (probe);
 
+  probe->spare = FALSE;
   if (err == 0)
     err = probe_connect (probe);
 
@@ -627,8 +641,10 @@ pq_scan_probe_try (Probe *probe)
   probe->try_started_us = g_get_monotonic_time ();
   if (probe->spec.protocol == PQ_PROTOCOL_TCP)
     {
-      /* Each TCP try is a fresh connection, as PortQry's three attempts. */
-      pq_scan_probe_close (probe);
+      /* Each TCP try is a fresh connection, as PortQry's three attempts
+       * (a spare socket is one: pq_scan_dissolve). */
+      if (!probe->spare)
+        pq_scan_probe_close (probe);
       tcp_try (probe);
     }
   else

@@ -50,10 +50,9 @@ G_BEGIN_DECLS
  * over all its connections. */
 #define PROBE_WAIT_MS 5000
 #define PROBE_TOTAL_MS 20000
-/* Before the first answer of the scan, one connection to a port that is
- * most likely closed gives the round trip (a reset, at once), so waits on
- * ports that never answer can be learned too. */
-#define RTT_PING_PORT 1
+/* The epoll slot of the lane's ICMP echo (pq_scan_echo_send), which is
+ * no probe's. */
+#define ECHO_SLOT G_MAXUINT32
 
 typedef struct
 {
@@ -62,7 +61,7 @@ typedef struct
   gboolean   paced;        /* a second look after a pause (ICMP rate limits) */
   gboolean   witnessed;    /* a check look: witnesses follow its datagram */
   guint      tries_before; /* datagrams of the first look, for a check look */
-  gboolean   helper;       /* the round-trip ping or a witness: no result */
+  gboolean   helper;       /* a check look's witness: no result */
 } Spec;
 
 /* Shared by the caller's thread and the worker. */
@@ -140,6 +139,11 @@ typedef struct
   Talk     *talk;           /* NULL unless a protocol probe runs */
   gboolean  sent;           /* a UDP datagram has left; FALSE again on release */
   int       send_errno;     /* why the last UDP send did not leave (ENOBUFS) */
+  guint     fd_gen;         /* gen when fd joined the epoll set: a spare
+                             * keeps its registration for the next port */
+  gboolean  reusable;       /* TCP refused by a reset: the socket may stay */
+  gboolean  spare;          /* a free slot's dissolved, unconnected TCP
+                             * socket, for the next TCP port started here */
 } Probe;
 
 typedef struct
@@ -161,6 +165,7 @@ struct _Engine
   GArray                  *free_slots;  /* guint */
   GArray                  *timers;      /* Timer, a binary min-heap */
   guint                    active;
+  guint                    spares;      /* free slots holding a spare socket */
   GQueue                   deferred;    /* Spec*, waiting for a descriptor */
 
   /* Hosts limit their ICMP errors (Linux: a burst of 6, then one a
@@ -176,8 +181,8 @@ struct _Engine
   GArray                  *icmp_sends;  /* gint64: when each datagram that
                                          * got an ICMP error from the target
                                          * was sent, in order */
-  guint                    helpers;     /* of the active probes, pings and
-                                         * witnesses (no port of the job) */
+  guint                    helpers;     /* of the active probes, witnesses
+                                         * (no port of the job) */
   guint16                  closed_udp_port; /* one the target reported closed */
   gboolean                 limit_seen;  /* a check look's witnesses went
                                          * unanswered: the host limits */
@@ -194,6 +199,10 @@ struct _Engine
   gint64                   rttvar_us;
   guint                    rtt_wait_ms;  /* srtt + 4 rttvar, unclamped */
   guint                    tcp_wait_ms;
+  int                      echo_fd;      /* the ICMP echo's, until it is answered */
+  gboolean                 echo_raw;
+  guint16                  echo_ident;
+  gint64                   echo_sent_us;
 };
 
 
@@ -235,6 +244,15 @@ int       pq_scan_bind_source_port    (int                            fd,
                                        GSocketFamily                  family,
                                        guint16                        port);
 char     *pq_scan_local_address       (int                            fd);
+gboolean  pq_scan_dissolve            (int                            fd);
+int       pq_scan_echo_send           (const struct sockaddr_storage *target,
+                                       socklen_t                      target_len,
+                                       guint16                        ident,
+                                       gboolean                      *raw);
+gboolean  pq_scan_echo_reply          (int                            fd,
+                                       const struct sockaddr_storage *target,
+                                       guint16                        ident,
+                                       gboolean                       raw);
 
 /* pq-scan-engine.c */
 void      pq_scan_timers_push         (Engine                        *engine,
@@ -247,6 +265,8 @@ void      pq_scan_engine_note_icmp    (Engine                        *engine,
                                        gint64                         sent_us);
 gboolean  pq_scan_engine_silence_real (Engine                        *engine,
                                        gint64                         sent_us);
+void      pq_scan_engine_drop_spare   (Engine                        *engine,
+                                       Probe                         *probe);
 gpointer  pq_scan_lane_run            (gpointer                       data);
 
 /* pq-scan-probe.c */

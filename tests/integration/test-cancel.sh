@@ -5,8 +5,9 @@
 # log into a FIFO nobody reads. portqry must stop within 200 ms, print what
 # it had decided, say "Query cancelled." and exit with 4 (README: the query
 # could not run); a log says it was cancelled.
-#   client 10.207.5.1 -- 10.207.5.2 server (nft: 30000-30999, DNS, and TCP 1,
-#   the round-trip ping's port, DROP; TCP 25 accepts and then says nothing)
+#   client 10.207.5.1 -- 10.207.5.2 server (nft: 30000-30999, DNS, and the
+#   ICMP echo that gives the round trip, DROP; TCP 25 accepts and then says
+#   nothing)
 # The client's resolver is the silent server, through
 # /etc/netns/<client>/resolv.conf: `ip netns exec` binds it over
 # /etc/resolv.conf for this test's namespace only.
@@ -25,7 +26,7 @@ table inet gicfw {
     udp dport 30000-30999 drop
     udp dport 53 drop
     tcp dport 53 drop
-    tcp dport 1 drop
+    icmp type echo-request drop
   }
 }
 EOF
@@ -71,7 +72,7 @@ expect_err "^portqry: Query cancelled\.$"
 no_noise
 
 # The documented defaults, TCP and UDP, nothing answering (not even the
-# round-trip ping, which then holds nothing up): no partial lines.
+# ICMP echo, which then holds nothing up): no partial lines.
 interrupted 1.5 -n 10.207.5.2 -nr -r 30000:30999 -p both
 expect_rc 4
 expect_time_below 0.2

@@ -71,8 +71,8 @@ expect_json 'r["state"] == "FILTERED" and r["reason"] == "no-response" and r["tr
 expect_json 'd["settings"]["tcp_timeout_ms"] == 1000 and d["settings"]["tcp_tries"] == 3'
 expect_json '2900 <= r["elapsed_ms"] <= 3500'
 expect_time_above 2.9; expect_time_below 5
-# The defaults: no port asked answers, but the round-trip ping (a reset
-# from port 1) gives the round trip, so the 3 attempts wait 100 ms each
+# The defaults: no port asked answers, but an ICMP echo gives the round
+# trip (pq-scan-engine.c), so the 3 attempts wait 100 ms each
 # (nmap's floor) and a silent UDP port's 2 datagrams as long.
 pq "$NS_CLI" -n $SRV -e 8081 -p tcp -v
 expect_state TCP 8081 FILTERED; expect_rc 2

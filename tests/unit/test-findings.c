@@ -1,6 +1,7 @@
 /* test-findings.c: the shapes of findings (endpoint and NetBIOS tables,
- * LDAP order), the plain sentence about evidence, and the reports that
- * use them (HTML tables, CSV one row per finding)
+ * LDAP order), the plain sentence about evidence, the reports that use
+ * them (HTML tables, CSV one row per finding), and a result's findings
+ * model as a view holds it
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -212,6 +213,45 @@ test_reports (void)
   }
 }
 
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *count)
+{
+  *count += added;
+}
+
+/* A port without findings shows none; a view that took its findings'
+ * model before any came (the path trace is added after the row shows)
+ * sees them arrive in that same model. */
+static void
+test_result_model (void)
+{
+  g_autoptr(PqResult) r = pq_result_new ("192.0.2.10", 135, PQ_PROTOCOL_TCP);
+  g_autoptr(PqDetail) d = pq_detail_new ("banner", "Banner", "hello");
+  g_autoptr(GListModel) from_property = NULL;
+  GListModel *model = pq_result_get_details (r);
+  guint added = 0;
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_true (pq_result_get_details (r) == model);
+  g_object_get (r, "details", &from_property, NULL);
+  g_assert_true (from_property == model);
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &added);
+
+  pq_result_add_detail (r, d);
+  g_assert_cmpuint (added, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (pq_result_get_details (r)), ==, 1);
+
+  pq_result_set_reply (r, "192.0.2.10", -1, -1, 0);
+  g_assert_cmpstr (pq_result_get_address (r), ==, "192.0.2.10");
+  g_assert_cmpstr (pq_result_get_reply_from (r), ==, "192.0.2.10");
+  pq_result_set_reply (r, NULL, 3, 3, 0);
+  g_assert_null (pq_result_get_reply_from (r));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -222,5 +262,6 @@ main (int    argc,
   g_test_add_func ("/pq/findings/ldap-order", test_ldap_order);
   g_test_add_func ("/pq/findings/plain", test_plain);
   g_test_add_func ("/pq/findings/reports", test_reports);
+  g_test_add_func ("/pq/findings/result-model", test_result_model);
   return g_test_run ();
 }
