@@ -71,6 +71,7 @@ struct _PqWindow
   GCancellable         *cancellable;
   GtkFileChooserNative *chooser;
   int                   pending_files;  /* saves, exports and opens running */
+  GCancellable         *file_cancellable;  /* the save or export being written: Stop */
 };
 
 /* pq-window.c */

@@ -149,16 +149,19 @@ write_log (Run     *run,
   return pq_cli_write_log (run->args->log_file, run->argv, text->str, error);
 }
 
+/* Ctrl+C (@cancellable) stops the export between rows, and its
+ * temporary file goes. */
 static gboolean
-export_report (PqReport    *report,
-               const char  *path,
-               GError     **error)
+export_report (PqReport      *report,
+               const char    *path,
+               GCancellable  *cancellable,
+               GError       **error)
 {
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
   PqReportFormat format;
 
   return pq_report_format_for_path (path, &format, error) &&
-         pq_report_write_file (report, file, format, NULL, error);
+         pq_report_write_file (report, file, format, cancellable, error);
 }
 
 static int
@@ -288,7 +291,7 @@ write_outputs (Run *run)
   if (run->args->log_file != NULL && !write_log (run, &log_error))
     g_printerr ("portqry: %s\n", log_error->message);
   if (run->args->export_file != NULL && report != NULL &&
-      !export_report (report, run->args->export_file, &export_error))
+      !export_report (report, run->args->export_file, run->cancellable, &export_error))
     g_printerr ("portqry: %s\n", export_error->message);
 
   if (run->error != NULL)
@@ -335,6 +338,13 @@ write_outputs_stoppable (Run *run)
   g_main_loop_run (run->loop);
   if (!run->writing_done)
     {
+      /* An export stops at once and removes its temporary file: a moment
+       * for that, so none is left behind. */
+      gint64 until = g_get_monotonic_time () + 100 * 1000;
+
+      while (!run->writing_done && g_get_monotonic_time () < until)
+        if (!g_main_context_iteration (NULL, FALSE))
+          g_usleep (1000);
       fail (PQ_EXIT_ERROR, _("Query cancelled."));
       fflush (stdout);
       _exit (PQ_EXIT_ERROR);

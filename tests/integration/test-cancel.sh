@@ -129,4 +129,27 @@ interrupted 0.5 -n 10.207.5.2 -nr -e 81 -l "$WORK/fifo"
 prompt_stop
 expect_state TCP 81 "NOT LISTENING"
 
+# Writing an export: 65,535 ports of the client's own loopback (each
+# refused at once) to a report that exists. SIGINT once the temporary file
+# beside it appears: the old report stays, the temporary file goes.
+echo "yesterday's report" > "$WORK/report.json"
+env --default-signal=INT ip netns exec "$C" "$PORTQRY" -n 127.0.0.1 -nr -r 1:65535 -p tcp -q \
+  --export "$WORK/report.json" > "$WORK/out" 2> "$WORK/err" &
+pid=$!
+for _ in $(seq 6000); do
+  compgen -G "$WORK/.report.json.*" > /dev/null && break
+  sleep 0.01
+done
+LAST="portqry --export (SIGINT while it is written)"
+check "$LAST: the temporary file was seen" compgen -G "$WORK/.report.json.*"
+t0=$(now)
+kill -INT "$pid"
+wait "$pid"
+RC=$?
+T=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.3f", a - b }')
+OUT=$(cat "$WORK/out"); ERR=$(cat "$WORK/err")
+prompt_stop
+check "$LAST: the old report is intact" grep -qx "yesterday's report" "$WORK/report.json"
+check "$LAST: no temporary file is left" bash -c '! compgen -G "$1/.report.json.*"' _ "$WORK"
+
 finish
