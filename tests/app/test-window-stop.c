@@ -34,38 +34,6 @@ static PqWindow *window;
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 
-static gboolean
-set_flag_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main loop until the window is idle, or @seconds pass.
- * Returns: TRUE if it became idle */
-static gboolean
-run_until_idle (guint seconds)
-{
-  gboolean late = FALSE;
-  guint id = g_timeout_add_seconds (seconds, set_flag_cb, &late);
-
-  while (pq_window_get_busy (window) && !late)
-    g_main_context_iteration (NULL, TRUE);
-  if (!late)
-    g_source_remove (id);
-  return !late;
-}
-
-static void
-run_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_flag_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static gpointer
 template_child (const char *name)
 {
@@ -92,11 +60,11 @@ stop_after (guint after_ms)
 {
   gint64 pressed;
 
-  run_for (after_ms);
+  window_fixture_run_for (after_ms);
   g_assert_true (pq_window_get_busy (window));
   pressed = g_get_monotonic_time ();
   g_action_group_activate_action (G_ACTION_GROUP (window), "stop", NULL);
-  g_assert_true (run_until_idle (5));
+  g_assert_true (window_fixture_run_until_idle (window, 5));
   g_test_message ("idle %.1f ms after Stop", (g_get_monotonic_time () - pressed) / 1e3);
   g_assert_cmpint (g_get_monotonic_time () - pressed, <, STOP_WITHIN_US);
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "query"));
@@ -169,7 +137,7 @@ test_stop_protocol_query (void)
   /* 25 is "smtp": after the handshake the SMTP query waits 5 s for the
    * greeting that never comes. */
   start_query ("127.0.0.1", "25", 0);
-  run_for (300);
+  window_fixture_run_for (300);
   g_assert_cmpuint (held->len, ==, 1);
   stop_after (0);
   g_assert_cmpuint (g_list_model_get_n_items (pq_window_get_results (window)), ==, 0);
@@ -191,7 +159,7 @@ test_error_row (void)
 
   g_settings_set_string (settings, "snmp-community", community);
   start_query ("127.0.0.1", "161", 1);
-  g_assert_true (run_until_idle (10));
+  g_assert_true (window_fixture_run_until_idle (window, 10));
   g_settings_reset (settings, "snmp-community");
 
   g_assert_cmpuint (g_list_model_get_n_items (pq_window_get_results (window)), ==, 1);
@@ -249,11 +217,11 @@ test_soak (void)
       gboolean full = i % 5 == 0;
 
       start_query (SERVER, full ? "1-65535" : "1-1024,8081", full ? 0 : 2);
-      g_assert_true (run_until_idle (120));
+      g_assert_true (window_fixture_run_until_idle (window, 120));
       g_assert_nonnull (pq_window_get_report (window));
       g_assert_cmpuint (g_list_model_get_n_items (pq_window_get_results (window)), ==,
                         full ? 65535 : 2 * 1025);
-      run_for (100);   /* let the view settle */
+      window_fixture_run_for (100);   /* let the view settle */
       if (i == 0)
         {
           rss_first = resident_kb ();

@@ -58,3 +58,38 @@ window_fixture_open (const char     *app_id,
   gtk_window_present (GTK_WINDOW (window));
   return window;
 }
+
+static gboolean
+set_flag_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main loop until @window is idle (no query, no file being
+ * written or read), or @seconds pass.
+ * Returns: TRUE if it became idle */
+gboolean
+window_fixture_run_until_idle (PqWindow *window,
+                               guint     seconds)
+{
+  gboolean late = FALSE;
+  guint id = g_timeout_add_seconds (seconds, set_flag_cb, &late);
+
+  while (pq_window_get_busy (window) && !late)
+    g_main_context_iteration (NULL, TRUE);
+  if (!late)
+    g_source_remove (id);
+  return !late;
+}
+
+/* Iterates the main loop for @ms milliseconds. */
+void
+window_fixture_run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, set_flag_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}

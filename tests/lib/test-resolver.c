@@ -21,6 +21,7 @@ struct _TestResolver
   GHashTable *reverse;   /* address → name */
   GHashTable *silent;    /* names whose lookup never ends */
   gboolean    silent_reverse;
+  guint       lookups;   /* atomic: forward lookups asked for */
   guint       reverse_lookups;
 };
 
@@ -36,12 +37,16 @@ lookup_by_name (GResolver     *resolver,
   char **addresses = g_hash_table_lookup (self->names, hostname);
   GList *list = NULL;
 
+  g_atomic_int_inc (&self->lookups);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
   if (g_hash_table_contains (self->silent, hostname))
     g_usleep (SILENT_SECONDS * G_USEC_PER_SEC);
   for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
     list = g_list_append (list, g_inet_address_new_from_string (addresses[i]));
   if (list == NULL)
-    g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "no such name: %s", hostname);
+    g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
+                 "Error resolving “%s”: Name or service not known", hostname);
   return list;
 }
 
@@ -66,6 +71,8 @@ lookup_by_address (GResolver     *resolver,
   const char *name = g_hash_table_lookup (self->reverse, text);
 
   g_atomic_int_inc (&self->reverse_lookups);
+  if (name == NULL)
+    name = g_hash_table_lookup (self->reverse, "*");
   if (name != NULL)
     return g_strdup (name);
   if (self->silent_reverse)
@@ -123,6 +130,7 @@ test_resolver_add_name (TestResolver *self,
   g_hash_table_replace (self->names, g_strdup (name), g_strsplit (addresses, ",", -1));
 }
 
+/* @address "*" names every address without a name of its own. */
 void
 test_resolver_add_reverse (TestResolver *self,
                            const char   *address,
@@ -145,6 +153,12 @@ test_resolver_set_silent_reverse (TestResolver *self,
                                   gboolean      silent)
 {
   self->silent_reverse = silent;
+}
+
+guint
+test_resolver_get_lookups (TestResolver *self)
+{
+  return g_atomic_int_get (&self->lookups);
 }
 
 guint

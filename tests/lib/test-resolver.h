@@ -2,7 +2,8 @@
  * told, and plays a DNS server that never answers on demand
  *
  * Installed with g_resolver_set_default(), so no query leaves the machine.
- * Used by tests/unit/test-query.c and tests/app/test-window-stop.c.
+ * Used by tests/unit/test-target.c, test-query.c and
+ * tests/app/test-window-stop.c.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -27,6 +28,7 @@ void          test_resolver_add_silent_name     (TestResolver *self,
                                                  const char   *name);
 void          test_resolver_set_silent_reverse  (TestResolver *self,
                                                  gboolean      silent);
+guint         test_resolver_get_lookups         (TestResolver *self);
 guint         test_resolver_get_reverse_lookups (TestResolver *self);
 
 G_END_DECLS
