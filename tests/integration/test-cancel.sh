@@ -101,9 +101,16 @@ no_line "UDP port 20050"
 expect_err "^portqry: Query cancelled\.$"
 no_noise
 
-# A log file of a cancelled query keeps what was printed, and says so.
-interrupted 0.7 -n 10.207.5.2 -nr -o 81,30000-30999 -p tcp --fixed-timeout -l "$WORK/cancel.log"
+# A log file of a cancelled query keeps what was printed, and says so; so
+# does its export (the Ctrl+C that ended the query does not stop it).
+interrupted 0.7 -n 10.207.5.2 -nr -o 81,30000-30999 -p tcp --fixed-timeout -l "$WORK/cancel.log" \
+  --export "$WORK/cancel.json"
 prompt_stop
+check "$LAST: the export is written and says it was cancelled" "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(not (d["cancelled"] is True and [r["port"] for r in d["results"]] == [81]))
+' "$WORK/cancel.json"
 check "$LAST: the log has the decided port" grep -q "TCP port 81 .*NOT LISTENING" "$WORK/cancel.log"
 check "$LAST: the log says it was cancelled" grep -qx "Query cancelled\." "$WORK/cancel.log"
 check "$LAST: the log is whole" grep -q "end of log file" "$WORK/cancel.log"
