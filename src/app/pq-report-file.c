@@ -65,6 +65,9 @@ pq_report_file_write_async (PqReport            *report,
   wd->file = g_object_ref (file);
   wd->format = format;
   g_task_set_source_tag (task, pq_report_file_write_async);
+  /* What the writer says stands: a Stop that came after the rename did
+   * not stop anything, and a stopped write names the file it left. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, wd, write_data_free);
   g_task_run_in_thread (task, write_thread);
 }

@@ -7,6 +7,8 @@
  * and reports written or read off the main loop (pq-report-file.c).
  * Each file operation counts in pending_files while it runs, so the
  * actions that would start another wait, and ends with "file-done".
+ * Stop (and Escape) stops a save or export being written: the file
+ * stays as it was, and a toast says so.
  * An export's file type decides its format and its name's extension; a
  * saved or opened report names the window; a saved file's toast opens
  * it in the desktop's program for its type.
@@ -74,7 +76,10 @@ file_done (PqWindow     *self,
            const char   *success)
 {
   self->pending_files--;
-  if (error != NULL)
+  /* Stopped on purpose: said in passing, not as a problem. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _pq_window_toast (self, error->message);
+  else if (error != NULL)
     _pq_window_show_problem (self, error->message);
   else if (success != NULL)
     toast_saved (self, file, success);
@@ -122,6 +127,7 @@ write_done_cb (GObject      *object,
   FileOp *op = data;
   g_autoptr(GError) error = NULL;
 
+  g_clear_object (&op->window->file_cancellable);
   /* A saved report is the file the window shows; an export is not. */
   if (pq_report_file_write_finish (result, &error) && op->is_report)
     _pq_window_set_file (op->window, op->file);
@@ -147,9 +153,12 @@ write_report (PqWindow       *self,
       file_done (self, file, error, NULL);
       return;
     }
+  /* Save and Export wait for each other (pending_files), so one at most. */
+  g_clear_object (&self->file_cancellable);
+  self->file_cancellable = g_cancellable_new ();
   op = file_op_new (self, file, success);
   op->is_report = is_report;
-  pq_report_file_write_async (self->report, file, format, NULL, write_done_cb, op);
+  pq_report_file_write_async (self->report, file, format, self->file_cancellable, write_done_cb, op);
 }
 
 void
@@ -529,4 +538,7 @@ void
 _pq_window_files_dispose (PqWindow *self)
 {
   drop_chooser (self);
+  if (self->file_cancellable != NULL)
+    g_cancellable_cancel (self->file_cancellable);
+  g_clear_object (&self->file_cancellable);
 }

@@ -83,6 +83,7 @@ struct _PqWindow
   GtkWidget            *local_page;
   GtkWidget            *window_title_kept;
   PqWindowRepeat       *repeat;
+  GCancellable         *file_cancellable;  /* the save or export being written: Stop */
 };
 
 /* pq-window.c */

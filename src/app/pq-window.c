@@ -491,6 +491,8 @@ stop_activated (GSimpleAction *action,
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   _pq_window_repeat_stop (self);
+  if (self->file_cancellable != NULL)
+    g_cancellable_cancel (self->file_cancellable);
 }
 
 /* The form asks again what the report asked: Query repeats it. */
@@ -607,7 +609,8 @@ _pq_window_update_actions (PqWindow *self)
 
   /* Without a host there is nothing to query: the button says so. */
   set_action_enabled (self, "query", !busy && *host != '\0');
-  set_action_enabled (self, "stop", busy || _pq_window_repeat_pending (self));
+  set_action_enabled (self, "stop", busy || _pq_window_repeat_pending (self)
+                                    || self->file_cancellable != NULL);
   set_action_enabled (self, "save", have_report && self->pending_files == 0);
   set_action_enabled (self, "export", have_report && self->pending_files == 0);
   set_action_enabled (self, "copy-summary", have_report);

@@ -42,6 +42,8 @@ typedef struct
   gboolean      writing;       /* the query is over, the files are written */
   gboolean      writing_done;
   int           code;          /* of the writing phase */
+  GCancellable *write_cancellable;  /* Ctrl+C while the files are written:
+                                     * a cancelled query's are written too */
 } Run;
 
 /* ------------------------------------------------------------------ */
@@ -123,6 +125,8 @@ on_sigint (gpointer data)
   Run *run = data;
 
   g_cancellable_cancel (run->cancellable);
+  if (run->write_cancellable != NULL)
+    g_cancellable_cancel (run->write_cancellable);
   /* While the files are written nothing else listens: stop waiting for
    * them (run_query says the query was cancelled). */
   if (run->writing)
@@ -149,16 +153,19 @@ write_log (Run     *run,
   return pq_cli_write_log (run->args->log_file, run->argv, text->str, error);
 }
 
+/* Ctrl+C (@cancellable) stops the export between rows, and its
+ * temporary file goes. */
 static gboolean
-export_report (PqReport    *report,
-               const char  *path,
-               GError     **error)
+export_report (PqReport      *report,
+               const char    *path,
+               GCancellable  *cancellable,
+               GError       **error)
 {
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
   PqReportFormat format;
 
   return pq_report_format_for_path (path, &format, error) &&
-         pq_report_write_file (report, file, format, NULL, error);
+         pq_report_write_file (report, file, format, cancellable, error);
 }
 
 static int
@@ -288,7 +295,7 @@ write_outputs (Run *run)
   if (run->args->log_file != NULL && !write_log (run, &log_error))
     g_printerr ("portqry: %s\n", log_error->message);
   if (run->args->export_file != NULL && report != NULL &&
-      !export_report (report, run->args->export_file, &export_error))
+      !export_report (report, run->args->export_file, run->write_cancellable, &export_error))
     g_printerr ("portqry: %s\n", export_error->message);
 
   if (run->error != NULL)
@@ -330,11 +337,21 @@ write_outputs_stoppable (Run *run)
 {
   g_autoptr(GTask) task = g_task_new (NULL, NULL, write_done_cb, run);
 
+  run->write_cancellable = g_cancellable_new ();
   g_task_set_task_data (task, run, NULL);
   g_task_run_in_thread (task, write_thread);
   g_main_loop_run (run->loop);
-  if (!run->writing_done)
+  if (run->writing_done)
+    g_clear_object (&run->write_cancellable);
+  else
     {
+      /* An export stops at once and removes its temporary file: a moment
+       * for that, so none is left behind. */
+      gint64 until = g_get_monotonic_time () + 100 * 1000;
+
+      while (!run->writing_done && g_get_monotonic_time () < until)
+        if (!g_main_context_iteration (NULL, FALSE))
+          g_usleep (1000);
       fail (PQ_EXIT_ERROR, _("Query cancelled."));
       fflush (stdout);
       _exit (PQ_EXIT_ERROR);

@@ -33,6 +33,10 @@
 /* A file name is at most 255 bytes; ".NAME.XXXXXX" must still fit. */
 #define MAX_TEMP_STEM 200
 
+/* Bytes written between two looks at the cancellable: a few milliseconds
+ * of a disk's time. */
+#define WRITE_CHUNK ((gsize) 1024 * 1024)
+
 /* Turns @errsv into an error that names @given, the path as the user typed
  * it, and says what to do instead. @folder is where the file would go. */
 static void
@@ -79,6 +83,10 @@ set_errno_error (GError     **error,
       g_set_error (error, G_IO_ERROR, code,
                    _("There is no space left to write “%s”. Free some space or choose another disk."), given);
       break;
+    case ECANCELED:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                   _("Stopped before “%s” was written; no file was changed."), given);
+      break;
     case ELOOP:
       g_set_error (error, G_IO_ERROR, code,
                    _("“%s” is a symbolic link that leads round in a circle. Give the file it should name instead."),
@@ -91,18 +99,25 @@ set_errno_error (GError     **error,
     }
 }
 
-/* Returns 0 or the errno of the write that failed. Sockets are sent to
- * with MSG_NOSIGNAL: a reader that went away is an error, not a SIGPIPE. */
+/* Returns 0 or the errno of the write that failed, ECANCELED once
+ * @cancellable is cancelled (checked between chunks of WRITE_CHUNK, so a
+ * Stop is heard within one). Sockets are sent to with MSG_NOSIGNAL: a
+ * reader that went away is an error, not a SIGPIPE. */
 static int
-write_all (int          fd,
-           const char  *data,
-           gsize        length,
-           gboolean     is_socket)
+write_all (int           fd,
+           const char   *data,
+           gsize         length,
+           gboolean      is_socket,
+           GCancellable *cancellable)
 {
   while (length > 0)
     {
-      gsize chunk = MIN (length, (gsize) G_MAXSSIZE);
-      gssize n = is_socket ? send (fd, data, chunk, MSG_NOSIGNAL) : write (fd, data, chunk);
+      gsize chunk = MIN (length, WRITE_CHUNK);
+      gssize n;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        return ECANCELED;
+      n = is_socket ? send (fd, data, chunk, MSG_NOSIGNAL) : write (fd, data, chunk);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -218,13 +233,16 @@ sync_folder (const char *folder)
 
 /* Writes @target whole or not at all: a temporary file beside it, written,
  * synced and renamed over it. @old is the file being replaced, or NULL for
- * a new one, which gets 0666 less the umask, as fopen() gives. */
+ * a new one, which gets 0666 less the umask, as fopen() gives. Cancelled
+ * at any point before the rename, the temporary file goes and @target
+ * stays as it was. */
 static gboolean
 replace_atomically (const char         *given,
                     const char         *target,
                     const struct stat  *old,
                     const char         *data,
                     gsize               length,
+                    GCancellable       *cancellable,
                     GError            **error)
 {
   g_autofree char *folder = g_path_get_dirname (target);
@@ -252,12 +270,14 @@ replace_atomically (const char         *given,
 
   if (old != NULL)
     keep_owner_and_mode (fd, old);
-  errsv = write_all (fd, data, length, FALSE);
+  errsv = write_all (fd, data, length, FALSE, cancellable);
   if (errsv == 0 && fsync (fd) != 0)
     errsv = errno;
   close_errsv = close_checked (fd);
   if (errsv == 0)
     errsv = close_errsv;
+  if (errsv == 0 && g_cancellable_is_cancelled (cancellable))
+    errsv = ECANCELED;
   if (errsv == 0 && rename (temp, target) != 0)
     errsv = errno;
   if (errsv != 0)
@@ -326,7 +346,7 @@ write_in_place (const char         *given,
       return FALSE;
     }
 
-  errsv = write_all (fd, data, length, is_socket);
+  errsv = write_all (fd, data, length, is_socket, NULL);
   close_errsv = close_checked (fd);
   if (errsv == 0)
     errsv = close_errsv;
@@ -371,13 +391,67 @@ write_descriptor (const char  *given,
     return write_stdout (data, length, error);
   if (fd == STDERR_FILENO)
     fflush (stderr);
-  errsv = write_all (fd, data, length, FALSE);
+  errsv = write_all (fd, data, length, FALSE, NULL);
   if (errsv != 0)
     {
       set_errno_error (error, errsv, given, NULL);
       return FALSE;
     }
   return TRUE;
+}
+
+/* pq_file_write(), stopped by @cancellable before anything is changed:
+ * a regular file is left as it was (the temporary file goes). A device,
+ * FIFO or socket, written in place, is not stopped half way. */
+static gboolean
+file_write (const char    *path,
+            const char    *data,
+            gsize          length,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autofree char *target = NULL;
+  struct stat st;
+  int fd;
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      set_errno_error (error, ECANCELED, path, NULL);
+      return FALSE;
+    }
+  if (strcmp (path, "-") == 0)
+    return write_stdout (data, length, error);
+  if (*path == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
+                   _("No file name given. Type one such as report.txt."));
+      return FALSE;
+    }
+
+  target = resolve_links (path, &fd);
+  if (fd >= 0)
+    return write_descriptor (path, fd, data, length, error);
+  if (stat (target, &st) != 0)
+    {
+      int errsv = errno;
+      g_autofree char *folder = g_path_get_dirname (target);
+
+      /* A new name; a missing folder is reported when the temporary file
+       * cannot be made there. */
+      if (errsv == ENOENT)
+        return replace_atomically (path, target, NULL, data, length, cancellable, error);
+      set_errno_error (error, errsv, path, folder);
+      return FALSE;
+    }
+
+  if (S_ISDIR (st.st_mode))
+    {
+      set_errno_error (error, EISDIR, path, NULL);
+      return FALSE;
+    }
+  if (S_ISREG (st.st_mode))
+    return replace_atomically (path, target, &st, data, length, cancellable, error);
+  return write_in_place (path, target, &st, data, length, error);
 }
 
 /**
@@ -404,54 +478,19 @@ pq_file_write (const char  *path,
                gsize        length,
                GError     **error)
 {
-  g_autofree char *target = NULL;
-  struct stat st;
-  int fd;
-
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (strcmp (path, "-") == 0)
-    return write_stdout (data, length, error);
-  if (*path == '\0')
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
-                   _("No file name given. Type one such as report.txt."));
-      return FALSE;
-    }
-
-  target = resolve_links (path, &fd);
-  if (fd >= 0)
-    return write_descriptor (path, fd, data, length, error);
-  if (stat (target, &st) != 0)
-    {
-      int errsv = errno;
-      g_autofree char *folder = g_path_get_dirname (target);
-
-      /* A new name; a missing folder is reported when the temporary file
-       * cannot be made there. */
-      if (errsv == ENOENT)
-        return replace_atomically (path, target, NULL, data, length, error);
-      set_errno_error (error, errsv, path, folder);
-      return FALSE;
-    }
-
-  if (S_ISDIR (st.st_mode))
-    {
-      set_errno_error (error, EISDIR, path, NULL);
-      return FALSE;
-    }
-  if (S_ISREG (st.st_mode))
-    return replace_atomically (path, target, &st, data, length, error);
-  return write_in_place (path, target, &st, data, length, error);
+  return file_write (path, data, length, NULL, error);
 }
 
 /**
  * pq_file_write_gfile:
  * @file: where to write
  * @bytes: what to write
- * @cancellable: (nullable): checked before writing
+ * @cancellable: (nullable): stops the write; a regular file is then left
+ *   as it was, and the error is %G_IO_ERROR_CANCELLED
  * @error: a #G_IO_ERROR
  *
  * The application's entry: a @file with a local path (including the
@@ -475,15 +514,12 @@ pq_file_write_gfile (GFile         *file,
   g_return_val_if_fail (bytes != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-
   data = g_bytes_get_data (bytes, &length);
   if (data == NULL)
     data = "";
   path = g_file_get_path (file);
   if (path != NULL)
-    return pq_file_write (path, data, length, error);
+    return file_write (path, data, length, cancellable, error);
   return g_file_replace_contents (file, data, length, NULL, FALSE, G_FILE_CREATE_NONE,
                                   NULL, cancellable, error);
 }

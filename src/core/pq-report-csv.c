@@ -92,6 +92,13 @@ csv_row (GString           *out,
 char *
 pq_report_to_csv (PqReport *self)
 {
+  return pq_report_to_csv_cancellable (self, NULL);
+}
+
+char *
+pq_report_to_csv_cancellable (PqReport     *self,
+                              GCancellable *cancellable)
+{
   GString *out = g_string_new (NULL);
   GListModel *results = pq_report_get_results (self);
   guint n = g_list_model_get_n_items (results);
@@ -101,7 +108,7 @@ pq_report_to_csv (PqReport *self)
   };
 
   csv_row (out, header, G_N_ELEMENTS (header));
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n && !g_cancellable_is_cancelled (cancellable); i++)
     {
       g_autoptr(PqResult) r = g_list_model_get_item (results, i);
       g_autofree char *port = g_strdup_printf ("%u", pq_result_get_port (r));
@@ -127,7 +134,7 @@ pq_report_to_csv (PqReport *self)
       row[12] = details->str;
       csv_row (out, row, G_N_ELEMENTS (row));
     }
-  return g_string_free (out, FALSE);
+  return pq_writer_finish (out, cancellable);
 }
 
 /* Each finding and its children, depth first: the path names each by
@@ -167,13 +174,20 @@ csv_finding_rows (GString            *out,
 char *
 pq_report_to_csv_findings (PqReport *self)
 {
+  return pq_report_to_csv_findings_cancellable (self, NULL);
+}
+
+char *
+pq_report_to_csv_findings_cancellable (PqReport     *self,
+                                       GCancellable *cancellable)
+{
   GString *out = g_string_new (NULL);
   GListModel *results = pq_report_get_results (self);
   guint n = g_list_model_get_n_items (results);
   const char *header[] = { "address", "port", "protocol", "finding", "name", "value" };
 
   csv_row (out, header, G_N_ELEMENTS (header));
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n && !g_cancellable_is_cancelled (cancellable); i++)
     {
       g_autoptr(PqResult) r = g_list_model_get_item (results, i);
       g_autofree char *port = g_strdup_printf ("%u", pq_result_get_port (r));
@@ -188,5 +202,5 @@ pq_report_to_csv_findings (PqReport *self)
       csv_row (out, state, G_N_ELEMENTS (state));
       csv_finding_rows (out, cells, pq_result_get_details (r), "", 0);
     }
-  return g_string_free (out, FALSE);
+  return pq_writer_finish (out, cancellable);
 }

@@ -340,6 +340,13 @@ html_explain_states (GString    *out,
 char *
 pq_report_to_html (PqReport *self)
 {
+  return pq_report_to_html_cancellable (self, NULL);
+}
+
+char *
+pq_report_to_html_cancellable (PqReport     *self,
+                               GCancellable *cancellable)
+{
   GString *out = g_string_new (NULL);
   GListModel *results = pq_report_get_results (self);
   guint n = g_list_model_get_n_items (results);
@@ -364,7 +371,7 @@ pq_report_to_html (PqReport *self)
     }
   g_string_append (out, "</tr></thead>\n<tbody>\n");
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n && !g_cancellable_is_cancelled (cancellable); i++)
     {
       g_autoptr(PqResult) r = g_list_model_get_item (results, i);
       const char *state = pq_port_state_to_string (pq_result_get_state (r));
@@ -386,5 +393,5 @@ pq_report_to_html (PqReport *self)
   g_string_append (out, "</tbody></table>\n");
   html_explain_states (out, results);
   g_string_append (out, "</body></html>\n");
-  return g_string_free (out, FALSE);
+  return pq_writer_finish (out, cancellable);
 }

@@ -6,8 +6,10 @@
  *
  * json-glib builds and prints the document; the field names are those of
  * pq-report-json-private.h, which the reader (pq-report-load*.c) uses too.
- * One pass over json-glib's text (tidy_document) keeps what this format
- * has always promised that json-glib 1.6 does not give by itself.
+ * One pass over json-glib's text (tidy_append) keeps what this format
+ * has always promised that json-glib 1.6 does not give by itself. The
+ * results are printed one by one (append_results), so a Stop is heard
+ * between them.
  */
 #include "config.h"
 
@@ -20,6 +22,7 @@
 #include "pq-report-json-private.h"
 #include "pq-trace.h"
 #include "pq-writers.h"
+#include "pq-writers-private.h"
 
 /* ------------------------------------------------------------------ */
 /* Building the tree                                                   */
@@ -280,12 +283,11 @@ add_summary (JsonBuilder *b,
   json_builder_end_object (b);
 }
 
+/* Everything but the results, which results_text() writes. */
 static JsonNode *
 build_document (PqReport *self)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  GListModel *results = pq_report_get_results (self);
-  guint n = g_list_model_get_n_items (results);
 
   json_builder_begin_object (b);
   member_text (b, PQ_JSON_FORMAT, PQ_JSON_FORMAT_ID);
@@ -308,14 +310,6 @@ build_document (PqReport *self)
   json_builder_set_member_name (b, PQ_JSON_SUMMARY);
   add_summary (b, self);
   member_int (b, PQ_JSON_EXIT_CODE, pq_report_get_exit_code (self));
-  json_builder_set_member_name (b, PQ_JSON_RESULTS);
-  json_builder_begin_array (b);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(PqResult) r = g_list_model_get_item (results, i);
-      add_result (b, r);
-    }
-  json_builder_end_array (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -389,10 +383,10 @@ tidy_string_char (GString    *out,
  * Outside strings its text holds only punctuation, literals and numbers,
  * and every change is to an equal JSON text: the values read back the same.
  */
-static char *
-tidy_document (const char *json)
+static void
+tidy_append (GString    *out,
+             const char *json)
 {
-  GString *out = g_string_sized_new (strlen (json) + 256);
   gboolean in_string = FALSE;
   const char *p = json;
 
@@ -421,8 +415,48 @@ tidy_document (const char *json)
           p++;
         }
     }
-  g_string_append_c (out, '\n');
-  return g_string_free (out, FALSE);
+}
+
+/* The results, each generated and tidied alone and indented to its place
+ * in the array: json-glib's generator cannot be stopped, and 65,535 at
+ * once keep it busy over a second, so @cancellable is looked at between
+ * them. The text is what one generator gives for the whole array.
+ * Returns: FALSE once cancelled */
+static gboolean
+append_results (GString      *out,
+                PqReport     *self,
+                GCancellable *cancellable)
+{
+  GListModel *results = pq_report_get_results (self);
+  guint n = g_list_model_get_n_items (results);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GString) one = g_string_new (NULL);
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  g_string_append (out, ",\n  \"" PQ_JSON_RESULTS "\": [");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PqResult) r = g_list_model_get_item (results, i);
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *json = NULL;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+      add_result (b, r);
+      node = json_builder_get_root (b);
+      json_generator_set_root (generator, node);
+      json = json_generator_to_data (generator, NULL);
+      g_string_truncate (one, 0);
+      tidy_append (one, json);
+      /* Raw line ends are the generator's layout only: strings escape theirs. */
+      g_string_replace (one, "\n", "\n    ", 0);
+      g_string_append (out, i > 0 ? ",\n    " : "\n    ");
+      g_string_append_len (out, one->str, one->len);
+    }
+  g_string_append (out, n > 0 ? "\n  ]\n}\n" : "]\n}\n");
+  return TRUE;
 }
 
 /**
@@ -434,9 +468,17 @@ tidy_document (const char *json)
 char *
 pq_report_to_json (PqReport *self)
 {
+  return pq_report_to_json_cancellable (self, NULL);
+}
+
+char *
+pq_report_to_json_cancellable (PqReport     *self,
+                               GCancellable *cancellable)
+{
   g_autoptr(JsonGenerator) generator = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *json = NULL;
+  GString *out;
 
   g_return_val_if_fail (PQ_IS_REPORT (self), NULL);
 
@@ -446,5 +488,15 @@ pq_report_to_json (PqReport *self)
   json_generator_set_indent (generator, 2);
   json_generator_set_root (generator, root);
   json = json_generator_to_data (generator, NULL);
-  return tidy_document (json);
+  out = g_string_sized_new (strlen (json) + 1024);
+  tidy_append (out, json);
+  /* The results go before the closing brace, as the last member. */
+  g_assert (g_str_has_suffix (out->str, "\n}"));
+  g_string_truncate (out, out->len - 2);
+  if (!append_results (out, self, cancellable))
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
 }

@@ -18,6 +18,7 @@
 #include "pq-findings.h"
 #include "pq-report-text.h"
 #include "pq-writers.h"
+#include "pq-writers-private.h"
 #include "protocols/pq-probe.h"
 
 /**
@@ -362,14 +363,15 @@ pq_text_settings_line (PqReport *report)
 }
 
 static void
-append_address_results (GString    *out,
-                        PqReport   *report,
-                        const char *address)
+append_address_results (GString      *out,
+                        PqReport     *report,
+                        const char   *address,
+                        GCancellable *cancellable)
 {
   GListModel *results = pq_report_get_results (report);
   guint n = g_list_model_get_n_items (results);
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n && !g_cancellable_is_cancelled (cancellable); i++)
     {
       g_autoptr(PqResult) r = g_list_model_get_item (results, i);
 
@@ -448,6 +450,13 @@ pq_text_append_hosts_summary (GString  *out,
 char *
 pq_report_to_text (PqReport *report)
 {
+  return pq_report_to_text_cancellable (report, NULL);
+}
+
+char *
+pq_report_to_text_cancellable (PqReport     *report,
+                               GCancellable *cancellable)
+{
   GString *out = g_string_new (NULL);
   GPtrArray *queried = pq_report_get_queried (report);
   g_autofree char *ports = pq_report_get_ports_text (report);
@@ -460,14 +469,14 @@ pq_report_to_text (PqReport *report)
   for (guint a = 0; a < queried->len; a++)
     {
       pq_text_append_address (out, report, a);
-      append_address_results (out, report, g_ptr_array_index (queried, a));
+      append_address_results (out, report, g_ptr_array_index (queried, a), cancellable);
     }
   if (pq_report_get_n_targets (report) > 1)
     pq_text_append_hosts_summary (out, report);
   g_string_append_printf (out, "\n%s: %s%s\n", _("Summary"), summary,
                           pq_report_get_cancelled (report) ? _(" (cancelled before the end)") : "");
   pq_text_append_log_footer (out);
-  return g_string_free (out, FALSE);
+  return pq_writer_finish (out, cancellable);
 }
 
 /**

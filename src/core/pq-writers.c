@@ -33,24 +33,46 @@ pq_append_decimal (GString *out,
   g_string_append (out, g_ascii_formatd (buf, sizeof buf, format, value));
 }
 
+/* A writer's text, or %NULL (and @out freed) once @cancellable is
+ * cancelled: the rows it stopped at make no report. */
 char *
-pq_report_to_format (PqReport       *self,
-                     PqReportFormat  format)
+pq_writer_finish (GString      *out,
+                  GCancellable *cancellable)
+{
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+to_format (PqReport       *self,
+           PqReportFormat  format,
+           GCancellable   *cancellable)
 {
   switch (format)
     {
     case PQ_REPORT_FORMAT_CSV:
-      return pq_report_to_csv (self);
+      return pq_report_to_csv_cancellable (self, cancellable);
     case PQ_REPORT_FORMAT_CSV_FINDINGS:
-      return pq_report_to_csv_findings (self);
+      return pq_report_to_csv_findings_cancellable (self, cancellable);
     case PQ_REPORT_FORMAT_JSON:
-      return pq_report_to_json (self);
+      return pq_report_to_json_cancellable (self, cancellable);
     case PQ_REPORT_FORMAT_HTML:
-      return pq_report_to_html (self);
+      return pq_report_to_html_cancellable (self, cancellable);
     case PQ_REPORT_FORMAT_TEXT:
     default:
-      return pq_report_to_text (self);
+      return pq_report_to_text_cancellable (self, cancellable);
     }
+}
+
+char *
+pq_report_to_format (PqReport       *self,
+                     PqReportFormat  format)
+{
+  return to_format (self, format, NULL);
 }
 
 /* Each format's file name extensions, the first the one to give a new
@@ -102,7 +124,9 @@ pq_report_format_for_path (const char      *path,
  *
  * Writes the report as pq-file.c writes every file: a regular file whole
  * or not at all, a device or FIFO in place. Blocking; the application
- * calls it from a worker thread.
+ * calls it from a worker thread. @cancellable stops it between rows or
+ * between chunks written, with %G_IO_ERROR_CANCELLED, and a regular
+ * file stays as it was.
  */
 gboolean
 pq_report_write_file (PqReport        *self,
@@ -111,8 +135,13 @@ pq_report_write_file (PqReport        *self,
                       GCancellable    *cancellable,
                       GError         **error)
 {
-  char *contents = pq_report_to_format (self, format);
-  g_autoptr(GBytes) bytes = g_bytes_new_take (contents, strlen (contents));
+  char *contents = to_format (self, format, cancellable);
+  g_autoptr(GBytes) bytes = NULL;
 
+  /* Stopped while the text was made: pq_file_write_gfile() refuses to
+   * start, with the message that names the file. */
+  if (contents == NULL)
+    contents = g_strdup ("");
+  bytes = g_bytes_new_take (contents, strlen (contents));
   return pq_file_write_gfile (file, bytes, cancellable, error);
 }

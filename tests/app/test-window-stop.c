@@ -21,6 +21,7 @@
 
 #include "pq-application.h"
 #include "pq-window-private.h"
+#include "test-resolver.h"
 #include "window-fixture.h"
 
 #define SERVER "10.200.77.2"
@@ -29,67 +30,6 @@
 
 static PqApplication *app;
 static PqWindow *window;
-
-/* ------------------------------------------------------------------ */
-/* A resolver whose server never answers                               */
-
-#define TEST_TYPE_SILENT_RESOLVER (test_silent_resolver_get_type ())
-G_DECLARE_FINAL_TYPE (TestSilentResolver, test_silent_resolver, TEST, SILENT_RESOLVER, GResolver)
-
-struct _TestSilentResolver
-{
-  GResolver parent_instance;
-};
-
-G_DEFINE_FINAL_TYPE (TestSilentResolver, test_silent_resolver, G_TYPE_RESOLVER)
-
-static GList *
-silent_lookup_by_name (GResolver     *resolver,
-                       const char    *hostname,
-                       GCancellable  *cancellable,
-                       GError       **error)
-{
-  if (g_str_equal (hostname, SILENT_NAME))
-    g_usleep (5 * G_USEC_PER_SEC);
-  g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "no such name: %s", hostname);
-  return NULL;
-}
-
-static GList *
-silent_lookup_by_name_with_flags (GResolver                 *resolver,
-                                  const char                *hostname,
-                                  GResolverNameLookupFlags   flags,
-                                  GCancellable              *cancellable,
-                                  GError                   **error)
-{
-  return silent_lookup_by_name (resolver, hostname, cancellable, error);
-}
-
-static char *
-silent_lookup_by_address (GResolver     *resolver,
-                          GInetAddress  *address,
-                          GCancellable  *cancellable,
-                          GError       **error)
-{
-  g_usleep (5 * G_USEC_PER_SEC);
-  g_set_error_literal (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE, "no answer");
-  return NULL;
-}
-
-static void
-test_silent_resolver_class_init (TestSilentResolverClass *klass)
-{
-  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
-
-  resolver_class->lookup_by_name = silent_lookup_by_name;
-  resolver_class->lookup_by_name_with_flags = silent_lookup_by_name_with_flags;
-  resolver_class->lookup_by_address = silent_lookup_by_address;
-}
-
-static void
-test_silent_resolver_init (TestSilentResolver *self)
-{
-}
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
@@ -298,12 +238,15 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GResolver) resolver = NULL;
+  g_autoptr(TestResolver) resolver = test_resolver_new ();
   g_autofree char *tmpdir = window_fixture_init (&argc, &argv);
   int status;
 
-  resolver = g_object_new (TEST_TYPE_SILENT_RESOLVER, NULL);
-  g_resolver_set_default (resolver);
+  /* A DNS server that never answers: SILENT_NAME and every reverse
+   * lookup wait for it; other names are not found. */
+  test_resolver_add_silent_name (resolver, SILENT_NAME);
+  test_resolver_set_silent_reverse (resolver, TRUE);
+  g_resolver_set_default (G_RESOLVER (resolver));
   window = window_fixture_open ("io.github.portquery.PortQuery.StopTest", &app);
 
   g_test_add_func ("/app/window/stop-resolving", test_stop_resolving);

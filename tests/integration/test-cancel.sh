@@ -102,9 +102,16 @@ no_line "UDP port 20050"
 expect_err "^portqry: Query cancelled\.$"
 no_noise
 
-# A log file of a cancelled query keeps what was printed, and says so.
-interrupted 0.7 -n 10.207.5.2 -nr -o 81,30000-30999 -p tcp --fixed-timeout -l "$WORK/cancel.log"
+# A log file of a cancelled query keeps what was printed, and says so; so
+# does its export (the Ctrl+C that ended the query does not stop it).
+interrupted 0.7 -n 10.207.5.2 -nr -o 81,30000-30999 -p tcp --fixed-timeout -l "$WORK/cancel.log" \
+  --export "$WORK/cancel.json"
 prompt_stop
+check "$LAST: the export is written and says it was cancelled" "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(not (d["cancelled"] is True and [r["port"] for r in d["results"]] == [81]))
+' "$WORK/cancel.json"
 check "$LAST: the log has the decided port" grep -q "TCP port 81 .*NOT LISTENING" "$WORK/cancel.log"
 check "$LAST: the log says it was cancelled" grep -qx "Query cancelled\." "$WORK/cancel.log"
 check "$LAST: the log is whole" grep -q "end of log file" "$WORK/cancel.log"
@@ -129,5 +136,28 @@ mkfifo "$WORK/fifo"
 interrupted 0.5 -n 10.207.5.2 -nr -e 81 -l "$WORK/fifo"
 prompt_stop
 expect_state TCP 81 "NOT LISTENING"
+
+# Writing an export: 65,535 ports of the client's own loopback (each
+# refused at once) to a report that exists. SIGINT once the temporary file
+# beside it appears: the old report stays, the temporary file goes.
+echo "yesterday's report" > "$WORK/report.json"
+env --default-signal=INT ip netns exec "$C" "$PORTQRY" -n 127.0.0.1 -nr -r 1:65535 -p tcp -q \
+  --export "$WORK/report.json" > "$WORK/out" 2> "$WORK/err" &
+pid=$!
+for _ in $(seq 6000); do
+  compgen -G "$WORK/.report.json.*" > /dev/null && break
+  sleep 0.01
+done
+LAST="portqry --export (SIGINT while it is written)"
+check "$LAST: the temporary file was seen" compgen -G "$WORK/.report.json.*"
+t0=$(now)
+kill -INT "$pid"
+wait "$pid"
+RC=$?
+T=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.3f", a - b }')
+OUT=$(cat "$WORK/out"); ERR=$(cat "$WORK/err")
+prompt_stop
+check "$LAST: the old report is intact" grep -qx "yesterday's report" "$WORK/report.json"
+check "$LAST: no temporary file is left" bash -c '! compgen -G "$1/.report.json.*"' _ "$WORK"
 
 finish

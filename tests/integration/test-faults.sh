@@ -4,7 +4,8 @@
 # down mid-scan (no route: an ERROR for each port left, exit 4); the DNS
 # server is silent; the disk fills while the export or the log is written
 # (no partial file, the old file intact, a clear message, exit 4); the
-# open-file limit is 16 (the scan completes with fewer ports in flight).
+# open-file limit is 16 (the scan completes with fewer ports in flight);
+# this computer's own queue drops every packet (ENOBUFS: an ERROR, exit 4).
 #   client 10.207.9.1 -- 10.207.9.2 server (TCP 80 listens, the rest
 #   resets; nft: 30000-30999 DROP, DNS DROP)
 # The client's resolver is the silent server, through
@@ -155,5 +156,28 @@ import json, sys
 sys.exit(not json.load(open(sys.argv[1]))["settings"]["ports_in_flight"] < 16)
 ' "$WORK/limited.json"
 check "$LAST: no warnings" bash -c '! grep -Eq "CRITICAL|WARNING|Too many open files" <<< "$1"' _ "$ERR"
+
+# --- no buffer space: this computer's own queue drops every packet -----
+# A pfifo queue of length 0 on the client's link drops whatever is sent,
+# and the kernel says so to the sender: sendto() on a UDP socket with
+# IP_RECVERR (the scanner's) fails with ENOBUFS, on every try. The server's
+# MAC is a permanent neighbour entry: otherwise the ARP request is dropped
+# too and the datagram waits for it, so sendto() succeeds and the loss is
+# never reported. TCP cannot be tested this way: connect() hears nothing
+# of a SYN its own queue dropped (Linux retransmits it, as it would one
+# lost on the way), so such a port is FILTERED, as README says.
+mac=$(ip -n "$S" -j link show "gif$$-s" | "$PY" -c 'import json, sys; print(json.load(sys.stdin)[0]["address"])')
+ip -n "$C" neigh replace $SRV lladdr "$mac" dev "gif$$-c" nud permanent
+ip netns exec "$C" tc qdisc add dev "gif$$-c" root pfifo limit 0
+pq "$C" -n $SRV -nr -o 161,5000 -p udp
+expect_rc 4
+expect_state UDP 161 ERROR
+expect_state UDP 5000 ERROR
+expect_line "    The probe could not be sent from this computer: No buffer space available\."
+no_line "LISTENING|FILTERED"
+pq "$C" -n $SRV -nr -e 5000 -p udp --json
+expect_rc 4
+expect_json 'res[0]["state"] == "ERROR" and "No buffer space" in res[0]["evidence"] and d["summary"]["errors"] == 1'
+ip netns exec "$C" tc qdisc del dev "gif$$-c" root
 
 finish

@@ -17,94 +17,23 @@
 #include "loopback-servers.h"
 #include "pq-error.h"
 #include "pq-query.h"
+#include "test-resolver.h"
 
-/* ------------------------------------------------------------------ */
-/* A resolver that knows a few test names                              */
-
-#define TEST_TYPE_RESOLVER (test_resolver_get_type ())
-G_DECLARE_FINAL_TYPE (TestResolver, test_resolver, TEST, RESOLVER, GResolver)
-
-struct _TestResolver
-{
-  GResolver parent_instance;
-};
-
-G_DEFINE_FINAL_TYPE (TestResolver, test_resolver, G_TYPE_RESOLVER)
-
-static guint reverse_lookups;
-
-static GList *
-addresses_of (const char *first,
-              ...)
-{
-  GList *list = NULL;
-  va_list ap;
-
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    list = g_list_append (list, g_inet_address_new_from_string (a));
-  va_end (ap);
-  return list;
-}
-
-static GList *
-test_lookup_by_name (GResolver     *resolver,
-                     const char    *hostname,
-                     GCancellable  *cancellable,
-                     GError       **error)
-{
-  if (g_str_equal (hostname, "one.test"))
-    return addresses_of ("127.0.0.1", NULL);
-  if (g_str_equal (hostname, "two.test"))
-    return addresses_of ("127.0.0.1", "127.0.0.2", NULL);
-  if (g_str_equal (hostname, "silent-dns.test"))
-    {
-      /* A DNS server that never answers: the lookup blocks for 5 s,
-       * whatever the cancellable says, as getaddrinfo does. */
-      g_usleep (5 * G_USEC_PER_SEC);
-    }
-  g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "no such name: %s", hostname);
-  return NULL;
-}
-
-static GList *
-test_lookup_by_name_with_flags (GResolver                 *resolver,
-                                const char                *hostname,
-                                GResolverNameLookupFlags   flags,
-                                GCancellable              *cancellable,
-                                GError                   **error)
-{
-  return test_lookup_by_name (resolver, hostname, cancellable, error);
-}
-
-static char *
-test_lookup_by_address (GResolver     *resolver,
-                        GInetAddress  *address,
-                        GCancellable  *cancellable,
-                        GError       **error)
-{
-  g_autofree char *text = g_inet_address_to_string (address);
-
-  g_atomic_int_inc (&reverse_lookups);
-  if (g_str_equal (text, "127.0.0.1"))
-    return g_strdup ("loopback.test");
-  g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "no name for %s", text);
-  return NULL;
-}
+/* The test names (tests/lib/test-resolver.c), made again for each test:
+ * one.test and two.test on loopback, silent-dns.test from a DNS server
+ * that never answers, 127.0.0.1 named loopback.test. */
+static TestResolver *resolver;
 
 static void
-test_resolver_class_init (TestResolverClass *klass)
+install_resolver (void)
 {
-  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
-
-  resolver_class->lookup_by_name = test_lookup_by_name;
-  resolver_class->lookup_by_name_with_flags = test_lookup_by_name_with_flags;
-  resolver_class->lookup_by_address = test_lookup_by_address;
-}
-
-static void
-test_resolver_init (TestResolver *self)
-{
+  g_clear_object (&resolver);
+  resolver = test_resolver_new ();
+  test_resolver_add_name (resolver, "one.test", "127.0.0.1");
+  test_resolver_add_name (resolver, "two.test", "127.0.0.1,127.0.0.2");
+  test_resolver_add_silent_name (resolver, "silent-dns.test");
+  test_resolver_add_reverse (resolver, "127.0.0.1", "loopback.test");
+  g_resolver_set_default (G_RESOLVER (resolver));
 }
 
 /* ------------------------------------------------------------------ */
@@ -172,13 +101,10 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
-
-  g_resolver_set_default (resolver);
+  install_resolver ();
   g_assert_true (servers_start (&f->servers, G_SOCKET_FAMILY_IPV4));
   f->in_order = g_ptr_array_new_with_free_func (g_object_unref);
   f->addresses = g_array_new (FALSE, FALSE, sizeof (guint));
-  reverse_lookups = 0;
 }
 
 static void
@@ -367,7 +293,7 @@ test_all_addresses (Fixture       *f,
   assert_result (list_item (list, 0), "127.0.0.1", s->open_port, PQ_PROTOCOL_TCP, PQ_PORT_STATE_LISTENING);
   assert_result (list_item (list, 1), "127.0.0.2", s->open_port, PQ_PROTOCOL_TCP, PQ_PORT_STATE_NOT_LISTENING);
   /* A name is not looked up backwards. */
-  g_assert_cmpuint (reverse_lookups, ==, 0);
+  g_assert_cmpuint (test_resolver_get_reverse_lookups (resolver), ==, 0);
 }
 
 /* An address is looked up backwards unless told not to (-nr). */
@@ -387,7 +313,7 @@ test_reverse_lookup (Fixture       *f,
   g_assert_no_error (f->error);
   report = pq_query_get_report (f->query);
   g_assert_cmpstr (pq_report_get_reverse_name (report, 0), ==, on ? "loopback.test" : NULL);
-  g_assert_cmpuint (reverse_lookups, ==, on ? 1 : 0);
+  g_assert_cmpuint (test_resolver_get_reverse_lookups (resolver), ==, on ? 1 : 0);
   g_assert_true (pq_report_get_no_reverse (report) == !on);
 }
 

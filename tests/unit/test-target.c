@@ -11,77 +11,7 @@
 
 #include "pq-error.h"
 #include "pq-target.h"
-
-/* ------------------------------------------------------------------ */
-/* A resolver that answers from a table, so tests know what DNS says    */
-/* and can tell whether it was asked at all.                            */
-
-#define TEST_TYPE_RESOLVER (test_resolver_get_type ())
-G_DECLARE_FINAL_TYPE (TestResolver, test_resolver, TEST, RESOLVER, GResolver)
-
-struct _TestResolver
-{
-  GResolver parent_instance;
-  gint      lookups;          /* atomic: forward lookups asked for */
-};
-
-G_DEFINE_FINAL_TYPE (TestResolver, test_resolver, G_TYPE_RESOLVER)
-
-static GList *
-test_resolver_lookup_by_name (GResolver     *resolver,
-                              const char    *hostname,
-                              GCancellable  *cancellable,
-                              GError       **error)
-{
-  TestResolver *self = TEST_RESOLVER (resolver);
-  static const char * const multi[] = {
-    "192.0.2.1", "2001:db8::1", "192.0.2.2", "2001:db8::2", "192.0.2.1",
-  };
-  GList *list = NULL;
-
-  g_atomic_int_inc (&self->lookups);
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-
-  if (g_str_equal (hostname, "multi.test"))
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (multi); i++)
-        list = g_list_append (list, g_inet_address_new_from_string (multi[i]));
-      return list;
-    }
-  if (g_str_equal (hostname, "v4only.test"))
-    return g_list_append (NULL, g_inet_address_new_from_string ("198.51.100.7"));
-  if (g_str_equal (hostname, "v6only.test"))
-    return g_list_append (NULL, g_inet_address_new_from_string ("2001:db8::7"));
-
-  g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
-               "Error resolving “%s”: Name or service not known", hostname);
-  return NULL;
-}
-
-static char *
-test_resolver_lookup_by_address (GResolver     *resolver,
-                                 GInetAddress  *address,
-                                 GCancellable  *cancellable,
-                                 GError       **error)
-{
-  return g_strdup ("reverse.test");
-}
-
-static void
-test_resolver_class_init (TestResolverClass *klass)
-{
-  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
-
-  resolver_class->lookup_by_name = test_resolver_lookup_by_name;
-  resolver_class->lookup_by_address = test_resolver_lookup_by_address;
-}
-
-static void
-test_resolver_init (TestResolver *self)
-{
-}
+#include "test-resolver.h"
 
 typedef struct
 {
@@ -94,7 +24,14 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   f->saved = g_resolver_get_default ();
-  f->resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  /* What DNS says here (tests/lib/test-resolver.c), and whether it was
+   * asked at all. */
+  f->resolver = test_resolver_new ();
+  test_resolver_add_name (f->resolver, "multi.test",
+                          "192.0.2.1,2001:db8::1,192.0.2.2,2001:db8::2,192.0.2.1");
+  test_resolver_add_name (f->resolver, "v4only.test", "198.51.100.7");
+  test_resolver_add_name (f->resolver, "v6only.test", "2001:db8::7");
+  test_resolver_add_reverse (f->resolver, "*", "reverse.test");
   g_resolver_set_default (G_RESOLVER (f->resolver));
 }
 
@@ -340,7 +277,7 @@ test_literal_resolves_without_dns (Fixture       *f,
       g_assert_cmpstr (before, ==, after);
     }
 
-  g_assert_cmpint (g_atomic_int_get (&f->resolver->lookups), ==, 0);
+  g_assert_cmpint (test_resolver_get_lookups (f->resolver), ==, 0);
 }
 
 static void
@@ -378,7 +315,7 @@ test_literal_resolves_async_without_dns (Fixture       *f,
   g_assert_true (resolve_async_wait (target, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (pq_target_get_addresses (target)->len, ==, 1);
-  g_assert_cmpint (g_atomic_int_get (&f->resolver->lookups), ==, 0);
+  g_assert_cmpint (test_resolver_get_lookups (f->resolver), ==, 0);
 }
 
 static void
@@ -469,7 +406,7 @@ test_choose_resolved (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (pq_target_resolve (target, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (g_atomic_int_get (&f->resolver->lookups), ==, 1);
+  g_assert_cmpint (test_resolver_get_lookups (f->resolver), ==, 1);
   g_assert_false (pq_target_is_literal (target));
   g_assert_cmpstr (pq_target_get_host (target), ==, "multi.test");
 

@@ -399,6 +399,44 @@ test_write_file (Fixture       *f,
   }
 }
 
+/* Stopped before or while it is written, a report leaves the file that
+ * was there as it was, and nothing beside it. */
+static void
+test_write_file_cancelled (Fixture       *f,
+                           gconstpointer  data)
+{
+  static const PqReportFormat formats[] = {
+    PQ_REPORT_FORMAT_TEXT, PQ_REPORT_FORMAT_CSV, PQ_REPORT_FORMAT_CSV_FINDINGS,
+    PQ_REPORT_FORMAT_JSON, PQ_REPORT_FORMAT_HTML,
+  };
+  g_autofree char *path = g_build_filename (f->dir, "report", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+  g_file_set_contents (path, "old contents", -1, NULL);
+  g_cancellable_cancel (cancellable);
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDir) dir = NULL;
+      g_autofree char *contents = NULL;
+
+      g_assert_false (pq_report_write_file (f->report, file, formats[i], cancellable, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      assert_contains (error->message, "Stopped before");
+      assert_contains (error->message, path);
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      g_assert_cmpstr (contents, ==, "old contents");
+      dir = g_dir_open (f->dir, 0, NULL);
+      g_assert_cmpstr (g_dir_read_name (dir), ==, "report");
+      g_assert_null (g_dir_read_name (dir));
+    }
+  /* The writers themselves stop and give nothing. */
+  g_assert_null (pq_report_to_json_cancellable (f->report, cancellable));
+  g_assert_null (pq_report_to_html_cancellable (f->report, cancellable));
+  g_assert_null (pq_report_to_text_cancellable (f->report, cancellable));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -417,6 +455,7 @@ main (int   argc,
   ADD ("/pq/writers/html", test_html);
   g_test_add_func ("/pq/writers/format-for-path", test_format_for_path);
   ADD ("/pq/writers/write-file", test_write_file);
+  ADD ("/pq/writers/write-file-cancelled", test_write_file_cancelled);
 
 #undef ADD
 
