@@ -41,6 +41,7 @@ typedef struct
   GCancellable *cancellable;   /* Ctrl+C, in every phase */
   gboolean      writing;       /* the query is over, the files are written */
   gboolean      writing_done;
+  gboolean      write_stopped; /* Ctrl+C stopped the export: no file changed */
   int           code;          /* of the writing phase */
   GCancellable *write_cancellable;  /* Ctrl+C while the files are written:
                                      * a cancelled query's are written too */
@@ -161,11 +162,10 @@ export_report (PqReport      *report,
                GCancellable  *cancellable,
                GError       **error)
 {
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
   PqReportFormat format;
 
   return pq_report_format_for_path (path, &format, error) &&
-         pq_report_write_file (report, file, format, cancellable, error);
+         pq_report_write_path (report, path, format, cancellable, error);
 }
 
 static int
@@ -296,7 +296,10 @@ write_outputs (Run *run)
     g_printerr ("portqry: %s\n", log_error->message);
   if (run->args->export_file != NULL && report != NULL &&
       !export_report (report, run->args->export_file, run->write_cancellable, &export_error))
-    g_printerr ("portqry: %s\n", export_error->message);
+    {
+      g_printerr ("portqry: %s\n", export_error->message);
+      run->write_stopped = is_cancelled (export_error);
+    }
 
   if (run->error != NULL)
     return fail (PQ_EXIT_ERROR, is_cancelled (run->error) ? _("Query cancelled.") : run->error->message);
@@ -352,6 +355,13 @@ write_outputs_stoppable (Run *run)
       while (!run->writing_done && g_get_monotonic_time () < until)
         if (!g_main_context_iteration (NULL, FALSE))
           g_usleep (1000);
+      /* Ctrl+C came as the last byte went: every file is whole, and the
+       * exit code says what the query found, not that it was stopped. */
+      if (run->writing_done && !run->write_stopped)
+        {
+          g_clear_object (&run->write_cancellable);
+          return run->code;
+        }
       fail (PQ_EXIT_ERROR, _("Query cancelled."));
       fflush (stdout);
       _exit (PQ_EXIT_ERROR);

@@ -486,6 +486,36 @@ pq_file_write (const char  *path,
 }
 
 /**
+ * pq_file_write_bytes:
+ * @path: the path as the user typed it (relative ones too)
+ * @bytes: what to write
+ * @cancellable: (nullable): stops the write, as in pq_file_write_gfile()
+ * @error: a #G_IO_ERROR naming @path as typed
+ *
+ * pq_file_write() that a Ctrl+C can stop: the command line's export,
+ * whose messages name the path the user gave rather than the absolute
+ * one a #GFile would make of it.
+ *
+ * Returns: %TRUE if all of @bytes was written
+ */
+gboolean
+pq_file_write_bytes (const char    *path,
+                     GBytes        *bytes,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  gsize length = 0;
+  const char *data;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (bytes != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  data = g_bytes_get_data (bytes, &length);
+  return file_write (path, data != NULL ? data : "", length, cancellable, error);
+}
+
+/**
  * pq_file_write_gfile:
  * @file: where to write
  * @bytes: what to write

@@ -13,6 +13,10 @@ gboolean  pq_file_write        (const char    *path,
                                 const char    *data,
                                 gsize          length,
                                 GError       **error);
+gboolean  pq_file_write_bytes  (const char    *path,
+                                GBytes        *bytes,
+                                GCancellable  *cancellable,
+                                GError       **error);
 gboolean  pq_file_write_gfile  (GFile         *file,
                                 GBytes        *bytes,
                                 GCancellable  *cancellable,

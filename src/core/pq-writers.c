@@ -128,6 +128,20 @@ pq_report_format_for_path (const char      *path,
  * between chunks written, with %G_IO_ERROR_CANCELLED, and a regular
  * file stays as it was.
  */
+static GBytes *
+to_bytes (PqReport       *self,
+          PqReportFormat  format,
+          GCancellable   *cancellable)
+{
+  char *contents = to_format (self, format, cancellable);
+
+  /* Stopped while the text was made: the file writer refuses to start,
+   * with the message that names the file. */
+  if (contents == NULL)
+    contents = g_strdup ("");
+  return g_bytes_new_take (contents, strlen (contents));
+}
+
 gboolean
 pq_report_write_file (PqReport        *self,
                       GFile           *file,
@@ -135,13 +149,25 @@ pq_report_write_file (PqReport        *self,
                       GCancellable    *cancellable,
                       GError         **error)
 {
-  char *contents = to_format (self, format, cancellable);
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) bytes = to_bytes (self, format, cancellable);
 
-  /* Stopped while the text was made: pq_file_write_gfile() refuses to
-   * start, with the message that names the file. */
-  if (contents == NULL)
-    contents = g_strdup ("");
-  bytes = g_bytes_new_take (contents, strlen (contents));
   return pq_file_write_gfile (file, bytes, cancellable, error);
+}
+
+/**
+ * pq_report_write_path:
+ *
+ * pq_report_write_file() for the command line: @path as typed, relative
+ * or not, and named so in its messages.
+ */
+gboolean
+pq_report_write_path (PqReport        *self,
+                      const char      *path,
+                      PqReportFormat   format,
+                      GCancellable    *cancellable,
+                      GError         **error)
+{
+  g_autoptr(GBytes) bytes = to_bytes (self, format, cancellable);
+
+  return pq_file_write_bytes (path, bytes, cancellable, error);
 }

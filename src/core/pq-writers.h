@@ -36,5 +36,10 @@ gboolean     pq_report_write_file        (PqReport             *self,
                                           PqReportFormat        format,
                                           GCancellable         *cancellable,
                                           GError              **error);
+gboolean     pq_report_write_path        (PqReport             *self,
+                                          const char           *path,
+                                          PqReportFormat        format,
+                                          GCancellable         *cancellable,
+                                          GError              **error);
 
 G_END_DECLS

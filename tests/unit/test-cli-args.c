@@ -585,6 +585,22 @@ test_log_unwritable (Fixture       *f,
     g_assert_cmpint (run.status, ==, 4);
     assert_contains (run.err, export);
   }
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *cwd = g_get_current_dir ();
+    const char *relative[] = { "-n", "127.0.0.1", "-e", f->open, "-nr",
+                               "--export", "no-such-folder/rel.html",
+                               "--services", f->services, NULL };
+
+    /* A relative name is named as typed, not as the absolute path the
+     * program made of it. */
+    g_assert_cmpint (g_chdir (f->dir), ==, 0);
+    run_portqry (&run, relative);
+    g_assert_cmpint (g_chdir (cwd), ==, 0);
+    g_assert_cmpint (run.status, ==, 4);
+    assert_contains (run.err, "“no-such-folder/rel.html”");
+    g_assert_null (strstr (run.err, f->dir));
+  }
 }
 
 int
