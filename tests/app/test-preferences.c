@@ -284,6 +284,7 @@ test_help_overlay (void)
   static const char * const expected[] = {
     "<Control>Return", "Escape", "<Control>s", "<Control>o", "<Control>e",
     "<Control>f", "<Control>comma", "<Control>question", "<Control>q",
+    "<Alt>r", "<Alt>c",
   };
   g_autoptr(GtkBuilder) builder =
     gtk_builder_new_from_resource ("/io/github/portquery/PortQuery/gtk/help-overlay.ui");
