@@ -17,6 +17,7 @@
 #include "pq-report-text.h"
 #include "pq-results-rows.h"
 #include "pq-result.h"
+#include "pq-row-slots.h"
 #include "pq-rules.h"
 #include "pq-results-view-private.h"
 
@@ -45,6 +46,7 @@ struct _PqResultsView
 
   GListModel          *results;
   PqResultsRows       *rows;
+  PqRowSlots          *slots;        /* the rows, in widgets kept (pq-row-slots.c) */
   GtkSingleSelection  *selection;
   GPtrArray           *openers;      /* the arrows of the rows on screen */
   PqResult            *open_result;  /* the port the pane shows, or NULL */
@@ -98,7 +100,7 @@ state_label (PqPortState state)
 static GObject *
 row_item (GtkListItem *list_item)
 {
-  return gtk_list_item_get_item (list_item);
+  return pq_row_slots_unwrap (gtk_list_item_get_item (list_item));
 }
 
 static GtkWidget *
@@ -395,6 +397,7 @@ add_factory (PqResultsView       *self,
   g_signal_connect (factory, "bind", bind, GINT_TO_POINTER (which));
   if (unbind != NULL)
     g_signal_connect (factory, "unbind", unbind, GINT_TO_POINTER (which));
+  pq_row_slots_rebind_on_change (factory);
   gtk_column_view_column_set_factory (column, factory);
 }
 
@@ -516,7 +519,7 @@ pq_results_view_get_open (PqResultsView *self)
 static void
 selection_changed_cb (PqResultsView *self)
 {
-  PqResult *selected = gtk_single_selection_get_selected_item (self->selection);
+  PqResult *selected = pq_row_slots_unwrap (gtk_single_selection_get_selected_item (self->selection));
 
   if (self->open_result != NULL && selected != NULL && selected != self->open_result)
     pq_results_view_open (self, selected);
@@ -553,7 +556,7 @@ expand_selected_cb (GtkWidget *widget,
                     gpointer   data)
 {
   PqResultsView *self = PQ_RESULTS_VIEW (data);
-  PqResult *selected = gtk_single_selection_get_selected_item (self->selection);
+  PqResult *selected = pq_row_slots_unwrap (gtk_single_selection_get_selected_item (self->selection));
   gboolean open = g_variant_get_boolean (args);
 
   if (selected == NULL || (self->open_result == selected) == open)
@@ -674,6 +677,7 @@ pq_results_view_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
+  g_clear_object (&self->slots);
   g_clear_object (&self->rows);
   g_clear_object (&self->results);
   g_clear_object (&self->open_result);
@@ -774,7 +778,9 @@ pq_results_view_init (PqResultsView *self)
 
   self->rows = pq_results_rows_new (PQ_TYPE_RESULT, gtk_column_view_get_sorter (self->column_view),
                                     filter_func, self);
-  self->selection = gtk_single_selection_new (g_object_ref (pq_results_rows_get_shown (self->rows)));
+  self->slots = pq_row_slots_new (pq_results_rows_get_shown (self->rows));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slots)));
+  pq_row_slots_keep_selected (self->slots, self->selection);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
