@@ -129,8 +129,6 @@ pq_row_slots_list_init (GListModelInterface *iface)
 G_DEFINE_FINAL_TYPE_WITH_CODE (PqRowSlots, pq_row_slots, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, pq_row_slots_list_init))
 
-/* The slots from @position on show what the model has there now; only
- * the rows added or removed at the end are news for GTK. */
 /* Selects @item (NULL: nothing) where it is now. */
 static void
 select_item (PqRowSlots *self,
@@ -159,6 +157,8 @@ select_item (PqRowSlots *self,
     gtk_single_selection_set_selected (self->selection, position);
 }
 
+/* The slots from @position on show what the model has there now; only
+ * the rows added or removed at the end are news for GTK. */
 static void
 model_changed_cb (GListModel *model,
                   guint       position,
