@@ -143,6 +143,10 @@ pq_results_rows_contains (const char *text,
 
   if (text == NULL)
     return FALSE;
+  /* Digits and dots (a port, an address) have no case: strstr is several
+   * times faster than strcasestr over 65,535 evidence sentences. */
+  if (strspn (folded_needle, "0123456789.:/-[] ") == strlen (folded_needle))
+    return strstr (text, folded_needle) != NULL;
   if (g_str_is_ascii (folded_needle))
     return strcasestr (text, folded_needle) != NULL;
   folded = g_utf8_casefold (text, -1);
