@@ -14,7 +14,7 @@
  * digits, errors) goes to json-glib, whose tree is then copied: what
  * json-glib accepts, and how it reads it, stays what a report is, and a
  * broken file gets json-glib's message. The fuzz target checks that both
- * read every input the same (tests/fuzz/fuzz-report-load.c).
+ * read every input the same (tests/fuzz/fuzz-report-json.c).
  *
  * Every read is bounds-checked against the end of the data; nesting is
  * limited by the caller (MAX_NESTING) and again here.
