@@ -758,10 +758,11 @@ setup_columns (PqResultsView *self)
   pq_findings_table_name_headers (gtk_widget_get_first_child (GTK_WIDGET (self->column_view)));
 }
 
-/* Results → sort (the clicked column) → filter (show, search) →
- * selection: flat, so 65,535 ports cost a row widget each on screen
- * only, sorting compares results, not tree rows, and a keystroke or the
- * switch filters without sorting again. */
+/* Results → sort (the clicked column) → filter (show, search) → slots
+ * → selection: flat, so 65,535 ports cost a row widget each on screen
+ * only, sorting compares results, not tree rows, a keystroke or the
+ * switch filters without sorting again, and the rows on screen keep
+ * their widgets (pq-row-slots.c). */
 static void
 pq_results_view_init (PqResultsView *self)
 {
