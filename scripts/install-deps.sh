@@ -27,6 +27,8 @@ packages=(
   xvfb xauth imagemagick dbus
   # the window through AT-SPI, as a screen reader reads it, and real keys
   python3-pyatspi at-spi2-core xdotool
+  # the HTML report printed: headless Chromium to PDF, read back as text
+  chromium poppler-utils
   # bench/scan-bench times portqry against nmap
   nmap
   # Flatpak manifest check (a real build needs the GNOME SDK, see README)

@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "pq-result.h"
@@ -143,6 +144,10 @@ pq_results_rows_contains (const char *text,
 
   if (text == NULL)
     return FALSE;
+  /* Digits and dots (a port, an address) have no case: strstr is several
+   * times faster than strcasestr over 65,535 evidence sentences. */
+  if (strspn (folded_needle, "0123456789.:/-[] ") == strlen (folded_needle))
+    return strstr (text, folded_needle) != NULL;
   if (g_str_is_ascii (folded_needle))
     return strcasestr (text, folded_needle) != NULL;
   folded = g_utf8_casefold (text, -1);
@@ -418,4 +423,25 @@ pq_results_rows_new (GType        item_type,
   self->match_data = match_data;
   g_signal_connect (sorter, "changed", G_CALLBACK (sorter_changed_cb), self);
   return self;
+}
+
+/* The state as the table, the pane and the search read it */
+const char *
+pq_results_rows_state_label (PqPortState state)
+{
+  switch (state)
+    {
+    case PQ_PORT_STATE_LISTENING:
+      return _("LISTENING");
+    case PQ_PORT_STATE_NOT_LISTENING:
+      return _("NOT LISTENING");
+    case PQ_PORT_STATE_FILTERED:
+      return _("FILTERED");
+    case PQ_PORT_STATE_ERROR:
+      /* Translators: a port that could not be queried from this computer */
+      return _("ERROR");
+    case PQ_PORT_STATE_LISTENING_OR_FILTERED:
+    default:
+      return _("LISTENING or FILTERED");
+    }
 }

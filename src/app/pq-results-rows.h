@@ -45,5 +45,6 @@ gboolean       pq_results_rows_contains   (const char    *text,
                                            const char    *folded_needle);
 gboolean       pq_results_rows_text_matches (PqResult    *result,
                                            const char    *folded_text);
+const char    *pq_results_rows_state_label (PqPortState   state);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 #include "pq-results-changed.h"
 #include "pq-results-rows.h"
 #include "pq-result.h"
+#include "pq-row-slots.h"
 #include "pq-rules.h"
 #include "pq-results-view-private.h"
 
@@ -48,6 +49,7 @@ struct _PqResultsView
   GListModel          *results;
   PqResultsRows       *rows;
   PqResultsHosts      *hosts;        /* the Host column (pq-results-hosts.c) */
+  PqRowSlots          *slots;        /* the rows, in widgets kept (pq-row-slots.c) */
   GtkSingleSelection  *selection;
   GPtrArray           *openers;      /* the arrows of the rows on screen */
   PqResult            *open_result;  /* the port the pane shows, or NULL */
@@ -74,26 +76,6 @@ static const StateLook state_looks[] = {
   [PQ_PORT_STATE_ERROR] = { "dialog-error-symbolic", "pq-error" },
 };
 
-static const char *
-state_label (PqPortState state)
-{
-  switch (state)
-    {
-    case PQ_PORT_STATE_LISTENING:
-      return _("LISTENING");
-    case PQ_PORT_STATE_NOT_LISTENING:
-      return _("NOT LISTENING");
-    case PQ_PORT_STATE_FILTERED:
-      return _("FILTERED");
-    case PQ_PORT_STATE_ERROR:
-      /* Translators: a port that could not be queried from this computer */
-      return _("ERROR");
-    case PQ_PORT_STATE_LISTENING_OR_FILTERED:
-    default:
-      return _("LISTENING or FILTERED");
-    }
-}
-
 /* ------------------------------------------------------------------ */
 /* Cells                                                               */
 
@@ -101,7 +83,7 @@ state_label (PqPortState state)
 static GObject *
 row_item (GtkListItem *list_item)
 {
-  return gtk_list_item_get_item (list_item);
+  return pq_row_slots_unwrap (gtk_list_item_get_item (list_item));
 }
 
 static GtkWidget *
@@ -294,7 +276,7 @@ name_row (GtkWidget      *box,
 {
   GtkWidget *cell = gtk_widget_get_parent (box);
   GtkWidget *row = cell ? gtk_widget_get_parent (cell) : NULL;
-  g_autofree char *port = pq_findings_pane_describe (result, state_label (pq_result_get_state (result)));
+  g_autofree char *port = pq_findings_pane_describe (result, pq_results_rows_state_label (pq_result_get_state (result)));
   g_autofree char *name = pq_results_hosts_name_row (hosts, result, port);
   g_autofree char *opener = pq_results_hosts_name_opener (hosts, result);
 
@@ -371,7 +353,7 @@ bind_status_cb (GtkSignalListItemFactory *factory,
   state = pq_result_get_state (PQ_RESULT (item));
   g_return_if_fail (state < G_N_ELEMENTS (state_looks));
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), state_looks[state].icon);
-  gtk_label_set_text (GTK_LABEL (label), state_label (state));
+  gtk_label_set_text (GTK_LABEL (label), pq_results_rows_state_label (state));
   g_object_set_data (G_OBJECT (box), "pq-tooltip", (gpointer) pq_state_explain (state));
   gtk_widget_add_css_class (box, state_looks[state].css);
 }
@@ -400,6 +382,7 @@ add_factory (PqResultsView       *self,
   g_signal_connect (factory, "bind", bind, GINT_TO_POINTER (which));
   if (unbind != NULL)
     g_signal_connect (factory, "unbind", unbind, GINT_TO_POINTER (which));
+  pq_row_slots_rebind_on_change (factory);
   gtk_column_view_column_set_factory (column, factory);
 }
 
@@ -428,7 +411,7 @@ pq_results_view_match (GObject    *item,
 
   g_snprintf (port, sizeof port, "%u", pq_result_get_port (result));
   return g_str_has_prefix (port, folded_text) ||
-         pq_results_rows_contains (state_label (pq_result_get_state (result)), folded_text) ||
+         pq_results_rows_contains (pq_results_rows_state_label (pq_result_get_state (result)), folded_text) ||
          pq_results_rows_text_matches (result, folded_text);
 }
 
@@ -493,7 +476,7 @@ pq_results_view_open (PqResultsView *self,
                                                 gtk_widget_get_height (GTK_WIDGET (self->paned)) / 2));
     }
   g_set_object (&self->open_result, result);
-  pq_findings_pane_set_result (self->pane, result, state_label (pq_result_get_state (result)));
+  pq_findings_pane_set_result (self->pane, result, pq_results_rows_state_label (pq_result_get_state (result)));
   gtk_widget_set_visible (self->pane_box, TRUE);
   update_openers (self);
 }
@@ -522,7 +505,7 @@ pq_results_view_get_open (PqResultsView *self)
 static void
 selection_changed_cb (PqResultsView *self)
 {
-  PqResult *selected = gtk_single_selection_get_selected_item (self->selection);
+  PqResult *selected = pq_row_slots_unwrap (gtk_single_selection_get_selected_item (self->selection));
 
   if (self->open_result != NULL && selected != NULL && selected != self->open_result)
     pq_results_view_open (self, selected);
@@ -559,7 +542,7 @@ expand_selected_cb (GtkWidget *widget,
                     gpointer   data)
 {
   PqResultsView *self = PQ_RESULTS_VIEW (data);
-  PqResult *selected = gtk_single_selection_get_selected_item (self->selection);
+  PqResult *selected = pq_row_slots_unwrap (gtk_single_selection_get_selected_item (self->selection));
   gboolean open = g_variant_get_boolean (args);
 
   if (selected == NULL || (self->open_result == selected) == open)
@@ -680,6 +663,7 @@ pq_results_view_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
+  g_clear_object (&self->slots);
   g_clear_object (&self->rows);
   g_clear_object (&self->hosts);
   g_clear_object (&self->results);
@@ -761,10 +745,11 @@ setup_columns (PqResultsView *self)
   pq_findings_table_name_headers (gtk_widget_get_first_child (GTK_WIDGET (self->column_view)));
 }
 
-/* Results → sort (the clicked column) → filter (show, search) →
- * selection: flat, so 65,535 ports cost a row widget each on screen
- * only, sorting compares results, not tree rows, and a keystroke or the
- * switch filters without sorting again. */
+/* Results → sort (the clicked column) → filter (show, search) → slots
+ * → selection: flat, so 65,535 ports cost a row widget each on screen
+ * only, sorting compares results, not tree rows, a keystroke or the
+ * switch filters without sorting again, and the rows on screen keep
+ * their widgets (pq-row-slots.c). */
 static void
 pq_results_view_init (PqResultsView *self)
 {
@@ -782,7 +767,9 @@ pq_results_view_init (PqResultsView *self)
 
   self->rows = pq_results_rows_new (PQ_TYPE_RESULT, gtk_column_view_get_sorter (self->column_view),
                                     filter_func, self);
-  self->selection = gtk_single_selection_new (g_object_ref (pq_results_rows_get_shown (self->rows)));
+  self->slots = pq_row_slots_new (pq_results_rows_get_shown (self->rows));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slots)));
+  pq_row_slots_keep_selected (self->slots, self->selection);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));

@@ -47,7 +47,9 @@ static const char html_style[] =
   "table.findings{margin:.4em 0;font-size:.95em}table.findings th{background:#f7f7f7}"
   "dl.attributes{margin:.4em 0}dl.attributes dd{overflow-wrap:anywhere}"
   ".mac{font-size:1.2em;font-family:monospace}"
-  "@media print{body{margin:0}th{background:#eee}tr{page-break-inside:avoid}summary{color:#222}}";
+  ".print{display:none}"
+  "@media print{body{margin:0}th{background:#eee}tr{page-break-inside:avoid}details{display:none}"
+  ".print{display:block}}";
 
 static void
 html_details (GString    *out,
@@ -200,7 +202,7 @@ html_shape (GString    *out,
 }
 
 /* The plain sentence, the evidence, then the findings; more than a few
- * fold under <details> so the port table stays readable. */
+ * fold under <details> so the port table stays readable on screen. */
 static void
 html_evidence (GString  *out,
                PqResult *r)
@@ -215,19 +217,24 @@ html_evidence (GString  *out,
   pq_html_append_escaped (out, pq_result_get_evidence (r));
   if (n > 4 || pq_findings_shape (details) == PQ_SHAPE_ENDPOINTS)
     {
-      g_string_append (out, "<details><summary>");
+      g_autoptr(GString) summary = g_string_new (NULL);
+      g_autoptr(GString) shape = g_string_new (NULL);
+
       if (pq_findings_shape (details) == PQ_SHAPE_ENDPOINTS)
         {
           g_autoptr(GPtrArray) rows = pq_table_rows (PQ_TABLE_ENDPOINTS, details);
           g_autofree char *total = pq_table_total (PQ_TABLE_ENDPOINTS, rows);
 
-          pq_html_append_escaped (out, total);
+          pq_html_append_escaped (summary, total);
         }
       else
-        g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u finding", "%u findings", n), n);
-      g_string_append (out, "</summary>");
-      html_shape (out, details);
-      g_string_append (out, "</details>");
+        g_string_append_printf (summary, g_dngettext (GETTEXT_PACKAGE, "%u finding", "%u findings", n), n);
+      html_shape (shape, details);
+      /* A closed <details> prints closed, and the page has no script to
+       * open it: paper gets the same findings unfolded (.print). */
+      g_string_append_printf (out, "<details><summary>%s</summary>%s</details>"
+                              "<div class=\"print\"><p class=\"plain\">%s</p>%s</div>",
+                              summary->str, shape->str, summary->str, shape->str);
     }
   else
     html_shape (out, details);

@@ -57,13 +57,13 @@ pq_load_path (const char *where,
 /* ------------------------------------------------------------------ */
 /* Typed fields                                                        */
 
-static JsonNode *
-get_member (JsonObject  *object,
+static PqJson *
+get_member (PqJson      *object,
             const char  *where,
             const char  *name,
             GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, name);
+  PqJson *node = pq_json_get_member (object, name);
 
   if (node == NULL)
     {
@@ -85,33 +85,33 @@ wrong_type (GError     **error,
 }
 
 gboolean
-pq_load_string (JsonObject   *object,
+pq_load_string (PqJson       *object,
                 const char   *where,
                 const char   *name,
                 gboolean      nullable,
                 const char  **out,
                 GError      **error)
 {
-  JsonNode *node = get_member (object, where, name, error);
+  PqJson *node = get_member (object, where, name, error);
 
   if (node == NULL)
     return FALSE;
-  if (nullable && JSON_NODE_HOLDS_NULL (node))
+  if (nullable && node->type == PQ_JSON_NULL)
     {
       *out = NULL;
       return TRUE;
     }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (node->type != PQ_JSON_STRING)
     {
       wrong_type (error, where, name, nullable ? _("text or null") : _("text"));
       return FALSE;
     }
-  *out = json_node_get_string (node);
+  *out = node->v.s;
   return TRUE;
 }
 
 gboolean
-pq_load_uint (JsonObject  *object,
+pq_load_uint (PqJson      *object,
               const char  *where,
               const char  *name,
               guint        min,
@@ -119,13 +119,12 @@ pq_load_uint (JsonObject  *object,
               guint       *out,
               GError     **error)
 {
-  JsonNode *node = get_member (object, where, name, error);
+  PqJson *node = get_member (object, where, name, error);
   gint64 value;
 
   if (node == NULL)
     return FALSE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
-      (value = json_node_get_int (node)) < min || value > max)
+  if (node->type != PQ_JSON_INT || (value = node->v.i) < min || value > max)
     {
       g_autofree char *expected = g_strdup_printf (_("a whole number from %u to %u"), min, max);
       wrong_type (error, where, name, expected);
@@ -136,41 +135,40 @@ pq_load_uint (JsonObject  *object,
 }
 
 gboolean
-pq_load_bool (JsonObject  *object,
+pq_load_bool (PqJson      *object,
               const char  *where,
               const char  *name,
               gboolean    *out,
               GError     **error)
 {
-  JsonNode *node = get_member (object, where, name, error);
+  PqJson *node = get_member (object, where, name, error);
 
   if (node == NULL)
     return FALSE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+  if (node->type != PQ_JSON_BOOL)
     {
       wrong_type (error, where, name, _("true or false"));
       return FALSE;
     }
-  *out = json_node_get_boolean (node);
+  *out = node->v.b;
   return TRUE;
 }
 
 gboolean
-pq_load_milliseconds (JsonObject  *object,
+pq_load_milliseconds (PqJson      *object,
                       const char  *where,
                       const char  *name,
                       double      *out,
                       GError     **error)
 {
-  JsonNode *node = get_member (object, where, name, error);
+  PqJson *node = get_member (object, where, name, error);
   double value;
 
   if (node == NULL)
     return FALSE;
-  if (!JSON_NODE_HOLDS_VALUE (node) ||
-      (json_node_get_value_type (node) != G_TYPE_DOUBLE &&
-       json_node_get_value_type (node) != G_TYPE_INT64) ||
-      !isfinite (value = json_node_get_double (node)) || value < 0 || value > 1e9)
+  if ((node->type != PQ_JSON_DOUBLE && node->type != PQ_JSON_INT) ||
+      !isfinite (value = node->type == PQ_JSON_INT ? (double) node->v.i : node->v.d) ||
+      value < 0 || value > 1e9)
     {
       wrong_type (error, where, name, _("a number of milliseconds"));
       return FALSE;
@@ -180,63 +178,60 @@ pq_load_milliseconds (JsonObject  *object,
 }
 
 /* The member @name if it is a @type node (an object or an array). */
-static JsonNode *
-get_container (JsonObject    *object,
-               const char    *where,
-               const char    *name,
-               JsonNodeType   type,
-               GError       **error)
+static PqJson *
+get_container (PqJson      *object,
+               const char  *where,
+               const char  *name,
+               PqJsonType   type,
+               GError     **error)
 {
-  JsonNode *node = get_member (object, where, name, error);
+  PqJson *node = get_member (object, where, name, error);
 
-  if (node != NULL && JSON_NODE_TYPE (node) != type)
+  if (node != NULL && node->type != type)
     {
       wrong_type (error, where, name,
-                  type == JSON_NODE_OBJECT ? _("a group of fields in { }") : _("a list in [ ]"));
+                  type == PQ_JSON_OBJECT ? _("a group of fields in { }") : _("a list in [ ]"));
       return NULL;
     }
   return node;
 }
 
 gboolean
-pq_load_object (JsonObject   *object,
-                const char   *where,
-                const char   *name,
-                JsonObject  **out,
-                GError      **error)
+pq_load_object (PqJson      *object,
+                const char  *where,
+                const char  *name,
+                PqJson     **out,
+                GError     **error)
 {
-  JsonNode *node = get_container (object, where, name, JSON_NODE_OBJECT, error);
+  PqJson *node = get_container (object, where, name, PQ_JSON_OBJECT, error);
 
-  *out = node ? json_node_get_object (node) : NULL;
+  *out = node;
   return node != NULL;
 }
 
 gboolean
-pq_load_array (JsonObject  *object,
+pq_load_array (PqJson      *object,
                const char  *where,
                const char  *name,
-               JsonArray  **out,
+               PqJson     **out,
                GError     **error)
 {
-  JsonNode *node = get_container (object, where, name, JSON_NODE_ARRAY, error);
+  PqJson *node = get_container (object, where, name, PQ_JSON_ARRAY, error);
 
-  *out = node ? json_node_get_array (node) : NULL;
+  *out = node;
   return node != NULL;
 }
 
-/* The index-th element of @array, which must be an object. */
-JsonObject *
-pq_load_array_object (JsonArray   *array,
-                      guint        index,
-                      const char  *path,
-                      GError     **error)
+/* An element of a list (at @path), which must be an object. */
+PqJson *
+pq_load_element_object (PqJson      *element,
+                        const char  *path,
+                        GError     **error)
 {
-  JsonNode *node = json_array_get_element (array, index);
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (element->type != PQ_JSON_OBJECT)
     {
       pq_load_error (error, _("the field “%s” should be a group of fields in { }."), path);
       return NULL;
     }
-  return json_node_get_object (node);
+  return element;
 }

@@ -45,7 +45,7 @@ unknown_name (GError     **error,
 
 /* A field holding the nick of one of the core's enumerations. */
 static gboolean
-read_nick (JsonObject  *object,
+read_nick (PqJson      *object,
            const char  *where,
            const char  *name,
            GType        type,
@@ -67,14 +67,14 @@ read_nick (JsonObject  *object,
 }
 
 static gboolean
-read_details (JsonArray   *array,
+read_details (PqJson      *array,
               const char  *where,
               guint        depth,
               PqResult    *result,
               PqDetail    *parent,
               GError     **error)
 {
-  guint n = json_array_get_length (array);
+  guint i = 0;
 
   if (depth > MAX_DETAIL_DEPTH)
     {
@@ -83,16 +83,15 @@ read_details (JsonArray   *array,
       return FALSE;
     }
 
-  for (guint i = 0; i < n; i++)
+  for (PqJson *element = array->first; element != NULL; element = element->next, i++)
     {
       g_autofree char *path = g_strdup_printf ("%s[%u]", where, i);
       g_autofree char *children_path = pq_load_path (path, PQ_JSON_CHILDREN);
       g_autoptr(PqDetail) detail = NULL;
-      JsonObject *object;
-      JsonArray *children;
+      PqJson *object, *children;
       const char *kind, *label, *value;
 
-      if (!(object = pq_load_array_object (array, i, path, error)) ||
+      if (!(object = pq_load_element_object (element, path, error)) ||
           !pq_load_string (object, path, PQ_JSON_KIND, TRUE, &kind, error) ||
           !pq_load_string (object, path, PQ_JSON_LABEL, TRUE, &label, error) ||
           !pq_load_string (object, path, PQ_JSON_VALUE, TRUE, &value, error) ||
@@ -112,7 +111,7 @@ read_details (JsonArray   *array,
 
 /* The ICMP message, when there was one: both fields or neither. */
 static gboolean
-read_icmp (JsonObject  *object,
+read_icmp (PqJson      *object,
            const char  *where,
            PqResult    *result,
            const char  *reply_from,
@@ -121,8 +120,8 @@ read_icmp (JsonObject  *object,
 {
   guint type = 0, code = 0;
 
-  if (json_object_has_member (object, PQ_JSON_ICMP_TYPE) ||
-      json_object_has_member (object, PQ_JSON_ICMP_CODE))
+  if (pq_json_get_member (object, PQ_JSON_ICMP_TYPE) != NULL ||
+      pq_json_get_member (object, PQ_JSON_ICMP_CODE) != NULL)
     {
       if (!pq_load_uint (object, where, PQ_JSON_ICMP_TYPE, 0, 255, &type, error) ||
           !pq_load_uint (object, where, PQ_JSON_ICMP_CODE, 0, 255, &code, error))
@@ -137,7 +136,7 @@ read_icmp (JsonObject  *object,
 /* One hop: "icmp" or "answer" names what came back, or neither for
  * silence. */
 static gboolean
-read_hop (JsonObject  *object,
+read_hop (PqJson      *object,
           const char  *where,
           PqTrace     *trace,
           GError     **error)
@@ -165,7 +164,7 @@ read_hop (JsonObject  *object,
 
 /* A traced port's "trace": its hops, the host's distance, the verdict. */
 static gboolean
-read_trace (JsonObject  *object,
+read_trace (PqJson      *object,
             const char  *where,
             PqResult    *result,
             GError     **error)
@@ -173,25 +172,24 @@ read_trace (JsonObject  *object,
   g_autofree char *path = pq_load_path (where, PQ_JSON_TRACE);
   g_autofree char *hops_path = pq_load_path (path, PQ_JSON_HOPS);
   g_autoptr(PqTrace) trace = pq_trace_new ();
-  JsonObject *t;
-  JsonArray *hops;
+  PqJson *t, *hops, *distance_node;
   const char *verdict;
-  guint distance = 0;
+  guint distance = 0, i = 0;
 
-  if (!json_object_has_member (object, PQ_JSON_TRACE))
+  if (pq_json_get_member (object, PQ_JSON_TRACE) == NULL)
     return TRUE;
   if (!pq_load_object (object, where, PQ_JSON_TRACE, &t, error) ||
       !pq_load_array (t, path, PQ_JSON_HOPS, &hops, error) ||
       !pq_load_string (t, path, PQ_JSON_VERDICT, TRUE, &verdict, error))
     return FALSE;
-  if (!json_object_has_member (t, PQ_JSON_HOST_DISTANCE) ||
-      !JSON_NODE_HOLDS_NULL (json_object_get_member (t, PQ_JSON_HOST_DISTANCE)))
+  distance_node = pq_json_get_member (t, PQ_JSON_HOST_DISTANCE);
+  if (distance_node == NULL || distance_node->type != PQ_JSON_NULL)
     if (!pq_load_uint (t, path, PQ_JSON_HOST_DISTANCE, 1, 255, &distance, error))
       return FALSE;
-  for (guint i = 0; i < json_array_get_length (hops); i++)
+  for (PqJson *element = hops->first; element != NULL; element = element->next, i++)
     {
       g_autofree char *hop_path = g_strdup_printf ("%s[%u]", hops_path, i);
-      JsonObject *hop = pq_load_array_object (hops, i, hop_path, error);
+      PqJson *hop = pq_load_element_object (element, hop_path, error);
 
       if (hop == NULL || !read_hop (hop, hop_path, trace, error))
         return FALSE;
@@ -202,7 +200,7 @@ read_trace (JsonObject  *object,
 }
 
 static PqResult *
-read_result (JsonObject  *object,
+read_result (PqJson      *object,
              const char  *where,
              GError     **error)
 {
@@ -212,7 +210,7 @@ read_result (JsonObject  *object,
   guint port, tries, bytes_received;
   int protocol, state, reason, probe;
   double elapsed_ms;
-  JsonArray *details;
+  PqJson *details;
 
   if (!pq_load_string (object, where, PQ_JSON_ADDRESS, FALSE, &address, error) ||
       !pq_load_uint (object, where, PQ_JSON_PORT, 0, 65535, &port, error) ||
@@ -245,22 +243,23 @@ read_result (JsonObject  *object,
 
 /* Adds each of the document's results to @report, in order. */
 gboolean
-pq_load_results (JsonObject  *root,
+pq_load_results (PqJson      *root,
                  PqReport    *report,
                  GError     **error)
 {
-  JsonArray *list;
+  PqJson *list;
+  guint i = 0;
 
   if (!pq_load_array (root, "", PQ_JSON_RESULTS, &list, error))
     return FALSE;
 
-  for (guint i = 0; i < json_array_get_length (list); i++)
+  for (PqJson *element = list->first; element != NULL; element = element->next, i++)
     {
       g_autofree char *path = g_strdup_printf ("%s[%u]", PQ_JSON_RESULTS, i);
       g_autoptr(PqResult) result = NULL;
-      JsonObject *object;
+      PqJson *object;
 
-      if (!(object = pq_load_array_object (list, i, path, error)) ||
+      if (!(object = pq_load_element_object (element, path, error)) ||
           !(result = read_result (object, path, error)))
         return FALSE;
       pq_report_add_result (report, result);

@@ -11,7 +11,8 @@
  *
  * This file reads the document, its target and settings, from bytes or a
  * file; pq-report-load-results.c the results, pq-report-load-fields.c each
- * typed field. The field names are pq-report-json-private.h's.
+ * typed field, pq-report-load-json.c parses the JSON. The field names
+ * are pq-report-json-private.h's.
  */
 #include "config.h"
 
@@ -24,9 +25,9 @@
 #include "pq-report-load.h"
 #include "pq-report-load-private.h"
 
-/* The writer nests results, details and their children; json-glib
- * recurses once per level, so deeper files are refused before it sees
- * them. */
+/* The writer nests results, details and their children; the parser
+ * (and json-glib, for what it leaves) recurses once per level, so deeper
+ * files are refused before either sees them. */
 #define MAX_NESTING       64
 
 /* Read in pieces so a special file (a pipe, /dev/zero) stops at the limit. */
@@ -36,7 +37,7 @@
 /* The parts of a report                                               */
 
 static gboolean
-get_time (JsonObject  *object,
+get_time (PqJson      *object,
           const char  *name,
           gboolean     nullable,
           GDateTime  **out,
@@ -82,7 +83,7 @@ parse_address (const char  *text,
 }
 
 static PqTarget *
-read_target (JsonObject  *object,
+read_target (PqJson      *object,
              const char  *where,
              gboolean    *reverse_lookup,
              GError     **error)
@@ -90,7 +91,7 @@ read_target (JsonObject  *object,
   g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GInetAddress) host_address = NULL;
   const char *input, *host;
-  JsonArray *list;
+  PqJson *list;
   guint32 scope_id = 0;
 
   if (!pq_load_string (object, where, PQ_JSON_INPUT, FALSE, &input, error) ||
@@ -99,11 +100,9 @@ read_target (JsonObject  *object,
       !pq_load_array (object, where, PQ_JSON_ADDRESSES, &list, error))
     return NULL;
 
-  for (guint i = 0; i < json_array_get_length (list); i++)
+  for (PqJson *node = list->first; node != NULL; node = node->next)
     {
-      JsonNode *node = json_array_get_element (list, i);
-      const char *text = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-                         ? json_node_get_string (node) : NULL;
+      const char *text = node->type == PQ_JSON_STRING ? node->v.s : NULL;
       GInetAddress *address = text ? parse_address (text, &scope_id) : NULL;
 
       if (address == NULL)
@@ -126,23 +125,24 @@ read_target (JsonObject  *object,
 }
 
 static gboolean
-read_queried (JsonObject  *target,
+read_queried (PqJson      *target,
               const char  *where,
               PqReport    *report,
               GError     **error)
 {
-  JsonArray *list;
+  PqJson *list;
+  guint i = 0;
 
   if (!pq_load_array (target, where, PQ_JSON_QUERIED, &list, error))
     return FALSE;
 
-  for (guint i = 0; i < json_array_get_length (list); i++)
+  for (PqJson *element = list->first; element != NULL; element = element->next, i++)
     {
       g_autofree char *path = g_strdup_printf ("%s.%s[%u]", where, PQ_JSON_QUERIED, i);
-      JsonObject *object;
+      PqJson *object;
       const char *address, *reverse_name;
 
-      if (!(object = pq_load_array_object (list, i, path, error)) ||
+      if (!(object = pq_load_element_object (element, path, error)) ||
           !pq_load_string (object, path, PQ_JSON_ADDRESS, FALSE, &address, error) ||
           !pq_load_string (object, path, PQ_JSON_REVERSE_NAME, TRUE, &reverse_name, error))
         return FALSE;
@@ -154,26 +154,27 @@ read_queried (JsonObject  *target,
 /* A query of several hosts: the hosts after the first ("targets"[0] is
  * "target" again), each with its addresses and why it was not queried. */
 static gboolean
-read_more_targets (JsonObject  *root,
+read_more_targets (PqJson      *root,
                    PqReport    *report,
                    GError     **error)
 {
-  JsonArray *list;
+  PqJson *list;
+  guint i = 0;
 
-  if (!json_object_has_member (root, PQ_JSON_TARGETS))
+  if (pq_json_get_member (root, PQ_JSON_TARGETS) == NULL)
     return TRUE;
   if (!pq_load_array (root, "", PQ_JSON_TARGETS, &list, error))
     return FALSE;
-  for (guint i = 0; i < json_array_get_length (list); i++)
+  for (PqJson *element = list->first; element != NULL; element = element->next, i++)
     {
       g_autofree char *path = g_strdup_printf ("%s[%u]", PQ_JSON_TARGETS, i);
       g_autoptr(PqTarget) target = NULL;
-      JsonObject *object;
+      PqJson *object;
       const char *failed;
       gboolean reverse_lookup;
       guint t = 0;
 
-      if (!(object = pq_load_array_object (list, i, path, error)) ||
+      if (!(object = pq_load_element_object (element, path, error)) ||
           !(target = read_target (object, path, &reverse_lookup, error)) ||
           !pq_load_string (object, path, PQ_JSON_ERROR, TRUE, &failed, error))
         return FALSE;
@@ -208,7 +209,7 @@ typedef struct
 } Settings;
 
 static gboolean
-read_settings (JsonObject  *object,
+read_settings (PqJson      *object,
                Settings    *settings,
                GError     **error)
 {
@@ -234,7 +235,7 @@ read_settings (JsonObject  *object,
   o->source_port = (guint16) source_port;
 
   /* Reports written before this field was added used adaptive waits. */
-  if (json_object_has_member (object, PQ_JSON_ADAPTIVE_TCP_WAIT) &&
+  if (pq_json_get_member (object, PQ_JSON_ADAPTIVE_TCP_WAIT) != NULL &&
       !pq_load_bool (object, where, PQ_JSON_ADAPTIVE_TCP_WAIT, &o->adaptive, error))
     return FALSE;
 
@@ -247,12 +248,12 @@ read_settings (JsonObject  *object,
 }
 
 static gboolean
-check_format (JsonObject  *root,
+check_format (PqJson      *root,
               GError     **error)
 {
   const char *format;
 
-  if (!json_object_has_member (root, PQ_JSON_FORMAT))
+  if (pq_json_get_member (root, PQ_JSON_FORMAT) == NULL)
     {
       pq_load_error (error, _("it has no “%s” field, which every saved report has."), PQ_JSON_FORMAT);
       return FALSE;
@@ -269,7 +270,7 @@ check_format (JsonObject  *root,
 }
 
 static PqReport *
-read_report (JsonObject  *root,
+read_report (PqJson      *root,
              GError     **error)
 {
   g_autoptr(PqReport) report = NULL;
@@ -278,7 +279,7 @@ read_report (JsonObject  *root,
   g_autoptr(GDateTime) finished = NULL;
   g_autoptr(GArray) ports = NULL;
   Settings settings = { 0 };
-  JsonObject *target_object, *settings_object;
+  PqJson *target_object, *settings_object;
   gboolean cancelled, reverse_lookup;
   gboolean ok;
 
@@ -317,7 +318,7 @@ set_too_large (GError **error)
                  PQ_REPORT_MAX_FILE_SIZE / (1024 * 1024));
 }
 
-/* json-glib recurses once per [ or {: count them first, outside strings. */
+/* The parsers recurse once per [ or {: count them first, outside strings. */
 static gboolean
 check_nesting (const char  *data,
                gsize        len,
@@ -366,11 +367,11 @@ PqReport *
 pq_report_load_bytes (GBytes  *bytes,
                       GError **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(PqJsonDoc) doc = NULL;
   g_autoptr(GError) local_error = NULL;
   gsize len = 0;
   const char *data;
-  JsonNode *root;
+  PqJson *root;
 
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -394,21 +395,21 @@ pq_report_load_bytes (GBytes  *bytes,
   if (!check_nesting (data, len, error))
     return NULL;
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error))
+  doc = pq_json_parse (data, len, FALSE, &local_error);
+  if (doc == NULL)
     {
       pq_load_error (error, _("the file is not valid JSON (%s). It may be cut short or edited."),
                      local_error->message);
       return NULL;
     }
 
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  root = pq_json_doc_get_root (doc);
+  if (root == NULL || root->type != PQ_JSON_OBJECT)
     {
       pq_load_error (error, _("the file does not hold a group of fields in { }."));
       return NULL;
     }
-  return read_report (json_node_get_object (root), error);
+  return read_report (root, error);
 }
 
 static GBytes *

@@ -1,8 +1,15 @@
-/* bench-window.c: what a large report costs the window (bench/window-bench
- * runs it): the time from reading a saved report to the first frame that
- * shows it, and the memory it adds to an empty window; sorting, the
- * All/Listening/Problems switch and search keystrokes, each until the next
- * frame is painted
+/* bench-window.c: what large scans cost the window (bench/window-bench
+ * runs it and takes the medians of its runs)
+ *
+ *   bench-window open REPORT.json REPEATS: the time from reading a saved
+ *     report to the first frame that shows it and the memory it adds to an
+ *     empty window; then REPEATS times each sort, All/Listening/Problems
+ *     switch and search keystroke, until the next frame is painted
+ *   bench-window scan HOST COUNT: COUNT live queries of TCP 1-65535 in one
+ *     window: the memory the first adds to the empty window, and each
+ *     query's time and memory after it
+ *
+ * Every figure is printed as a line "name value" for the script.
  *
  * Copyright 2026 The Port Query authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -58,6 +65,7 @@ now_ms (void)
   return g_get_monotonic_time () / 1000.0;
 }
 
+/* Runs @step and prints "@what ms" until the next frame is painted. */
 static void
 timed (const char *what,
        GtkWidget  *window,
@@ -66,12 +74,10 @@ timed (const char *what,
        gconstpointer arg)
 {
   double t = now_ms ();
-  double work;
 
   step (view, (gpointer) arg);
-  work = now_ms () - t;
   wait_for_frame (window);
-  printf ("%-40s %8.1f ms (%.1f ms before the frame)\n", what, now_ms () - t, work);
+  printf ("%s %.1f\n", what, now_ms () - t);
 }
 
 static void
@@ -101,29 +107,12 @@ search (PqResultsView *view,
   pq_results_view_set_search_text (view, text);
 }
 
-int
-main (int    argc,
-      char **argv)
+static PqWindow *
+open_window (PqApplication *app,
+             double        *empty_mb)
 {
-  g_autoptr(PqApplication) app = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PqReport) report = NULL;
-  PqWindow *window;
-  PqResultsView *view;
-  double empty_mb, t;
+  PqWindow *window = pq_window_new (app);
 
-  if (argc != 2)
-    {
-      fprintf (stderr, "usage: bench-window REPORT.json\n");
-      return 2;
-    }
-  /* As src/app/main.c does (GLib reads it when it loads). */
-  if (getenv ("G_SLICE") == NULL && setenv ("G_SLICE", "always-malloc", 1) == 0)
-    execv ("/proc/self/exe", argv);
-  adw_init ();
-  app = pq_application_new ("io.github.portquery.PortQuery.Bench", G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, NULL);
-  window = pq_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 720);
   gtk_window_present (GTK_WINDOW (window));
   while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
@@ -132,34 +121,115 @@ main (int    argc,
                     G_CALLBACK (after_paint_cb), NULL);
   wait_for_frame (GTK_WIDGET (window));
   wait_for_frame (GTK_WIDGET (window));
-  empty_mb = rss_mb ();
-  view = window->results_view;
+  *empty_mb = rss_mb ();
+  return window;
+}
 
-  t = now_ms ();
-  report = pq_report_load_file (argv[1], &error);
+static int
+bench_open (PqWindow   *window,
+            double      empty_mb,
+            const char *path,
+            guint       repeats)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PqReport) report = NULL;
+  PqResultsView *view = window->results_view;
+  double t = now_ms ();
+
+  report = pq_report_load_file (path, &error);
   if (report == NULL)
     {
       fprintf (stderr, "%s\n", error->message);
       return 1;
     }
-  printf ("%-40s %8.1f ms, %.1f MB\n", "of which reading the report", now_ms () - t, rss_mb () - empty_mb);
+  printf ("read_ms %.1f\n", now_ms () - t);
   pq_window_show_report (window, report);
   wait_for_frame (GTK_WIDGET (window));
-  printf ("%-40s %8.1f ms\n", "open the report (read, show, paint)", now_ms () - t);
-  printf ("%-40s %8.1f MB\n", "memory added to the empty window", rss_mb () - empty_mb);
-  printf ("%-40s %8u\n", "rows", g_list_model_get_n_items (_pq_results_view_get_shown_rows (view)));
+  printf ("open_ms %.1f\n", now_ms () - t);
+  printf ("open_mb %.1f\n", rss_mb () - empty_mb);
+  printf ("rows %u\n", g_list_model_get_n_items (_pq_results_view_get_shown_rows (view)));
 
-  timed ("sort by Status", GTK_WIDGET (window), sort_by, view, "status_column");
-  timed ("sort by Port", GTK_WIDGET (window), sort_by, view, "port_column");
-  timed ("show Listening", GTK_WIDGET (window), show, view, GINT_TO_POINTER (PQ_SHOW_LISTENING));
-  timed ("show Problems", GTK_WIDGET (window), show, view, GINT_TO_POINTER (PQ_SHOW_PROBLEMS));
-  timed ("show All", GTK_WIDGET (window), show, view, GINT_TO_POINTER (PQ_SHOW_ALL));
-  timed ("search keystroke “4”", GTK_WIDGET (window), search, view, "4");
-  timed ("search keystroke “44”", GTK_WIDGET (window), search, view, "44");
-  timed ("search keystroke “443”", GTK_WIDGET (window), search, view, "443");
-  timed ("search keystroke “refused”", GTK_WIDGET (window), search, view, "refused");
-  timed ("search cleared", GTK_WIDGET (window), search, view, NULL);
-  printf ("%-40s %8.1f MB\n", "memory added after all of the above", rss_mb () - empty_mb);
-  gtk_window_destroy (GTK_WINDOW (window));
+  for (guint i = 0; i < repeats; i++)
+    {
+      timed ("sort_status_ms", GTK_WIDGET (window), sort_by, view, "status_column");
+      timed ("sort_port_ms", GTK_WIDGET (window), sort_by, view, "port_column");
+      timed ("show_listening_ms", GTK_WIDGET (window), show, view, GINT_TO_POINTER (PQ_SHOW_LISTENING));
+      timed ("show_problems_ms", GTK_WIDGET (window), show, view, GINT_TO_POINTER (PQ_SHOW_PROBLEMS));
+      timed ("show_all_ms", GTK_WIDGET (window), show, view, GINT_TO_POINTER (PQ_SHOW_ALL));
+      timed ("search_4_ms", GTK_WIDGET (window), search, view, "4");
+      timed ("search_44_ms", GTK_WIDGET (window), search, view, "44");
+      timed ("search_443_ms", GTK_WIDGET (window), search, view, "443");
+      timed ("search_refused_ms", GTK_WIDGET (window), search, view, "refused");
+      timed ("search_cleared_ms", GTK_WIDGET (window), search, view, NULL);
+    }
+  printf ("after_all_mb %.1f\n", rss_mb () - empty_mb);
   return 0;
+}
+
+/* @count queries of every TCP port of @host, as a person types them. */
+static int
+bench_scan (PqWindow   *window,
+            double      empty_mb,
+            const char *host,
+            guint       count)
+{
+  double first_mb = 0;
+
+  for (guint i = 0; i < count; i++)
+    {
+      double t = now_ms ();
+
+      gtk_editable_set_text (GTK_EDITABLE (window->target_entry), host);
+      gtk_check_button_set_active (window->ports_radio, TRUE);
+      gtk_editable_set_text (GTK_EDITABLE (window->ports_entry), "1-65535");
+      gtk_drop_down_set_selected (window->protocol_dropdown, 0);
+      g_action_group_activate_action (G_ACTION_GROUP (window), "query", NULL);
+      while (pq_window_get_busy (window))
+        g_main_context_iteration (NULL, TRUE);
+      wait_for_frame (GTK_WIDGET (window));
+      printf ("scan_ms %.1f\n", now_ms () - t);
+      if (g_list_model_get_n_items (pq_window_get_results (window)) != 65535)
+        {
+          fprintf (stderr, "the query gave %u results, not 65535\n",
+                   g_list_model_get_n_items (pq_window_get_results (window)));
+          return 1;
+        }
+      if (i == 0)
+        {
+          first_mb = rss_mb ();
+          printf ("scan_first_mb %.1f\n", first_mb - empty_mb);
+        }
+      printf ("scan_%u_growth_mb %.1f\n", i + 1, rss_mb () - first_mb);
+    }
+  printf ("scans_growth_mb %.1f\n", rss_mb () - first_mb);
+  return 0;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(PqApplication) app = NULL;
+  PqWindow *window;
+  double empty_mb;
+  int status;
+
+  if (argc != 4 || (strcmp (argv[1], "open") != 0 && strcmp (argv[1], "scan") != 0))
+    {
+      fprintf (stderr, "usage: bench-window open REPORT.json REPEATS | scan HOST COUNT\n");
+      return 2;
+    }
+  /* As src/app/main.c does (GLib reads it when it loads). */
+  if (getenv ("G_SLICE") == NULL && setenv ("G_SLICE", "always-malloc", 1) == 0)
+    execv ("/proc/self/exe", argv);
+  adw_init ();
+  app = pq_application_new ("io.github.portquery.PortQuery.Bench", G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  window = open_window (app, &empty_mb);
+  if (strcmp (argv[1], "open") == 0)
+    status = bench_open (window, empty_mb, argv[2], (guint) atoi (argv[3]));
+  else
+    status = bench_scan (window, empty_mb, argv[2], (guint) atoi (argv[3]));
+  gtk_window_destroy (GTK_WINDOW (window));
+  return status;
 }

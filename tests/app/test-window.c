@@ -20,6 +20,7 @@
 #include "pq-ports.h"
 #include "pq-report-text.h"
 #include "pq-results-view-private.h"
+#include "pq-row-slots.h"
 #include "pq-scanner.h"
 #include "pq-writers.h"
 #include "pq-writers-private.h"
@@ -245,6 +246,7 @@ find_action_button (GtkWidget  *widget,
 }
 
 static guint count_labels (GtkWidget *widget, const char *needle);
+static guint count_exact_labels (GtkWidget *widget, const char *text);
 
 /* Opens @result's pane as its arrow would. */
 static gboolean
@@ -698,7 +700,43 @@ test_query (void)
   /* The search filters on what is shown, the state included. */
   pq_results_view_set_search_text (child ("results_view"), "8081");
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 2);
-  pq_results_view_set_search_text (child ("results_view"), NULL);
+
+  /* The rows on screen say what is chosen (the table keeps its row
+   * widgets and binds them again), and a selected port stays selected
+   * as the rows around it come and go. */
+  {
+    GtkWidget *table = GTK_WIDGET (gtk_widget_get_template_child (child ("results_view"), PQ_TYPE_RESULTS_VIEW,
+                                                                 "column_view"));
+    GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (table)));
+    g_autoptr(PqResult) filtered = g_list_model_get_item (shown, 1);
+    g_autoptr(PqResult) selected = NULL;
+    GtkWidget *titles = gtk_widget_get_first_child (table);
+
+    /* The titles are column headers to GTK (AT-SPI reads "filler": see
+     * test-atspi-results.py). */
+    for (GtkWidget *t = gtk_widget_get_first_child (titles); t != NULL; t = gtk_widget_get_next_sibling (t))
+      g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (t)), ==,
+                       GTK_ACCESSIBLE_ROLE_COLUMN_HEADER);
+
+    spin (200);
+    g_assert_cmpuint (count_exact_labels (table, "8081"), ==, 2);
+    g_assert_cmpuint (count_exact_labels (table, "53"), ==, 0);
+    gtk_single_selection_set_selected (selection, 1);
+    g_assert_true (pq_row_slots_unwrap (gtk_single_selection_get_selected_item (selection)) == filtered);
+    pq_results_view_set_search_text (child ("results_view"), NULL);
+    spin (200);
+    g_assert_cmpuint (count_exact_labels (table, "53"), ==, 2);
+    g_assert_cmpuint (count_exact_labels (table, "8081"), ==, 2);
+    g_assert_true (pq_row_slots_unwrap (gtk_single_selection_get_selected_item (selection)) == filtered);
+    selected = g_list_model_get_item (shown, gtk_single_selection_get_selected (selection));
+    g_assert_true (selected == filtered);
+    g_assert_cmpuint (gtk_single_selection_get_selected (selection), >, 1);
+    pq_results_view_set_show (child ("results_view"), PQ_SHOW_LISTENING);
+    spin (200);
+    g_assert_cmpuint (count_exact_labels (table, "8081"), ==, 0);
+    g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, GTK_INVALID_LIST_POSITION);
+    pq_results_view_set_show (child ("results_view"), PQ_SHOW_ALL);
+  }
 
 }
 
@@ -1286,6 +1324,22 @@ count_labels (GtkWidget  *widget,
       if (GTK_IS_LABEL (c) && gtk_widget_get_mapped (c) && strstr (gtk_label_get_text (GTK_LABEL (c)), needle) != NULL)
         n++;
       n += count_labels (c, needle);
+    }
+  return n;
+}
+
+/* Counts the labels on screen under @widget that say exactly @text. */
+static guint
+count_exact_labels (GtkWidget  *widget,
+                    const char *text)
+{
+  guint n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_LABEL (c) && gtk_widget_get_mapped (c) && strcmp (gtk_label_get_text (GTK_LABEL (c)), text) == 0)
+        n++;
+      n += count_exact_labels (c, text);
     }
   return n;
 }

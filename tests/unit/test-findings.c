@@ -252,6 +252,59 @@ test_result_model (void)
   g_assert_null (pq_result_get_reply_from (r));
 }
 
+/* Printed, the folded endpoint table is on paper (the page has no script
+ * to open a <details>): headless Chromium prints the page to a PDF and
+ * pdftotext reads the endpoint rows back. On screen they stay folded:
+ * the printed copy is hidden there. */
+static void
+test_html_print (void)
+{
+  g_autoptr(PqResult) r = epm_result ();
+  g_autoptr(PqReport) report = report_with (r);
+  g_autofree char *html = pq_report_to_html (report);
+  g_autofree char *dir = g_dir_make_tmp ("pq-print-XXXXXX", NULL);
+  g_autofree char *page = g_build_filename (dir, "report.html", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "report.pdf", NULL);
+  g_autofree char *print_arg = g_strdup_printf ("--print-to-pdf=%s", pdf);
+  g_autofree char *profile = g_strdup_printf ("--user-data-dir=%s/profile", dir);
+  g_autofree char *url = g_filename_to_uri (page, NULL, NULL);
+  g_autofree char *chromium = g_find_program_in_path ("chromium");
+  g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_nonnull (strstr (html, "<div class=\"print\"><p class=\"plain\">3 endpoints"));
+  if (chromium == NULL || pdftotext == NULL)
+    {
+      g_test_skip ("chromium or pdftotext is not installed (scripts/install-deps.sh installs them)");
+      return;
+    }
+  g_assert_true (g_file_set_contents (page, html, -1, NULL));
+  {
+    const char *print[] = { chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                            profile, print_arg, url, NULL };
+    const char *read[] = { pdftotext, "-layout", pdf, "-", NULL };
+
+    g_spawn_sync (NULL, (char **) print, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                  NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+    g_spawn_sync (NULL, (char **) read, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &text, NULL, &status, &error);
+    g_assert_no_error (error);
+  }
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "3 endpoints: 1 TCP, 1 named pipe, 1 local RPC"));
+  g_assert_nonnull (strstr (text, "\\pipe\\samr"));
+  g_assert_nonnull (strstr (text, "LRPC-1"));
+  g_assert_nonnull (strstr (text, "10.0.0.1:49153"));
+  {
+    const char *rm[] = { "rm", "-rf", dir, NULL };
+
+    g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -263,5 +316,6 @@ main (int    argc,
   g_test_add_func ("/pq/findings/plain", test_plain);
   g_test_add_func ("/pq/findings/reports", test_reports);
   g_test_add_func ("/pq/findings/result-model", test_result_model);
+  g_test_add_func ("/pq/findings/html-print", test_html_print);
   return g_test_run ();
 }

@@ -18,6 +18,7 @@
 #include "pq-error.h"
 #include "pq-ports.h"
 #include "pq-report-load.h"
+#include "pq-report-load-private.h"
 #include "pq-scanner.h"
 #include "pq-writers.h"
 #include "loopback-servers.h"
@@ -602,6 +603,80 @@ test_message_escaped (void)
   g_assert_cmpuint (strlen (error->message), <, 300);
 }
 
+/* The reader's own parser takes strict JSON; what json-glib also takes
+ * (a comment, single quotes, a control character in a string) loads as
+ * json-glib reads it, and exports the same bytes as the strict file. */
+static void
+test_lenient (void)
+{
+  g_autoptr(PqReport) good = make_report ("192.0.2.10", TRUE);
+  g_autofree char *json = pq_report_to_json (good);
+  g_autofree char *text = g_strdup_printf ("/* saved by hand */ %s", json);
+  g_autofree char *single = g_strdup (json);
+  char *format = strstr (single, "\"format\"");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PqReport) loaded = NULL;
+  g_autofree char *again = NULL;
+
+  g_assert_null (pq_json_parse (text, strlen (text), TRUE, NULL));
+  loaded = load_text (text, &error);
+  g_assert_no_error (error);
+  again = pq_report_to_json (loaded);
+  g_assert_cmpstr (again, ==, json);
+
+  format[0] = format[7] = '\'';
+  g_clear_object (&loaded);
+  g_clear_pointer (&again, g_free);
+  loaded = load_text (single, &error);
+  g_assert_no_error (error);
+  again = pq_report_to_json (loaded);
+  g_assert_cmpstr (again, ==, json);
+}
+
+/* The strict parser's values: escapes, surrogate pairs, numbers as the
+ * writer prints them, the last of two members of one name. */
+static void
+test_strict_values (void)
+{
+  static const char text[] = "{\"s\": \"\\u00e9\\ud83d\\ude00\\n\\/\", \"s\": \"last\", "
+                             "\"n\": [-0, -0.5, 1e2, 123456789012345678, true, false, null]}";
+  static const char *refused[] = {
+    "[1,]", "[01]", "[\"\\ud83d\"]", "[\"\\u0000\"]", "[1234567890123456789]", "[1e999]",
+    "[\"a\tb\"]", "{'a': 1}", "[1] x", "[tru]", "[\"open", "",
+  };
+  g_autoptr(PqJsonDoc) doc = pq_json_parse (text, strlen (text), TRUE, NULL);
+  PqJson *root, *n;
+
+  g_assert_nonnull (doc);
+  root = pq_json_doc_get_root (doc);
+  g_assert_cmpstr (pq_json_get_member (root, "s")->v.s, ==, "last");
+  g_assert_cmpstr (root->first->v.s, ==, "\xc3\xa9\xf0\x9f\x98\x80\n/");
+  n = pq_json_get_member (root, "n");
+  g_assert_cmpuint (n->n, ==, 7);
+  n = n->first;
+  g_assert_cmpint (n->type, ==, PQ_JSON_INT);
+  g_assert_cmpint (n->v.i, ==, 0);
+  n = n->next;
+  g_assert_cmpint (n->type, ==, PQ_JSON_DOUBLE);
+  g_assert_cmpfloat (n->v.d, ==, -0.5);
+  n = n->next;
+  g_assert_cmpint (n->type, ==, PQ_JSON_DOUBLE);
+  g_assert_cmpfloat (n->v.d, ==, 100.0);
+  n = n->next;
+  g_assert_cmpint (n->v.i, ==, G_GINT64_CONSTANT (123456789012345678));
+  g_assert_true (n->next->v.b);
+  g_assert_false (n->next->next->v.b);
+  g_assert_cmpint (n->next->next->next->type, ==, PQ_JSON_NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(PqJsonDoc) no = pq_json_parse (refused[i], strlen (refused[i]), TRUE, NULL);
+
+      g_test_message ("%s", refused[i]);
+      g_assert_null (no);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -623,6 +698,8 @@ main (int   argc,
   g_test_add_func ("/report-load/deep-nesting", test_deep_nesting);
   g_test_add_func ("/report-load/too-large", test_too_large);
   g_test_add_func ("/report-load/message-escaped", test_message_escaped);
+  g_test_add_func ("/report-load/lenient", test_lenient);
+  g_test_add_func ("/report-load/strict-values", test_strict_values);
 
   return g_test_run ();
 }
