@@ -19,6 +19,7 @@
 #include "pq-findings-table.h"
 #include "pq-report-text.h"
 #include "pq-results-hosts.h"
+#include "pq-row-slots.h"
 #include "pq-results-rows.h"
 #include "pq-results-view.h"
 
@@ -97,7 +98,7 @@ bind_cb (GtkSignalListItemFactory *factory,
          gpointer                  data)
 {
   PqResultsHosts *self = data;
-  gpointer item = gtk_list_item_get_item (list_item);
+  gpointer item = pq_row_slots_unwrap (gtk_list_item_get_item (list_item));
   const char *label = PQ_IS_RESULT (item) ? pq_results_hosts_get_label (self, pq_result_get_address (item)) : NULL;
   g_autofree char *clean = pq_text_sanitize (label ? label : "");
 
@@ -157,6 +158,8 @@ pq_results_hosts_new (GtkColumnView *column_view)
   self->port_column = g_list_model_get_item (columns, 0);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
+  /* The rows are slots (pq-row-slots.c): a slot given another port binds again. */
+  pq_row_slots_rebind_on_change (GTK_LIST_ITEM_FACTORY (factory));
   self->column = gtk_column_view_column_new (_("Host"), g_object_ref (factory));
   gtk_column_view_column_set_resizable (self->column, TRUE);
   /* An address whole; a longer name ellipsizes, whole in its tooltip. */
