@@ -162,8 +162,6 @@ pq_results_hosts_new (GtkColumnView *column_view)
   pq_row_slots_rebind_on_change (GTK_LIST_ITEM_FACTORY (factory));
   self->column = gtk_column_view_column_new (_("Host"), g_object_ref (factory));
   gtk_column_view_column_set_resizable (self->column, TRUE);
-  /* An address whole; a longer name ellipsizes, whole in its tooltip. */
-  gtk_column_view_column_set_fixed_width (self->column, 130);
   gtk_column_view_column_set_sorter (self->column, GTK_SORTER (sorter));
   gtk_column_view_column_set_visible (self->column, FALSE);
   gtk_column_view_insert_column (column_view, 0, self->column);
@@ -222,6 +220,10 @@ pq_results_hosts_set_grouped (PqResultsHosts *self,
   if (self->column_view == NULL || self->grouped == grouped)
     return;
   self->grouped = grouped;
+  /* An address whole; a longer name ellipsizes, whole in its tooltip.
+   * Hidden, no width: GTK 4.8 keeps a hidden column's fixed width as a
+   * gap at the table's right edge. */
+  gtk_column_view_column_set_fixed_width (self->column, grouped ? 130 : -1);
   gtk_column_view_column_set_visible (self->column, grouped);
   if (grouped)
     gtk_column_view_sort_by_column (self->column_view, self->column, GTK_SORT_ASCENDING);
