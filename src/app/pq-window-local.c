@@ -89,6 +89,75 @@ take_search_action (PqWindow *self)
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (search));
 }
 
+/* Wide, the page switcher takes the title's place: what the title said
+ * (the report's file, the hosts queried) moves beside Table and Text,
+ * so an opened report still shows its name. */
+static void
+update_where (PqWindow *self)
+{
+  GtkWidget *where = g_object_get_data (G_OBJECT (self), "pq-where");
+  AdwViewSwitcherTitle *title = g_object_get_data (G_OBJECT (self), "pq-switcher-title");
+  const char *name = adw_window_title_get_title (self->window_title);
+  const char *hosts = adw_window_title_get_subtitle (self->window_title);
+  g_autofree char *text = NULL;
+
+  if (g_strcmp0 (name, _("Port Query")) == 0)
+    name = NULL;
+  if (hosts != NULL && *hosts == '\0')
+    hosts = NULL;
+  if (name != NULL && hosts != NULL)
+    /* Translators: beside Table and Text, "saved.json — 10.0.0.5" */
+    text = g_strdup_printf (_("%s — %s"), name, hosts);
+  else
+    text = g_strdup (name != NULL ? name : hosts);
+  gtk_label_set_text (GTK_LABEL (where), text != NULL ? text : "");
+  gtk_widget_set_visible (where, text != NULL && !adw_view_switcher_title_get_title_visible (title));
+}
+
+static gboolean
+update_where_idle (gpointer data)
+{
+  PqWindow *self = data;
+
+  g_object_set_data (G_OBJECT (self), "pq-where-idle", NULL);
+  update_where (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The switcher changes title-visible while the header is allocated:
+ * showing or hiding a label then would leave GTK a widget to draw
+ * without an allocation, so the change waits for the next idle. */
+static void
+queue_update_where (PqWindow *self)
+{
+  if (g_object_get_data (G_OBJECT (self), "pq-where-idle") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (self), "pq-where-idle", GUINT_TO_POINTER (1));
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_where_idle, g_object_ref (self), g_object_unref);
+}
+
+static void
+add_where (PqWindow             *self,
+           AdwHeaderBar         *header,
+           AdwViewSwitcherTitle *title)
+{
+  GtkWidget *where = gtk_label_new (NULL);
+
+  gtk_widget_add_css_class (where, "dim-label");
+  gtk_label_set_ellipsize (GTK_LABEL (where), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (where), 36);
+  gtk_label_set_width_chars (GTK_LABEL (where), 12);
+  gtk_label_set_single_line_mode (GTK_LABEL (where), TRUE);
+  gtk_widget_set_margin_start (where, 6);
+  adw_header_bar_pack_start (header, where);
+  g_object_set_data (G_OBJECT (self), "pq-where", where);
+  g_object_set_data (G_OBJECT (self), "pq-switcher-title", title);
+  g_signal_connect_object (self->window_title, "notify::title", G_CALLBACK (queue_update_where), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->window_title, "notify::subtitle", G_CALLBACK (queue_update_where), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (title, "notify::title-visible", G_CALLBACK (queue_update_where), self, G_CONNECT_SWAPPED);
+  update_where (self);
+}
+
 static void
 add_switchers (PqWindow *self,
                GtkWidget *content)
@@ -107,6 +176,7 @@ add_switchers (PqWindow *self,
   adw_view_switcher_bar_set_stack (ADW_VIEW_SWITCHER_BAR (bar), self->pages);
   g_object_bind_property (title, "title-visible", bar, "reveal", G_BINDING_SYNC_CREATE);
   gtk_box_append (GTK_BOX (content), bar);
+  add_where (self, header, ADW_VIEW_SWITCHER_TITLE (title));
 }
 
 void

@@ -299,6 +299,17 @@ test_reopen (void)
   g_assert_cmpstr (label_text ("summary_label"), ==,
                    "2 hosts: 2 with problems · 1 listening, 2 not listening, 1 filtered");
   assert_by_host (" 10.200.77.2: 1 listening, 1 filtered");
+
+  /* Wide, the page switcher has the title's place: the file's name and
+   * its hosts show beside Table and Text instead. */
+  {
+    GtkWidget *where = g_object_get_data (G_OBJECT (window), "pq-where");
+
+    g_assert_nonnull (where);
+    window_fixture_spin (300);
+    g_assert_true (gtk_widget_get_mapped (where));
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (where)), ==, "hosts.json — 10.200.77.1, 10.200.77.2");
+  }
 }
 
 /* ------------------------------------------------------------------ */
