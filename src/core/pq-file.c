@@ -544,12 +544,10 @@ pq_file_write_gfile (GFile         *file,
   g_return_val_if_fail (bytes != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  data = g_bytes_get_data (bytes, &length);
-  if (data == NULL)
-    data = "";
   path = g_file_get_path (file);
   if (path != NULL)
-    return file_write (path, data, length, cancellable, error);
-  return g_file_replace_contents (file, data, length, NULL, FALSE, G_FILE_CREATE_NONE,
-                                  NULL, cancellable, error);
+    return pq_file_write_bytes (path, bytes, cancellable, error);
+  data = g_bytes_get_data (bytes, &length);
+  return g_file_replace_contents (file, data != NULL ? data : "", length, NULL, FALSE,
+                                  G_FILE_CREATE_NONE, NULL, cancellable, error);
 }
