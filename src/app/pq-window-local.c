@@ -95,8 +95,6 @@ take_search_action (PqWindow *self)
 static void
 update_where (PqWindow *self)
 {
-  GtkWidget *where = g_object_get_data (G_OBJECT (self), "pq-where");
-  AdwViewSwitcherTitle *title = g_object_get_data (G_OBJECT (self), "pq-switcher-title");
   const char *name = adw_window_title_get_title (self->window_title);
   const char *hosts = adw_window_title_get_subtitle (self->window_title);
   g_autofree char *text = NULL;
@@ -110,8 +108,9 @@ update_where (PqWindow *self)
     text = g_strdup_printf (_("%s — %s"), name, hosts);
   else
     text = g_strdup (name != NULL ? name : hosts);
-  gtk_label_set_text (GTK_LABEL (where), text != NULL ? text : "");
-  gtk_widget_set_visible (where, text != NULL && !adw_view_switcher_title_get_title_visible (title));
+  gtk_label_set_text (self->where, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->where),
+                          text != NULL && !adw_view_switcher_title_get_title_visible (self->switcher_title));
 }
 
 static gboolean
@@ -119,7 +118,7 @@ update_where_idle (gpointer data)
 {
   PqWindow *self = data;
 
-  g_object_set_data (G_OBJECT (self), "pq-where-idle", NULL);
+  self->where_idle = 0;
   update_where (self);
   return G_SOURCE_REMOVE;
 }
@@ -130,10 +129,8 @@ update_where_idle (gpointer data)
 static void
 queue_update_where (PqWindow *self)
 {
-  if (g_object_get_data (G_OBJECT (self), "pq-where-idle") != NULL)
-    return;
-  g_object_set_data (G_OBJECT (self), "pq-where-idle", GUINT_TO_POINTER (1));
-  g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_where_idle, g_object_ref (self), g_object_unref);
+  if (self->where_idle == 0)
+    self->where_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_where_idle, self, NULL);
 }
 
 static void
@@ -150,8 +147,8 @@ add_where (PqWindow             *self,
   gtk_label_set_single_line_mode (GTK_LABEL (where), TRUE);
   gtk_widget_set_margin_start (where, 6);
   adw_header_bar_pack_start (header, where);
-  g_object_set_data (G_OBJECT (self), "pq-where", where);
-  g_object_set_data (G_OBJECT (self), "pq-switcher-title", title);
+  self->where = GTK_LABEL (where);
+  self->switcher_title = title;
   g_signal_connect_object (self->window_title, "notify::title", G_CALLBACK (queue_update_where), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->window_title, "notify::subtitle", G_CALLBACK (queue_update_where), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (title, "notify::title-visible", G_CALLBACK (queue_update_where), self, G_CONNECT_SWAPPED);
@@ -211,5 +208,6 @@ void
 _pq_window_local_dispose (PqWindow *self)
 {
   _pq_window_repeat_dispose (self);
+  g_clear_handle_id (&self->where_idle, g_source_remove);
   g_clear_object (&self->window_title_kept);
 }

@@ -82,6 +82,9 @@ struct _PqWindow
   AdwViewStack         *pages;          /* Remote Host, This Computer */
   GtkWidget            *local_page;
   GtkWidget            *window_title_kept;
+  AdwViewSwitcherTitle *switcher_title;
+  GtkLabel             *where;          /* the title's words when the switcher has its place */
+  guint                 where_idle;
   PqWindowRepeat       *repeat;
   GCancellable         *file_cancellable;  /* the save or export being written: Stop */
 };

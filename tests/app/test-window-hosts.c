@@ -303,7 +303,7 @@ test_reopen (void)
   /* Wide, the page switcher has the title's place: the file's name and
    * its hosts show beside Table and Text instead. */
   {
-    GtkWidget *where = g_object_get_data (G_OBJECT (window), "pq-where");
+    GtkWidget *where = GTK_WIDGET (window->where);
 
     g_assert_nonnull (where);
     window_fixture_spin (300);
