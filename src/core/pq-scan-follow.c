@@ -66,11 +66,9 @@ follow_open (Probe   *probe,
              guint16  port)
 {
   Engine *engine = probe->engine;
-  Talk *talk = probe->talk;
   struct sockaddr_storage to = engine->target;
   struct epoll_event ev = { .events = EPOLLOUT, .data.u64 = ((guint64) probe->gen << 32) | probe->slot };
   struct linger lg = { 1, 0 };   /* closed with a reset, as the first */
-  guint wait = engine->job->options.slow_link ? 2 * PROBE_WAIT_MS : PROBE_WAIT_MS;
 
   probe->fd = socket (to.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (probe->fd < 0)
@@ -82,8 +80,7 @@ follow_open (Probe   *probe,
   if (epoll_ctl (engine->epfd, EPOLL_CTL_ADD, probe->fd, &ev) != 0)
     return errno;
   probe->registered = TRUE;
-  probe->deadline_us = MIN (g_get_monotonic_time () + (gint64) wait * 1000, talk->end_us);
-  pq_scan_timers_push (engine, (Timer) { probe->deadline_us, probe->slot, probe->gen });
+  pq_scan_talk_set_deadline (probe);
   return 0;
 }
 

@@ -152,18 +152,28 @@ talk_flush (Probe *probe)
 
 /* Waits for the reply (and for room to write what is left), within the
  * conversation's time limit. */
+/* The conversation's next wait: PROBE_WAIT_MS (doubled on a slow link),
+ * never past its end. The first connection's replies and a further
+ * connection's handshake (pq-scan-follow.c) wait the same. */
+void
+pq_scan_talk_set_deadline (Probe *probe)
+{
+  Engine *engine = probe->engine;
+  guint wait = engine->job->options.slow_link ? 2 * PROBE_WAIT_MS : PROBE_WAIT_MS;
+
+  probe->deadline_us = MIN (g_get_monotonic_time () + (gint64) wait * 1000, probe->talk->end_us);
+  pq_scan_timers_push (engine, (Timer) { probe->deadline_us, probe->slot, probe->gen });
+}
+
 static void
 talk_arm (Probe *probe)
 {
   Talk *talk = probe->talk;
-  Engine *engine = probe->engine;
   struct epoll_event ev = { .events = EPOLLIN | (talk->out->len > 0 ? EPOLLOUT : 0),
                             .data.u64 = ((guint64) probe->gen << 32) | probe->slot };
-  guint wait = engine->job->options.slow_link ? 2 * PROBE_WAIT_MS : PROBE_WAIT_MS;
 
-  epoll_ctl (engine->epfd, EPOLL_CTL_MOD, probe->fd, &ev);
-  probe->deadline_us = MIN (g_get_monotonic_time () + (gint64) wait * 1000, talk->end_us);
-  pq_scan_timers_push (engine, (Timer) { probe->deadline_us, probe->slot, probe->gen });
+  epoll_ctl (probe->engine->epfd, EPOLL_CTL_MOD, probe->fd, &ev);
+  pq_scan_talk_set_deadline (probe);
 }
 
 /* The codec is done with its part: GIO's TLS takes the connection. */

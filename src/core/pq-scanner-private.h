@@ -284,6 +284,7 @@ void      pq_scan_talk_free           (Talk                          *talk);
 gboolean  pq_scan_talk_begin_tcp      (Probe                         *probe,
                                        Observation                   *obs);
 gboolean  pq_scan_talk_begin_udp      (Probe                         *probe);
+void      pq_scan_talk_set_deadline   (Probe                         *probe);
 void      pq_scan_talk_step           (Probe                         *probe,
                                        gboolean                       with_input);
 void      pq_scan_talk_io             (Probe                         *probe,
