@@ -25,7 +25,10 @@ meson compile -C build-test
 status=0
 # The window tests need a display and a session bus; xvfb-run and
 # dbus-run-session give them one without touching the user's session.
-GTK_A11Y=none xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- \
+# -noreset: by default Xvfb resets when its last client leaves, and a
+# window starting during that reset is refused ("cannot open display", a
+# CI run saw it once).
+GTK_A11Y=none xvfb-run -a -s '-screen 0 1280x800x24 -noreset' dbus-run-session -- \
   meson test -C build-test --print-errorlogs --num-processes 2 || status=$?
 
 setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dintegration_tests=false
@@ -47,7 +50,7 @@ keep_log unit
 app_asan() {
   local supp=$1; shift
   GDK_DEBUG=gl-disable LSAN_OPTIONS=suppressions=$supp:print_suppressions=0 \
-    GTK_A11Y=none xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- \
+    GTK_A11Y=none xvfb-run -a -s '-screen 0 1280x800x24 -noreset' dbus-run-session -- \
     meson test -C build-asan --print-errorlogs --num-processes 1 --timeout-multiplier 3 "$@"
 }
 supp=$PWD/tests/app/lsan.supp

@@ -8,6 +8,8 @@ import time
 
 import pyatspi
 
+from atspi_util import start_window
+
 failures = []
 
 
@@ -17,16 +19,16 @@ def check(cond, what):
         failures.append(what)
 
 
-def find_app(proc, timeout=30):
-    end = time.time() + timeout
-    while time.time() < end:
-        if proc.poll() is not None:
-            sys.exit(f"FAIL: the application exited ({proc.returncode})")
-        for a in pyatspi.Registry.getDesktop(0):
-            if a is not None and a.name == "portquery" and a.childCount > 0:
-                return a
-        time.sleep(0.2)
-    sys.exit("FAIL: the application never showed on the accessibility bus")
+def start_app(command, timeout=30):
+    """Starts the window and returns (process, application); exits the
+    test if it never shows (atspi_util.start_window says how)."""
+    proc, app = start_window(command, timeout=timeout)
+    if app is None:
+        code = proc.poll()
+        stop(proc)
+        sys.exit(f"FAIL: the application exited ({code})" if code is not None
+                 else "FAIL: the application never showed on the accessibility bus")
+    return proc, app
 
 
 def frame_named(app, pattern, timeout=10):

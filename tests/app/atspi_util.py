@@ -79,15 +79,44 @@ def focused(app):
     return find(app, lambda a: a.getState().contains(pyatspi.STATE_FOCUSED), 2)
 
 
+def display_ready(timeout=10.0):
+    """Waits until the X server takes a client. Returns: whether it did"""
+    deadline = time.time() + timeout
+    while subprocess.run(["xdotool", "getdisplaygeometry"], capture_output=True).returncode != 0:
+        if time.time() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def start_window(command, env=None, timeout=20.0):
+    """Starts the window (@command) and finds it on the accessibility bus.
+    A window that exits at start (Xvfb refusing a client for a moment, as
+    one CI run saw: "cannot open display") is started once more after the
+    display answers again; one that exits twice is a failure.
+    Returns: (process, application), the application None if it never
+    showed"""
+    for attempt in (1, 2):
+        display_ready()
+        proc = subprocess.Popen(command, env=env)
+        deadline = time.time() + timeout
+        while time.time() < deadline and proc.poll() is None:
+            for acc in pyatspi.Registry.getDesktop(0):
+                if acc is not None and acc.name == "portquery" and acc.childCount > 0:
+                    return proc, acc
+            time.sleep(0.2)
+        if proc.poll() is None or attempt == 2:
+            return proc, None
+        print("# the window exited at start (status %d); starting it again" % proc.returncode, flush=True)
+    return proc, None
+
+
 def run_app(command, env, body):
     """Starts the window (@command), finds it on the accessibility bus,
     runs body(app) and ends the window. Returns: the exit code, 1 if any
     check failed"""
-    proc = subprocess.Popen(command, env=env)
-    app = None
+    proc, app = start_window(command, env)
     try:
-        app = find(pyatspi.Registry.getDesktop(0),
-                   lambda a: role(a) == "application" and a.name == "portquery", 20)
         check(app is not None, "the window is on the accessibility bus")
         if app is not None:
             body(app)

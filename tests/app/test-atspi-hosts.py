@@ -16,6 +16,9 @@ import time
 
 import pyatspi
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+from atspi_util import start_window  # noqa: E402
+
 PORTQUERY = sys.argv[1]
 results = []
 
@@ -156,10 +159,8 @@ def main():
         env = dict(os.environ, XDG_CONFIG_HOME=tmp, GSETTINGS_BACKEND="memory", LC_ALL="C.UTF-8")
         env.pop("GTK_A11Y", None)
         env.pop("NO_AT_BRIDGE", None)
-        proc = subprocess.Popen([PORTQUERY], env=env)
+        proc, app = start_window([PORTQUERY], env)
         try:
-            desktop = pyatspi.Registry.getDesktop(0)
-            app = wait_for(desktop, lambda a: a.getRoleName() == "application" and a.name == "portquery", 20)
             check(app is not None, "the window is on the accessibility bus")
             if app is None:
                 return 1

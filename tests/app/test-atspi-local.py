@@ -14,7 +14,7 @@ import time
 import pyatspi
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from atspi_lib import (check, check_names, describe, find_app, finish, focused,  # noqa: E402
+from atspi_lib import (check, check_names, describe, start_app, finish, focused,  # noqa: E402
                        frame_named, inside, key, stop, walk)
 
 APP = sys.argv[1]
@@ -52,9 +52,8 @@ listener = socket.socket()
 listener.bind(("127.0.0.1", 0))
 listener.listen()
 port = listener.getsockname()[1]
-proc = subprocess.Popen([APP])
+proc, app = start_app([APP])
 try:
-    app = find_app(proc)
     win = frame_named(app, "Port Query")
     wid = subprocess.run(["xdotool", "search", "--sync", "--name", "Port Query"],
                          capture_output=True, text=True).stdout.split()[0]

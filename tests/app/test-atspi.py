@@ -13,13 +13,12 @@ import time
 import pyatspi
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from atspi_lib import (check, check_names, describe, find_app, finish, focused,  # noqa: E402
+from atspi_lib import (check, check_names, describe, start_app, finish, focused,  # noqa: E402
                        frame_named, inside, key, names_read, stop, tab, walk)
 
 APP, REPORT = sys.argv[1], sys.argv[2]
-proc = subprocess.Popen([APP, REPORT])
+proc, app = start_app([APP, REPORT])
 try:
-    app = find_app(proc)
     base = os.path.basename(REPORT)
     win = frame_named(app, re.escape(base) + " — Port Query")
     check(win is not None, f"the window opened on a report is titled by its file ({base})")
