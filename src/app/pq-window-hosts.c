@@ -142,25 +142,6 @@ _pq_window_hosts_get_typed (PqWindow *self,
   return pq_target_get_input (pq_report_get_target (report));
 }
 
-/* Returns: (transfer full): every host of @report as typed, comma-separated */
-static char *
-join_inputs (PqReport *report,
-             guint     most)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-  guint n = pq_report_get_n_targets (report);
-
-  for (guint t = 0; t < n && t < most; t++)
-    {
-      g_autofree char *input = g_strstrip (g_strdup (pq_target_get_input (pq_report_get_nth_target (report, t))));
-
-      g_string_append_printf (text, "%s%s", t ? ", " : "", input);
-    }
-  if (n > most)
-    g_string_append (text, ", …");
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
 /* The Host field asks again what @report asked, every host of it. */
 void
 _pq_window_hosts_show_input (PqWindow *self,
@@ -170,7 +151,7 @@ _pq_window_hosts_show_input (PqWindow *self,
 
   if (pq_report_get_target (report) == NULL)
     return;
-  input = join_inputs (report, G_MAXUINT);
+  input = pq_report_dup_hosts_text (report, G_MAXUINT);
   gtk_editable_set_text (GTK_EDITABLE (self->target_entry), input);
 }
 
@@ -192,7 +173,7 @@ _pq_window_show_target_subtitle (PqWindow *self)
     }
   if (pq_report_get_n_targets (self->report) > 1)
     {
-      subtitle = join_inputs (self->report, 4);
+      subtitle = pq_report_dup_hosts_text (self->report, 4);
       clean = pq_text_sanitize (subtitle);
       adw_window_title_set_subtitle (self->window_title, clean);
       return;

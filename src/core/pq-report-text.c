@@ -490,13 +490,15 @@ pq_report_to_summary_text (PqReport *report)
 {
   GString *out = g_string_new (NULL);
   GListModel *results = pq_report_get_results (report);
-  g_autofree char *input = pq_text_sanitize (pq_target_get_input (pq_report_get_target (report)));
+  gboolean several = pq_report_get_n_targets (report) > 1;
+  g_autofree char *hosts = pq_report_dup_hosts_text (report, 8);
+  g_autofree char *input = pq_text_sanitize (hosts);
   g_autofree char *summary = pq_report_summary (report);
   guint n = g_list_model_get_n_items (results);
 
   g_string_append_printf (out, _("Port Query: %s"), input);
   g_string_append_printf (out, "\n%s\n", summary);
-  if (pq_report_get_n_targets (report) > 1)
+  if (several)
     pq_text_append_hosts_summary (out, report);
   g_string_append_c (out, '\n');
   for (guint i = 0; i < n; i++)
@@ -504,6 +506,13 @@ pq_report_to_summary_text (PqReport *report)
       g_autoptr(PqResult) result = g_list_model_get_item (results, i);
       g_autofree char *line = pq_text_result_line (result);
 
+      /* Of several hosts, a port line alone would not say whose it is. */
+      if (several)
+        {
+          g_autofree char *address = pq_text_sanitize (pq_result_get_address (result));
+
+          g_string_append_printf (out, "%s ", address);
+        }
       g_string_append_printf (out, "%s\n", line);
     }
   return g_string_free (out, FALSE);

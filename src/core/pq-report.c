@@ -198,6 +198,31 @@ pq_report_get_nth_target (PqReport *self,
   return g_ptr_array_index (self->targets, index);
 }
 
+/**
+ * pq_report_dup_hosts_text:
+ * @most: how many hosts to name before "…"
+ *
+ * Returns: (transfer full): the hosts queried as typed, comma-separated
+ *   ("fs1, dc1.example.com, 10.0.0.0/30" as the targets they became)
+ */
+char *
+pq_report_dup_hosts_text (PqReport *self,
+                          guint     most)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_return_val_if_fail (PQ_IS_REPORT (self), NULL);
+  for (guint t = 0; t < self->targets->len && t < most; t++)
+    {
+      g_autofree char *input = g_strstrip (g_strdup (pq_target_get_input (g_ptr_array_index (self->targets, t))));
+
+      g_string_append_printf (text, "%s%s", t ? ", " : "", input);
+    }
+  if (self->targets->len > most)
+    g_string_append (text, ", …");
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 /* Returns: (nullable): why the index-th target was not queried */
 const char *
 pq_report_get_target_error (PqReport *self,

@@ -77,6 +77,8 @@ void         pq_report_set_target_error    (PqReport   *self,
                                             guint       index,
                                             const char *message);
 guint        pq_report_get_n_targets       (PqReport   *self);
+char        *pq_report_dup_hosts_text      (PqReport   *self,
+                                            guint       most);
 PqTarget    *pq_report_get_nth_target      (PqReport   *self,
                                             guint       index);
 const char  *pq_report_get_target_error    (PqReport   *self,

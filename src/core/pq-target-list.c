@@ -199,7 +199,9 @@ pq_target_list_append (GPtrArray   *targets,
         continue;
       if (targets->len + 1 > PQ_MAX_TARGETS)
         return too_many (entry, error);
-      if ((target = pq_target_new_parse (raw, error)) == NULL)
+      /* One host is kept as typed (PortQry echoes it); in a list the
+       * spaces after the commas are no part of the names. */
+      if ((target = pq_target_new_parse (entries[1] == NULL ? raw : entry, error)) == NULL)
         return FALSE;
       g_ptr_array_add (targets, target);
     }

@@ -69,6 +69,8 @@ test_list (void)
   assert_expands ("10.1.2.3-3", "10.1.2.3");
   assert_expands ("a.example, 10.0.0.1-2 ,dc-01.example", "a.example 10.0.0.1 10.0.0.2 dc-01.example");
   assert_expands ("server.example.com", "server.example.com");
+  /* Spaces after the commas are not part of a name ("fs1, dc1"). */
+  assert_expands ("fs1.example,  dc1.example , 10.0.0.7", "fs1.example dc1.example 10.0.0.7");
 }
 
 static void
@@ -154,6 +156,7 @@ test_report (void)
   g_autofree char *text = pq_report_to_format (report, PQ_REPORT_FORMAT_TEXT);
   g_autofree char *html = pq_report_to_format (report, PQ_REPORT_FORMAT_HTML);
   g_autofree char *csv = pq_report_to_format (report, PQ_REPORT_FORMAT_CSV);
+  g_autofree char *summary = pq_report_to_summary_text (report);
   g_autoptr(GBytes) bytes = g_bytes_new (json, strlen (json));
   g_autoptr(GError) error = NULL;
   g_autoptr(PqReport) loaded = pq_report_load_bytes (bytes, &error);
@@ -173,6 +176,11 @@ test_report (void)
   g_assert_nonnull (strstr (json, "\"targets\": ["));
   g_assert_nonnull (strstr (json, "\"summary\": \"1 not listening, 1 filtered\""));
   g_assert_cmpint (pq_report_get_exit_code (report), ==, PQ_EXIT_NOT_LISTENING);
+  /* Copy Summary names every host and whose each port line is. */
+  g_assert_true (g_str_has_prefix (summary, "Port Query: 192.0.2.1, 192.0.2.2, nosuch.example\n"));
+  g_assert_nonnull (strstr (summary, "\n 192.0.2.2: 1 not listening, 1 filtered\n"));
+  g_assert_nonnull (strstr (summary, "\n192.0.2.1 TCP port 80 (unknown service): LISTENING\n"));
+  g_assert_nonnull (strstr (summary, "\n192.0.2.2 TCP port 22 (unknown service): FILTERED\n"));
 
   g_assert_no_error (error);
   g_assert_cmpuint (pq_report_get_n_targets (loaded), ==, 3);
