@@ -425,9 +425,8 @@ pq_results_rows_new (GType        item_type,
   return self;
 }
 
-/* The state as the table, the pane and the search read it */
-const char *
-pq_results_rows_state_label (PqPortState state)
+static const char *
+state_label_translated (PqPortState state)
 {
   switch (state)
     {
@@ -444,4 +443,18 @@ pq_results_rows_state_label (PqPortState state)
     default:
       return _("LISTENING or FILTERED");
     }
+}
+
+/* The state as the table, the pane and the search read it. Looked up
+ * once: the search asks for it once a row, 65,535 times a keystroke. */
+const char *
+pq_results_rows_state_label (PqPortState state)
+{
+  static const char *labels[PQ_N_PORT_STATES];
+
+  if ((guint) state >= PQ_N_PORT_STATES)
+    return state_label_translated (state);
+  if (labels[state] == NULL)
+    labels[state] = state_label_translated (state);
+  return labels[state];
 }

@@ -409,8 +409,14 @@ pq_results_view_match (GObject    *item,
   if (folded_text == NULL || *folded_text == '\0')
     return TRUE;
 
-  g_snprintf (port, sizeof port, "%u", pq_result_get_port (result));
-  return g_str_has_prefix (port, folded_text) ||
+  /* Only a digit can begin a port number: no formatting for words. */
+  if (g_ascii_isdigit (*folded_text))
+    {
+      g_snprintf (port, sizeof port, "%u", pq_result_get_port (result));
+      if (g_str_has_prefix (port, folded_text))
+        return TRUE;
+    }
+  return
          pq_results_rows_contains (pq_results_rows_state_label (pq_result_get_state (result)), folded_text) ||
          pq_results_rows_text_matches (result, folded_text);
 }

@@ -13,6 +13,7 @@ import time
 
 import pyatspi
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from atspi_lib import (check, check_names, describe, start_app, finish, focused,  # noqa: E402
                        frame_named, inside, key, stop, walk)
