@@ -20,13 +20,7 @@ main (int    argc,
 {
   g_autoptr(PqApplication) app = NULL;
 
-  /* GLib 2.74's slice allocator keeps every block it ever handed out: a
-   * 65,535-port report's parse tree stayed as 180 MB after it was freed.
-   * Plain malloc gives it back (pq_results_view_set_results trims). GLib
-   * reads G_SLICE when it loads, so the program starts again with it;
-   * GLib 2.76 and later always use malloc and ignore it. */
-  if (getenv ("G_SLICE") == NULL && setenv ("G_SLICE", "always-malloc", 1) == 0)
-    execv ("/proc/self/exe", argv);
+  pq_application_setup_memory (argv);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

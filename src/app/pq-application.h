@@ -14,5 +14,6 @@ G_DECLARE_FINAL_TYPE (PqApplication, pq_application, PQ, APPLICATION, AdwApplica
 
 PqApplication *pq_application_new (const char        *application_id,
                                    GApplicationFlags  flags);
+void           pq_application_setup_memory (char **argv);
 
 G_END_DECLS

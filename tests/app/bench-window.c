@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <malloc.h>
 #include <string.h>
 
 #include "pq-application.h"
@@ -57,6 +58,17 @@ rss_mb (void)
       (line = strstr (status, "VmRSS:")) == NULL)
     return 0;
   return g_ascii_strtod (line + 6, NULL) / 1024.0;
+}
+
+/* What malloc has handed out and not got back: unlike the resident
+ * size, blind to the free pieces glibc keeps between live ones. A leak
+ * grows both; fragments grow only the resident size. */
+static double
+heap_in_use_mb (void)
+{
+  struct mallinfo2 info = mallinfo2 ();
+
+  return (info.uordblks + info.hblkhd) / 1048576.0;
 }
 
 static double
@@ -174,6 +186,7 @@ bench_scan (PqWindow   *window,
             guint       count)
 {
   double first_mb = 0;
+  double first_heap_mb = 0;
 
   for (guint i = 0; i < count; i++)
     {
@@ -197,11 +210,13 @@ bench_scan (PqWindow   *window,
       if (i == 0)
         {
           first_mb = rss_mb ();
+          first_heap_mb = heap_in_use_mb ();
           printf ("scan_first_mb %.1f\n", first_mb - empty_mb);
         }
       printf ("scan_%u_growth_mb %.1f\n", i + 1, rss_mb () - first_mb);
     }
   printf ("scans_growth_mb %.1f\n", rss_mb () - first_mb);
+  printf ("scans_heap_growth_mb %.1f\n", heap_in_use_mb () - first_heap_mb);
   return 0;
 }
 
@@ -219,9 +234,8 @@ main (int    argc,
       fprintf (stderr, "usage: bench-window open REPORT.json REPEATS | scan HOST COUNT\n");
       return 2;
     }
-  /* As src/app/main.c does (GLib reads it when it loads). */
-  if (getenv ("G_SLICE") == NULL && setenv ("G_SLICE", "always-malloc", 1) == 0)
-    execv ("/proc/self/exe", argv);
+  /* As src/app/main.c does, before GLib starts. */
+  pq_application_setup_memory (argv);
   adw_init ();
   app = pq_application_new ("io.github.portquery.PortQuery.Bench", G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (app), NULL, NULL);

@@ -35,8 +35,11 @@ window_fixture_init (int    *argc,
                      char ***argv)
 {
   g_autoptr(GError) error = NULL;
-  char *tmpdir = g_dir_make_tmp ("pq-test-window-XXXXXX", &error);
+  char *tmpdir;
 
+  /* Memory as the application keeps it (the soak test measures it). */
+  pq_application_setup_memory (*argv);
+  tmpdir = g_dir_make_tmp ("pq-test-window-XXXXXX", &error);
   g_assert_no_error (error);
   write_gtk_settings (tmpdir);
   g_setenv ("XDG_CONFIG_HOME", tmpdir, TRUE);
