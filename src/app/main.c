@@ -8,8 +8,6 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <signal.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #include "pq-application.h"
 #include "pq-scan-options.h"
