@@ -143,7 +143,9 @@ add_where (PqWindow             *self,
   gtk_widget_add_css_class (where, "dim-label");
   gtk_label_set_ellipsize (GTK_LABEL (where), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (where), 36);
-  gtk_label_set_width_chars (GTK_LABEL (where), 12);
+  /* No width of its own beyond "…": a label that held the header wide
+   * kept the switcher fitting, so the window never went under 524 px
+   * with a file open and the switcher never gave way to the title. */
   gtk_label_set_single_line_mode (GTK_LABEL (where), TRUE);
   gtk_widget_set_margin_start (where, 6);
   adw_header_bar_pack_start (header, where);

@@ -5,8 +5,7 @@
 # path of tests/lib/trace-path.sh, traces TCP 7006 (open), 7004 (closed),
 # 7002 (dropped by the first router) and 7003 (refused by the second) with
 # portqry --trace into a report, opens it in the window and opens 7002's
-# pane from the keyboard: light and dark, and narrow (360 px asked; with
-# a pane open the window takes 429).
+# pane from the keyboard: light and dark, and narrow (360 px).
 set -euo pipefail
 BUILD=$(realpath "${1:?usage: screenshots-trace.sh BUILDDIR OUTDIR}")
 OUT=$(realpath "${2:?}")
@@ -26,7 +25,10 @@ shot() {
     XDG_CONFIG_HOME="$WORK" ADW_DEBUG_COLOR_SCHEME=$2 "$BUILD/src/app/portquery" "$WORK/trace.json" &
   local pid=$! wid
   wid=$(xdotool search --sync --name "Port Query" | head -1)
-  sleep 1; xdotool windowsize "$wid" "$3" "$4"; sleep 1
+  # Twice, as a window manager sends sizes while the edge is dragged: at
+  # the first the header still holds the page switcher, which gives way
+  # to the title only once the window is narrower than it.
+  sleep 1; xdotool windowsize "$wid" "$3" "$4"; sleep 1; xdotool windowsize "$wid" "$3" "$4"; sleep 1
   eval "$(xdotool getwindowgeometry --shell "$wid")"
   xdotool mousemove $((X + WIDTH / 3)) $((Y + $5)) click 1; sleep 0.5
   xdotool key Right; sleep 1.5
