@@ -192,8 +192,9 @@ pq_application_setup_memory (char **argv)
   /* Each thread that allocates gets a malloc arena of its own (up to 8
    * a CPU); the scanner's, GIO's and GTK's threads left a query's rows
    * spread over up to 16 arenas, each keeping pages half used. Two:
-   * growth over 20 full-range queries 5.0 - 11.2 MB against 7.0 - 21.3
-   * MB (bench/window-bench), in use memory the same. */
+   * growth over 20 full-range queries 2.6 - 11.2 MB (median 5.0)
+   * against 7.0 - 21.3 MB (median 14.1), memory in use the same
+   * (bench/window-bench, README). */
   mallopt (M_ARENA_MAX, 2);
 #endif
 }

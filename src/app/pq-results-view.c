@@ -416,8 +416,7 @@ pq_results_view_match (GObject    *item,
       if (g_str_has_prefix (port, folded_text))
         return TRUE;
     }
-  return
-         pq_results_rows_contains (pq_results_rows_state_label (pq_result_get_state (result)), folded_text) ||
+  return pq_results_rows_contains (pq_results_rows_state_label (pq_result_get_state (result)), folded_text) ||
          pq_results_rows_text_matches (result, folded_text);
 }
 
