@@ -98,6 +98,33 @@ engine_run_wait (EngineRun *run)
   return error;
 }
 
+/**
+ * engine_run_scan:
+ * @accepted: (nullable): the peer's count of connections accepted (atomic)
+ * @cancel_at: with @accepted, cancel the scan once the peer has accepted
+ *   this many connections; 0 lets it end by itself
+ *
+ * Scans @port as @service to its end. Returns: the scan's error
+ */
+GError *
+engine_run_scan (EngineRun  *run,
+                 const char *service,
+                 guint16     port,
+                 gint       *accepted,
+                 gint        cancel_at)
+{
+  engine_run_start (run, service, port);
+  if (accepted != NULL && cancel_at > 0)
+    {
+      while (g_atomic_int_get (accepted) < cancel_at)
+        g_main_context_iteration (NULL, FALSE);
+      /* The scanner has sent on that connection and awaits its answer. */
+      g_usleep (100 * 1000);
+      engine_run_cancel (run);
+    }
+  return engine_run_wait (run);
+}
+
 void
 engine_run_clear (EngineRun *run)
 {

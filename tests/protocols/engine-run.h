@@ -28,6 +28,11 @@ void        engine_run_start        (EngineRun  *run,
                                      guint16     port);
 void        engine_run_cancel       (EngineRun  *run);
 GError     *engine_run_wait         (EngineRun  *run);
+GError     *engine_run_scan         (EngineRun  *run,
+                                     const char *service,
+                                     guint16     port,
+                                     gint       *accepted,
+                                     gint        cancel_at);
 void        engine_run_clear        (EngineRun  *run);
 const char *engine_result_detail    (PqResult   *result,
                                      const char *kind);

@@ -143,15 +143,7 @@ scan (Peer      *p,
       gboolean   cancel,
       EngineRun *run)
 {
-  engine_run_start (run, "microsoft-ds", p->port);
-  while (cancel && g_atomic_int_get (&p->accepted) < 2)
-    g_main_context_iteration (NULL, FALSE);
-  if (cancel)
-    {
-      g_usleep (100 * 1000);   /* the offer is out, its answer awaited */
-      engine_run_cancel (run);
-    }
-  return engine_run_wait (run);
+  return engine_run_scan (run, "microsoft-ds", p->port, &p->accepted, cancel ? 2 : 0);
 }
 
 /* Returns: (transfer full): the port's one result */

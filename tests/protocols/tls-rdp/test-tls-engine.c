@@ -79,21 +79,14 @@ peer_stop (Peer *p)
 }
 
 /* Scans the peer's port as "https-alt"; cancels once the peer has
- * accepted when @cancel. Returns: the scan's error, if any. */
+ * accepted when @cancel (the handshake thread then waits for the peer).
+ * Returns: the scan's error, if any. */
 static GError *
 scan (Peer      *p,
       gboolean   cancel,
       EngineRun *run)
 {
-  engine_run_start (run, "https-alt", p->port);
-  while (cancel && !g_atomic_int_get (&p->accepted))
-    g_main_context_iteration (NULL, FALSE);
-  if (cancel)
-    {
-      g_usleep (100 * 1000);   /* the handshake thread is waiting for the peer */
-      engine_run_cancel (run);
-    }
-  return engine_run_wait (run);
+  return engine_run_scan (run, "https-alt", p->port, &p->accepted, cancel ? 1 : 0);
 }
 
 /* One scan of a TLS server with data/server.pem: its findings. */
