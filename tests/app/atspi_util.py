@@ -105,10 +105,11 @@ def start_window(command, env=None, timeout=20.0):
                 if acc is not None and acc.name == "portquery" and acc.childCount > 0:
                     return proc, acc
             time.sleep(0.2)
-        if proc.poll() is None or attempt == 2:
-            return proc, None
-        print("# the window exited at start (status %d); starting it again" % proc.returncode, flush=True)
-    return proc, None
+        if proc.poll() is None:
+            return proc, None   # running, but never on the bus
+        if attempt == 1:
+            print("# the window exited at start (status %d); starting it again" % proc.returncode, flush=True)
+    return proc, None           # exited twice
 
 
 def run_app(command, env, body):
